@@ -1,0 +1,54 @@
+"""The one exception family for files that cannot be read at all.
+
+::
+
+    ValueError
+     └── ImportFileError          the file as a whole is unusable
+          └── LimitExceededError  ... because it is over one of the `Limits`
+
+Row-level trouble is never an exception: it is a `Problem` in the result.
+API misuse (a wrong argument type, an unknown option) raises plain
+`TypeError` / `ValueError`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ImportFileError", "LimitExceededError"]
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all.
+
+    The message says what the file really is and what to do about it.
+
+    Attributes:
+        detected: what the bytes really are, as a short lowercase name
+            (``"csv"``, ``"xlsx"``, ``"xls"``, ``"ods"``, ``"xlsb"``, ``"html"``,
+            ``"pdf"``, ``"zip"``, ``"empty"``, ``"binary"``, ...), or ``None``
+            when that could not be told.
+    """
+
+    def __init__(self, message: str, *, detected: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detected = detected
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LimitExceededError(ImportFileError):
+    """The file is over one of the configured `Limits`.
+
+    Attributes:
+        limit: the name of the `Limits` field that was exceeded
+            (for example ``"max_rows"``).
+        value: the configured value of that limit.
+    """
+
+    def __init__(
+        self, message: str, *, limit: str, value: int, detected: str | None = None
+    ) -> None:
+        super().__init__(message, detected=detected)
+        self.limit = limit
+        self.value = value

@@ -1,0 +1,209 @@
+"""`Problem`, and the catalogue of every problem code.
+
+Codes are public API: they are never renamed. Each code has one severity and
+one message template; the code that finds a problem supplies the details and
+the loop that knows the position supplies row, column, cell and sheet.
+docs/problems.md lists every code, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+__all__ = ["CATALOGUE", "Problem", "Severity", "make_problem", "quote"]
+
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong (error) or worth a look (warning) in the file.
+
+    Attributes:
+        severity: ``"error"`` (the row or file cannot be imported as is) or
+            ``"warning"`` (it can, but the user should look).
+        code: stable kebab-case identifier, see docs/problems.md.
+        message: a sentence a non-programmer understands.
+        row: the row number the user sees in their spreadsheet (header = 1,
+            or the real row when blank rows precede it); ``None`` for the
+            whole file.
+        column: the column header as written in the file, if one is at fault.
+        cell: the spreadsheet cell reference, like ``"C7"``.
+        sheet: the worksheet name (``None`` for CSV/TSV files).
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    sheet: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """True when `severity` is ``"error"``."""
+        return self.severity == "error"
+
+
+@attrs.frozen
+class _Entry:
+    severity: Severity
+    template: str
+    example: str
+
+
+#: code -> (severity, message template, example of the situation).
+CATALOGUE: dict[str, _Entry] = {
+    # -- file-level notices --------------------------------------------------
+    "encoding-assumed": _Entry(
+        "warning",
+        "The file is not UTF-8; it was read as {encoding}. Check that accented "
+        "letters look right, or save the file as 'CSV UTF-8'.",
+        "A CSV saved by an old Excel on Windows with 'Café' in it.",
+    ),
+    # -- header problems -----------------------------------------------------
+    "missing-required-column": _Entry(
+        "error",
+        "The file has no {field} column, which is required. The header row "
+        "(row {header_row}) reads: {found}.",
+        "A file whose header row has no 'name' column.",
+    ),
+    "duplicate-column": _Entry(
+        "error",
+        "Columns {first} and {second} both give the {field} field; keep only one "
+        "of them.",
+        "Both 'Name' and 'Customer Name' when 'Customer Name' is an alias of name.",
+    ),
+    "unknown-column": _Entry(
+        "warning",
+        "Column {header} is not part of the template and is ignored.{suggestion}",
+        "A column headed 'Emial' (did you mean 'email'?).",
+    ),
+    "blank-header": _Entry(
+        "warning",
+        "Column {letter} has no header; its cells are ignored.",
+        "An empty header cell between two named columns.",
+    ),
+    # -- reading rows ----------------------------------------------------------
+    "too-many-cells": _Entry(
+        "error",
+        "This row has {count} cells but the header has {width} columns; the "
+        "extra value {value} in column {letter} has no header. Check for an "
+        "unquoted separator in the row.",
+        "'Smith, John' written without quotes in a comma-separated file.",
+    ),
+    "unclosed-quote": _Entry(
+        "error",
+        "A quote opened in this row never closes, so everything after it was "
+        "read as one cell. Close the quote or remove it.",
+        'A cell starting with "Big Box while the closing quote is missing.',
+    ),
+    "malformed-quotes": _Entry(
+        "error",
+        "This row's quotes are malformed ({detail}); the row was not read. "
+        'Write a quote inside a quoted cell as two quotes ("").',
+        'A cell written as "Acme" Inc, text after the closing quote.',
+    ),
+    "cell-too-long": _Entry(
+        "error",
+        "This cell holds {length} characters; at most {limit} are allowed.",
+        "A notes field pasted into the street column.",
+    ),
+    # -- cell values -----------------------------------------------------------
+    "missing-value": _Entry(
+        "error",
+        "The {field} is blank; every customer needs one.",
+        "A row with an empty name cell.",
+    ),
+    "invalid-email": _Entry(
+        "error",
+        "{value} is not a valid email address{reason}.",
+        "orders@@example.com",
+    ),
+    "mangled-id": _Entry(
+        "error",
+        "The id {value} looks like a number Excel rounded or wrote in "
+        "scientific notation; the real id is lost. Format the column as Text "
+        "in the source and export again.",
+        "1.23457E+11 in the id column.",
+    ),
+    "invalid-integer": _Entry(
+        "error",
+        "{value} is not a whole number.",
+        "'12.5' or 'ten' in an integer custom column.",
+    ),
+    "invalid-decimal": _Entry(
+        "error",
+        "{value} is not a number.",
+        "'12,5,0' in a decimal custom column.",
+    ),
+    "invalid-boolean": _Entry(
+        "error",
+        "{value} is not a yes/no value (use TRUE/FALSE, yes/no, y/n or 1/0).",
+        "'maybe' in a boolean custom column.",
+    ),
+    "invalid-date": _Entry(
+        "error",
+        "{value} is not a date{reason}.",
+        "'31/02/2024' in a date custom column.",
+    ),
+    "invalid-choice": _Entry(
+        "error",
+        "{value} is not one of the allowed values: {choices}.",
+        "'platinum' in a choice column allowing gold, silver.",
+    ),
+}
+
+
+def make_problem(
+    code: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    cell: str | None = None,
+    sheet: str | None = None,
+    details: Mapping[str, object] | None = None,
+    **more_details: object,
+) -> Problem:
+    """Build the `Problem` for *code*, its message filled from the details."""
+    entry = CATALOGUE[code]
+    return Problem(
+        severity=entry.severity,
+        code=code,
+        message=entry.template.format(**(details or {}), **more_details),
+        row=row,
+        column=column,
+        cell=cell,
+        sheet=sheet,
+    )
+
+
+_MAX_QUOTED = 80
+
+
+def _escape_unprintable(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def quote(value: str, limit: int = _MAX_QUOTED) -> str:
+    """Quote a user's value for a message: escaped, and shortened past *limit*.
+
+    Control and format characters (terminal escapes, bidi overrides, NULs) are
+    shown as ``\\x1b``-style escapes, so a message can be printed safely.
+    """
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if not value.isprintable():
+        value = "".join(map(_escape_unprintable, value))
+    return "'" + value.replace("'", "\\'") + "'"

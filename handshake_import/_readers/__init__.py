@@ -1,0 +1,74 @@
+"""Readers: the only code that touches the bytes of a file.
+
+`open_sheet` detects what the bytes really are (never trusting a file name),
+and hands back a `Sheet` whose rows stream as raw text cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .._errors import ImportFileError
+from .._limits import Limits
+from ._sheet import RawRow, RowIssue, RowItem, Sheet
+from ._sniff import describe, sniff
+from ._source import FileSource, open_source
+
+__all__ = ["FileSource", "RawRow", "RowIssue", "RowItem", "Sheet", "open_sheet"]
+
+_ADVICE = {
+    "empty": "The file is empty (0 bytes). Export the customers again and upload "
+    "the new file.",
+    "ods": "This is an OpenDocument spreadsheet (.ods), which is not supported. "
+    "Save it as .xlsx or CSV (File > Save As in LibreOffice) and upload that.",
+    "xlsb": "This is an Excel binary workbook (.xlsb), which is not supported. "
+    "Save it as .xlsx (Excel Workbook) or CSV and upload that.",
+    "encrypted": "This workbook is protected with a password. Remove the password "
+    "in Excel (File > Info > Protect Workbook) and upload it again.",
+    "html": "This is a web page (HTML), not a spreadsheet, even if its name ends "
+    "in .xls; some systems export reports that way. Open it in Excel and save it "
+    "as .xlsx or CSV, then upload that.",
+    "spreadsheetml": "This is an Excel 2003 XML spreadsheet, which is not "
+    "supported. Open it in Excel and save it as .xlsx or CSV.",
+}
+
+
+@contextmanager
+def open_sheet(
+    source: FileSource, *, sheet: str | None, limits: Limits
+) -> Iterator[Sheet | None]:
+    """Open *source* and yield its table, or ``None`` if it has no header row.
+
+    Raises `ImportFileError` when the file cannot be read as a table at all.
+    """
+    # Each reader is imported when its format is detected, so that importing
+    # the package does not import openpyxl or xlrd.
+    with open_source(source, limits) as stream:
+        detected = sniff(stream)
+        if detected == "text":
+            from ._text import read_text  # noqa: PLC0415
+
+            with read_text(stream, limits) as found:
+                yield found
+        elif detected == "xlsx":
+            from ._xlsx import read_xlsx  # noqa: PLC0415
+
+            with read_xlsx(stream, limits, sheet) as found:
+                yield found
+        elif detected == "xls":
+            from ._xls import read_xls  # noqa: PLC0415
+
+            with read_xls(stream, limits, sheet) as found:
+                yield found
+        else:
+            raise ImportFileError(_advice(detected), detected=detected)
+
+
+def _advice(detected: str) -> str:
+    if detected in _ADVICE:
+        return _ADVICE[detected]
+    return (
+        f"This file is {describe(detected)}, not a customer spreadsheet. Upload "
+        "the customers as an Excel workbook (.xlsx, .xls) or a CSV/TSV text file."
+    )

@@ -1,0 +1,65 @@
+"""Spreadsheet cell values as text, the way a person reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["cell_text", "float_text"]
+
+# Above 2**53 a float no longer holds every integer: an id stored that way
+# has already lost digits, so it is shown as Excel shows it, in scientific
+# notation, and the id check reports it instead of passing a wrong id.
+_EXACT_INTEGER = 2**53
+
+
+def float_text(value: float) -> str:
+    """``3.0`` -> ``"3"``; ``0.1 + 0.2`` -> ``"0.3"`` (Excel's 15 digits)."""
+    if not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if value.is_integer() and abs(value) < _EXACT_INTEGER:
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        return f"{mantissa}E{int(exponent):+03d}"
+    return text
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.time() == dt.time(0) and value.tzinfo is None:
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def _timedelta_text(value: dt.timedelta) -> str:
+    seconds = int(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: str,
+    int: str,
+    float: float_text,
+    bool: lambda value: "TRUE" if value else "FALSE",
+    dt.datetime: _datetime_text,
+    dt.date: dt.date.isoformat,
+    dt.time: dt.time.isoformat,
+    dt.timedelta: _timedelta_text,
+    Decimal: lambda value: float_text(float(value)),
+}
+
+
+def cell_text(value: object) -> str:
+    """Text of one cell value from openpyxl or xlrd; ``None`` is ``""``."""
+    if value is None:
+        return ""
+    to_text = _BY_TYPE.get(type(value))
+    if to_text is None:
+        return str(value)
+    return to_text(value)

@@ -1,0 +1,86 @@
+"""What every reader produces: a `Sheet` of raw text rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+import attrs
+
+from .._errors import ImportFileError
+from .._problems import Problem
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class RowIssue:
+    """Trouble a reader found in one row that it could not read as cells."""
+
+    row: int
+    code: str
+    details: dict[str, object] = attrs.field(factory=dict)
+
+
+#: A data row: (spreadsheet row number, cell texts). Cells are raw text: not
+#: yet trimmed, ``""`` for blank.
+RawRow = tuple[int, Sequence[str]]
+
+RowItem = RawRow | RowIssue
+
+
+@attrs.define
+class Sheet:
+    """One table read from a file, streaming.
+
+    `rows` yields the rows after the header, blank ones included, until the
+    file ends; it is only valid while the reader's context is open.
+    """
+
+    format: str
+    name: str | None
+    header: tuple[str, ...]
+    header_row: int
+    rows: Iterator[RowItem]
+    notices: list[Problem] = attrs.field(factory=list)
+
+
+def split_header(
+    rows: Iterator[RowItem],
+) -> tuple[int, tuple[str, ...]] | None:
+    """Consume rows up to the header (the first non-blank row) and return it.
+
+    Returns ``(row number, header cells without trailing blanks)``, or
+    ``None`` when the file has no non-blank row. Reader trouble before the
+    header (a broken quote in row 1) is skipped: the header is what the user
+    sees as their first row of text.
+    """
+    for item in rows:
+        if isinstance(item, RowIssue):
+            continue
+        number, cells = item
+        header = [cell.strip() for cell in cells]
+        while header and not header[-1]:
+            header.pop()
+        if header:
+            return number, tuple(cells[: len(header)])
+    return None
+
+
+def pick_by_name(candidates: list[tuple[str, T]], name: str, detected: str) -> T:
+    """The sheet called *name*: exact match first, then ignoring case and spaces.
+
+    Hidden sheets can be read this way: naming one is a deliberate choice.
+    """
+    for title, item in candidates:
+        if title == name:
+            return item
+    folded = name.strip().casefold()
+    for title, item in candidates:
+        if title.strip().casefold() == folded:
+            return item
+    listed = ", ".join(repr(title) for title, _ in candidates) or "none"
+    raise ImportFileError(
+        f"The workbook has no sheet named {name!r}. Its sheets are: {listed}.",
+        detected=detected,
+    )

@@ -1,0 +1,94 @@
+"""Turn what the caller gave us into one seekable binary stream, within limits."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from .._errors import ImportFileError, LimitExceededError
+from .._limits import Limits
+
+__all__ = ["FileSource", "open_source"]
+
+#: What readers accept: a path, the file's bytes, or a binary file object.
+FileSource = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
+
+_CHUNK = 1024 * 1024
+_SPOOL_IN_MEMORY = 16 * 1024 * 1024
+
+
+def _too_big(size: int, limits: Limits) -> LimitExceededError:
+    return LimitExceededError(
+        f"The file is {size:,} bytes or more, over the limit of "
+        f"{limits.max_file_bytes:,} bytes. Split it into smaller files, or raise "
+        "Limits.max_file_bytes if you trust it.",
+        limit="max_file_bytes",
+        value=limits.max_file_bytes,
+    )
+
+
+@contextmanager
+def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
+    """Yield a seekable binary stream positioned at the start of the file.
+
+    A stream the caller passed is never closed here; a path is opened and
+    closed. A non-seekable stream is copied (up to ``max_file_bytes``) into a
+    temporary file that spills to disk past 16 MiB.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise ImportFileError(
+                f"Cannot open {os.fsdecode(source)!r}: {error.strerror or error}."
+            ) from error
+        with stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limits.max_file_bytes:
+                raise _too_big(size, limits)
+            yield stream
+        return
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) > limits.max_file_bytes:
+            raise _too_big(len(source), limits)
+        yield io.BytesIO(source)
+        return
+    read = getattr(source, "read", None)
+    if read is None:
+        raise TypeError(
+            "source must be a path, bytes, or a binary file object, "
+            f"not {type(source).__name__}"
+        )
+    if isinstance(source, io.TextIOBase):
+        raise TypeError("source is a text stream; open the file in binary mode ('rb')")
+    if _seekable_at_start(source):
+        end = source.seek(0, io.SEEK_END)
+        source.seek(0)
+        if end > limits.max_file_bytes:
+            raise _too_big(end, limits)
+        yield source
+        return
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+        copied = 0
+        while chunk := source.read(_CHUNK):
+            if not isinstance(chunk, (bytes, bytearray)):
+                raise TypeError(
+                    "source.read() returned text; open the file in binary mode ('rb')"
+                )
+            copied += len(chunk)
+            if copied > limits.max_file_bytes:
+                raise _too_big(copied, limits)
+            spool.write(chunk)
+        spool.seek(0)
+        yield spool
+
+
+def _seekable_at_start(stream: IO[bytes]) -> bool:
+    try:
+        return bool(stream.seekable()) and stream.tell() == 0
+    except (OSError, AttributeError, ValueError):
+        return False

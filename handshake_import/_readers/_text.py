@@ -1,0 +1,182 @@
+"""CSV, TSV and other delimited text, streamed through the standard csv module.
+
+The encoding is decided from the first MiB: a BOM (UTF-8, UTF-16, UTF-32)
+wins; otherwise UTF-8 if those bytes are valid UTF-8; otherwise Windows-1252,
+with an ``encoding-assumed`` warning. Bytes later in the file that do not
+decode raise `ImportFileError` rather than being guessed at.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from .._errors import ImportFileError, LimitExceededError
+from .._limits import Limits
+from .._problems import make_problem
+from ._sheet import RowIssue, RowItem, Sheet, split_header
+
+__all__ = ["read_text"]
+
+_SAMPLE = 1024 * 1024
+_CANDIDATES = (",", ";", "\t", "|")
+_SEP_HINT = re.compile(r"\A\s*sep=(.)\s*\Z", re.IGNORECASE | re.DOTALL)
+_QUOTED = re.compile(r'"[^"]*"')
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Bytes that do not occur in text: C0 controls other than tab, LF, FF, CR
+# and the DOS end-of-file mark. NUL is counted separately (it does occur).
+_BINARY_BYTES = bytes([*range(1, 9), 11, *range(14, 26), *range(27, 32)])
+
+
+def _detect_encoding(sample: bytes) -> tuple[str, bool]:
+    """Return (codec name, whether the encoding was a fallback guess)."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name, False
+    nuls = sample.count(0)
+    if nuls * 10 > len(sample) or len(sample.translate(None, _BINARY_BYTES)) * 20 < (
+        len(sample) * 19
+    ):
+        raise ImportFileError(
+            "This file is binary data, not a spreadsheet or a text (CSV) file. "
+            "Export the customers from your system as CSV or XLSX and upload that.",
+            detected="binary",
+        )
+    try:
+        # An incremental decoder accepts a multi-byte character cut at the
+        # end of the sample.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", False
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise _invalid_bytes(error, offset=0) from error
+    return "cp1252", True
+
+
+def _invalid_bytes(error: UnicodeDecodeError, *, offset: int) -> ImportFileError:
+    bad = error.object[error.start : error.start + 4]
+    return ImportFileError(
+        f"The file has bytes that are not text in any encoding it could be in "
+        f"({bad!r} at byte {offset + error.start:,}). Save it again as "
+        "'CSV UTF-8' from your spreadsheet program, or export it as XLSX.",
+        detected="binary",
+    )
+
+
+def _choose_delimiter(first_line: str) -> str:
+    unquoted = _QUOTED.sub("", first_line)
+    best, best_count = ",", 0
+    for candidate in _CANDIDATES:
+        count = unquoted.count(candidate)
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
+
+
+@contextmanager
+def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
+    """Read delimited text; yields a `Sheet`, or ``None`` when it has no header."""
+    sample = stream.read(_SAMPLE)
+    stream.seek(0)
+    encoding, guessed = _detect_encoding(sample)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
+    lines = _decoded_lines(text)
+    try:
+        first = next(lines, "")
+        hint = _SEP_HINT.match(first)
+        if hint:
+            delimiter = hint.group(1)
+            first = next(lines, "")
+        else:
+            delimiter = _choose_delimiter(first)
+        records = _records(_chain(first, lines), delimiter)
+        found = split_header(records)
+        if found is None:
+            yield None
+            return
+        header_row, header = found
+        if len(header) > limits.max_columns:
+            raise LimitExceededError(
+                f"The header row has {len(header):,} columns, over the limit of "
+                f"{limits.max_columns:,}.",
+                limit="max_columns",
+                value=limits.max_columns,
+                detected="csv",
+            )
+        notices = []
+        if guessed:
+            notices.append(make_problem("encoding-assumed", encoding="Windows-1252"))
+        yield Sheet(
+            format="tsv" if delimiter == "\t" else "csv",
+            name=None,
+            header=header,
+            header_row=header_row,
+            rows=records,
+            notices=notices,
+        )
+    finally:
+        lines.close()
+        # Closing the wrapper would close the caller's stream.
+        text.detach()
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _decoded_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    try:
+        # Not `yield from`: closing this generator would then close the
+        # wrapper, and with it the caller's stream.
+        for line in text:  # noqa: UP028
+            yield line
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            "Part of the file is not in the same text encoding as its start "
+            f"({text.encoding}). Save the whole file again as 'CSV UTF-8' from "
+            "your spreadsheet program, or export it as XLSX.",
+            detected="csv",
+        ) from error
+
+
+def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
+    """Rows as (row number, cells); one row per record, as a spreadsheet shows."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    row = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row += 1
+            yield _issue(row, str(error))
+            continue
+        row += 1
+        yield row, cells
+
+
+def _issue(row: int, message: str) -> RowIssue:
+    if "unexpected end of data" in message:
+        return RowIssue(row, "unclosed-quote")
+    if "field larger than field limit" in message:
+        limit = csv.field_size_limit()
+        return RowIssue(row, "cell-too-long", {"length": f"over {limit:,}"})
+    return RowIssue(row, "malformed-quotes", {"detail": message})

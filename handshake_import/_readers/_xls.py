@@ -1,0 +1,136 @@
+"""Legacy XLS (BIFF, Excel 97-2003) through xlrd.
+
+xlrd cannot stream: it needs the whole file in memory, which the
+``max_file_bytes`` limit bounds. Sheets are loaded on demand, one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Literal
+
+import xlrd
+from xlrd.biffh import XLRDError
+
+from .._errors import ImportFileError, LimitExceededError
+from .._limits import Limits
+from ._cells import cell_text
+from ._sheet import RowItem, Sheet, pick_by_name, split_header
+
+__all__ = ["read_xls"]
+
+_VISIBLE = 0
+
+
+def _damaged(detail: str) -> ImportFileError:
+    return ImportFileError(
+        "This looks like an Excel 97-2003 workbook (.xls) but it cannot be read "
+        f"({detail}). Open it in Excel or LibreOffice and save it as .xlsx.",
+        detected="xls",
+    )
+
+
+@contextmanager
+def read_xls(
+    stream: IO[bytes], limits: Limits, sheet: str | None
+) -> Iterator[Sheet | None]:
+    """Read one worksheet of an XLS; yields ``None`` when it has no header."""
+    data = stream.read()
+    try:
+        book = xlrd.open_workbook(
+            file_contents=data, on_demand=True, logfile=_Discard(), ragged_rows=True
+        )
+    except XLRDError as error:
+        if "encrypted" in str(error).lower():
+            raise ImportFileError(
+                "This workbook is protected with a password. Remove the password "
+                "in Excel and upload it again.",
+                detected="encrypted",
+            ) from error
+        raise _damaged(str(error)) from error
+    # xlrd reads untrusted binary records and, on a damaged file, can fail in
+    # many ways of its own (struct.error, IndexError, AssertionError, ...);
+    # none of them is ours, so all of them mean "this file cannot be read".
+    except Exception as error:
+        raise _damaged(f"{type(error).__name__}: {error}") from error
+    try:
+        worksheet = _choose_sheet(book, sheet)
+        rows = _rows(book, worksheet)
+        found = split_header(rows)
+        if found is None:
+            yield None
+            return
+        header_row, header = found
+        if len(header) > limits.max_columns:
+            raise LimitExceededError(
+                f"The header row has {len(header):,} columns, over the limit of "
+                f"{limits.max_columns:,}.",
+                limit="max_columns",
+                value=limits.max_columns,
+                detected="xls",
+            )
+        yield Sheet(
+            format="xls",
+            name=worksheet.name,
+            header=header,
+            header_row=header_row,
+            rows=rows,
+        )
+    finally:
+        book.release_resources()
+
+
+def _choose_sheet(book: xlrd.book.Book, name: str | None) -> xlrd.sheet.Sheet:
+    try:
+        if name is None:
+            for index in range(book.nsheets):
+                worksheet = book.sheet_by_index(index)
+                if worksheet.visibility == _VISIBLE:
+                    return worksheet
+            raise ImportFileError(
+                "This workbook has no visible worksheet. Unhide the sheet with the "
+                "customers, or name it explicitly.",
+                detected="xls",
+            )
+        index = pick_by_name(
+            [(title, i) for i, title in enumerate(book.sheet_names())], name, "xls"
+        )
+        return book.sheet_by_index(index)
+    except ImportFileError:
+        raise
+    except Exception as error:  # see read_xls: xlrd's own failures
+        raise _damaged(f"{type(error).__name__}: {error}") from error
+
+
+def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem]:
+    date_mode = book.datemode
+    for index in range(worksheet.nrows):
+        types = worksheet.row_types(index)
+        values = worksheet.row_values(index)
+        cells = []
+        for kind, value in zip(types, values, strict=True):
+            if kind == xlrd.XL_CELL_DATE:
+                cells.append(_date_text(float(value), date_mode))
+            elif kind == xlrd.XL_CELL_BOOLEAN:
+                cells.append("TRUE" if value else "FALSE")
+            elif kind == xlrd.XL_CELL_ERROR:
+                cells.append(xlrd.error_text_from_code.get(int(value), "#ERROR"))
+            else:
+                cells.append(cell_text(value))
+        yield index + 1, cells
+
+
+def _date_text(value: float, date_mode: Literal[0, 1]) -> str:
+    try:
+        moment = xlrd.xldate.xldate_as_datetime(value, date_mode)
+    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+        return cell_text(value)
+    return cell_text(moment)
+
+
+class _Discard:
+    """A log file for xlrd's warnings: they are not the user's business."""
+
+    def write(self, text: str) -> int:
+        return len(text)

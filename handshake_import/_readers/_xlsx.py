@@ -1,0 +1,224 @@
+"""XLSX/XLSM through openpyxl's read-only, streaming mode, behind a zip guard.
+
+openpyxl loads the shared-strings table when the workbook opens, even in
+read-only mode, so the archive is checked *before* openpyxl sees it: every
+part is inflated once, counting the bytes actually inflated (never trusting
+the sizes the zip headers claim), and any DTD or entity declaration is
+refused. openpyxl then parses through defusedxml as a second line.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .._errors import ImportFileError, LimitExceededError
+from .._limits import Limits
+from ._cells import cell_text
+from ._sheet import RowItem, Sheet, pick_by_name, split_header
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+__all__ = ["check_archive", "read_xlsx"]
+
+_CHUNK = 64 * 1024
+_MAX_PARTS = 10_000
+_RATIO_CHECKED_FROM = 16 * 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+_OVERLAP = 16
+
+
+def _damaged(detail: str) -> ImportFileError:
+    return ImportFileError(
+        "This looks like an Excel workbook (.xlsx) but it is damaged or incomplete "
+        f"({detail}); the upload may have been cut off. Open it in Excel and save "
+        "it again, or upload it again.",
+        detected="xlsx",
+    )
+
+
+def _refuse_xml(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"This workbook contains an XML document type declaration in {name!r}. "
+        "Spreadsheet programs never write one; it is refused because it can be "
+        "used to attack the server. Open the file in Excel and save it again.",
+        detected="xlsx",
+    )
+
+
+def check_archive(stream: IO[bytes], limits: Limits) -> None:
+    """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            if len(infos) > _MAX_PARTS:
+                raise _damaged(f"{len(infos):,} parts in the archive")
+            total = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 0x1:
+                    raise ImportFileError(
+                        "This workbook is encrypted with a password. Remove the "
+                        "password in Excel (File > Info > Protect Workbook) and "
+                        "upload it again.",
+                        detected="encrypted",
+                    )
+                total = _check_part(archive, info, total, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+        raise _damaged(str(error) or type(error).__name__) from error
+    except NotImplementedError as error:
+        raise _damaged(f"unsupported compression: {error}") from error
+    finally:
+        stream.seek(0)
+
+
+def _check_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits
+) -> int:
+    scan = info.filename.lower().endswith(_XML_SUFFIXES)
+    inflated = 0
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            inflated += len(chunk)
+            total += len(chunk)
+            if total > limits.max_decompressed_bytes:
+                raise LimitExceededError(
+                    "This workbook inflates to more than "
+                    f"{limits.max_decompressed_bytes:,} bytes when unzipped, over "
+                    "the limit. Split it into smaller files.",
+                    limit="max_decompressed_bytes",
+                    value=limits.max_decompressed_bytes,
+                    detected="xlsx",
+                )
+            if (
+                inflated > _RATIO_CHECKED_FROM
+                and inflated > limits.max_compression_ratio * max(info.compress_size, 1)
+            ):
+                raise LimitExceededError(
+                    f"Part {info.filename!r} of this workbook inflates more than "
+                    f"{limits.max_compression_ratio} times its compressed size, as a "
+                    "zip bomb does. It is refused. Open the file in Excel and save "
+                    "it again if you trust it.",
+                    limit="max_compression_ratio",
+                    value=limits.max_compression_ratio,
+                    detected="xlsx",
+                )
+            if scan:
+                # NULs are dropped so that a UTF-16 part cannot hide a DTD.
+                window = (tail + chunk).replace(b"\x00", b"").lower()
+                if any(marker in window for marker in _DTD_MARKERS):
+                    raise _refuse_xml(info.filename)
+                tail = window[-_OVERLAP:]
+    return total
+
+
+# What openpyxl and the XML parser raise on a damaged or hostile workbook.
+_FAILURES: tuple[type[BaseException], ...] = (
+    DefusedXmlException,
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    OSError,
+)
+
+
+@contextmanager
+def read_xlsx(
+    stream: IO[bytes], limits: Limits, sheet: str | None
+) -> Iterator[Sheet | None]:
+    """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
+    check_archive(stream, limits)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation,
+            # conditional formatting); none of them matter for values.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(
+                stream, read_only=True, data_only=True, keep_links=False
+            )
+    except ImportFileError:
+        raise
+    except _FAILURES as error:
+        raise _damaged(f"{type(error).__name__}: {error}") from error
+    try:
+        worksheet = _choose_sheet(workbook, sheet)
+        # The <dimension> element is the file's claim, not a fact: sizing the
+        # iteration from it pads every row to its width and adds empty rows
+        # up to its last row.
+        worksheet.reset_dimensions()
+        rows = _rows(worksheet)
+        found = split_header(rows)
+        if found is None:
+            yield None
+            return
+        header_row, header = found
+        if len(header) > limits.max_columns:
+            raise LimitExceededError(
+                f"The header row has {len(header):,} columns, over the limit of "
+                f"{limits.max_columns:,}.",
+                limit="max_columns",
+                value=limits.max_columns,
+                detected="xlsx",
+            )
+        yield Sheet(
+            format="xlsx",
+            name=worksheet.title,
+            header=header,
+            header_row=header_row,
+            rows=rows,
+        )
+    finally:
+        workbook.close()
+
+
+def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
+    number = 0
+    values: tuple[object, ...]
+    try:
+        for values in worksheet.iter_rows(values_only=True):  # type: ignore[misc]
+            number += 1
+            yield (
+                number,
+                [value if type(value) is str else cell_text(value) for value in values],
+            )
+    except _FAILURES as error:
+        raise _damaged(
+            f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"
+        ) from error
+
+
+def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
+    worksheets = [ws for ws in workbook.worksheets if hasattr(ws, "reset_dimensions")]
+    if name is None:
+        for worksheet in worksheets:
+            if getattr(worksheet, "sheet_state", "visible") == "visible":
+                return worksheet
+        raise ImportFileError(
+            "This workbook has no visible worksheet. Unhide the sheet with the "
+            "customers, or name it explicitly.",
+            detected="xlsx",
+        )
+    return pick_by_name(
+        [(worksheet.title, worksheet) for worksheet in worksheets], name, "xlsx"
+    )

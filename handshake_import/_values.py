@@ -1,0 +1,225 @@
+"""Cell parsers: text in, a value out, or a `CellError`.
+
+Each parser knows nothing of rows or positions; the row loop in `_parse`
+catches `CellError` and attaches row, column, cell and sheet.
+Every check here is linear in the length of the text: no regular expression
+that can backtrack is run on a user's value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from dateutil import parser
+
+from ._problems import quote
+
+__all__ = [
+    "CellError",
+    "clean",
+    "parse_boolean",
+    "parse_choice",
+    "parse_date",
+    "parse_decimal",
+    "parse_emails",
+    "parse_id",
+    "parse_integer",
+]
+
+
+class CellError(Exception):
+    """A cell's text is not a valid value: *code* from the catalogue, *details*
+    for its message."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+# Every Unicode space, plus the zero-width characters that ride along with
+# copy-pasted text and the BOM.
+_TRIM = (
+    "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
+    + "\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
+def clean(raw: str) -> str:
+    """Trim spaces (also non-breaking and zero-width ones), drop NULs, NFC."""
+    if raw.isascii():
+        if "\x00" in raw:
+            raw = raw.replace("\x00", "")
+        return raw.strip()
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "")
+    return unicodedata.normalize("NFC", raw).strip(_TRIM)
+
+
+# Excel's rendering of a big number ("1.23457E+11"), and float specials.
+_MANGLED_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]\d+")
+_NOT_NUMBERS = frozenset({"inf", "-inf", "+inf", "nan", "infinity", "-infinity"})
+
+
+def parse_id(text: str) -> str:
+    """An id as text; one Excel already turned into a rounded number is refused."""
+    if _MANGLED_NUMBER.fullmatch(text) or text.casefold() in _NOT_NUMBERS:
+        raise CellError("mangled-id", value=quote(text))
+    return text
+
+
+_EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
+_LOCAL_SPECIALS = frozenset("!#$%&'*+/=?^_`{|}~.-")
+
+
+def _email_fault(address: str) -> str | None:
+    """Why *address* is not a valid email address, or ``None`` if it is."""
+    if address.count("@") != 1:
+        return "it must contain exactly one @"
+    local, domain = address.split("@")
+    if not local:
+        return "there is nothing before the @"
+    if not domain:
+        return "there is nothing after the @"
+    if len(local) > 64 or len(address) > 254:
+        return "it is too long"
+    if local[0] == "." or local[-1] == "." or ".." in local:
+        return "dots cannot start, end or double up before the @"
+    for char in local:
+        if not (char.isalnum() or char in _LOCAL_SPECIALS):
+            return f"{quote(char)} cannot appear in an address"
+    labels = domain.split(".")
+    if len(labels) < 2:
+        return "the domain after the @ needs a dot, like example.com"
+    for label in labels:
+        if not label:
+            return "the domain has an empty part"
+        if len(label) > 63 or label[0] == "-" or label[-1] == "-":
+            return f"the domain part {quote(label)} is not valid"
+        for char in label:
+            if not (char.isalnum() or char == "-"):
+                return f"{quote(char)} cannot appear in a domain"
+    if labels[-1].isdigit():
+        return "the domain cannot end in a number"
+    return None
+
+
+def parse_emails(text: str) -> tuple[str, ...]:
+    """Addresses separated by commas, semicolons or spaces, each checked.
+
+    Duplicates are dropped, compared ignoring case; the first spelling wins.
+    """
+    addresses: list[str] = []
+    seen: set[str] = set()
+    for address in _EMAIL_SEPARATORS.split(text):
+        if not address:
+            continue
+        fault = _email_fault(address)
+        if fault is not None:
+            raise CellError("invalid-email", value=quote(address), reason=f" ({fault})")
+        key = address.casefold()
+        if key not in seen:
+            seen.add(key)
+            addresses.append(address)
+    return tuple(addresses)
+
+
+_GROUPED_INTEGER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_PLAIN_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def _ungroup(text: str) -> str:
+    return (
+        text.replace(",", "")
+        if _GROUPED_INTEGER.fullmatch(text.split(".", maxsplit=1)[0])
+        else text
+    )
+
+
+def parse_integer(text: str) -> int:
+    """``"42"``, ``"-7"``, ``"1,000"``; a spreadsheet's ``"42.0"`` is not seen
+    here because readers already write integral numbers without decimals."""
+    plain = _ungroup(text)
+    if not _PLAIN_INTEGER.fullmatch(plain):
+        raise CellError("invalid-integer", value=quote(text))
+    return int(plain)
+
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """``"12.50"``, ``"-0.5"``, ``"1,234.5"``, ``"1E+3"``, as an exact Decimal."""
+    plain = _ungroup(text)
+    if not _DECIMAL.fullmatch(plain):
+        raise CellError("invalid-decimal", value=quote(text))
+    try:
+        return Decimal(plain)
+    except InvalidOperation as error:  # pragma: no cover - the pattern rules it out
+        raise CellError("invalid-decimal", value=quote(text)) from error
+
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+
+
+def parse_boolean(text: str) -> bool:
+    """TRUE/FALSE, yes/no, y/n, 1/0, ignoring case."""
+    folded = text.casefold()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise CellError("invalid-boolean", value=quote(text))
+
+
+_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+
+
+def parse_date(text: str, *, dayfirst: bool) -> dt.date:
+    """An ISO date (what readers write for real date cells), or a written date
+    read with dateutil and the column's explicit *dayfirst* setting.
+
+    A date missing its day, month or year is refused rather than completed
+    from today's date.
+    """
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    try:
+        # Parsing against two different defaults shows which parts the text
+        # really has: a part that follows the default was not written.
+        first, second = (
+            parser.parse(text, dayfirst=dayfirst, default=default)
+            for default in _DEFAULTS
+        )
+    except (ValueError, OverflowError) as error:
+        raise CellError("invalid-date", value=quote(text), reason="") from error
+    if first.date() != second.date():
+        raise CellError(
+            "invalid-date",
+            value=quote(text),
+            reason=" (it needs a day, month and year)",
+        )
+    return first.date()
+
+
+def parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    """One of *choices*, matched ignoring case, returned as spelled there."""
+    folded = text.casefold()
+    for choice in choices:
+        if choice.casefold() == folded:
+            return choice
+    raise CellError(
+        "invalid-choice",
+        value=quote(text),
+        choices=", ".join(quote(choice) for choice in choices),
+    )
