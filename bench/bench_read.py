@@ -43,9 +43,23 @@ BIG_PEAK_TARGET_MB = 150.0
 
 
 def _peak_mb() -> float:
-    """Peak resident set size of this process, in MB (MiB)."""
+    """Peak resident set size of this process, in MB (MiB).
+
+    On Linux this is ``VmHWM`` from /proc/self/status, the high-water mark of
+    this program's own address space. ``ru_maxrss`` is not used there because
+    the kernel carries the parent's high-water mark over into a child started
+    with vfork/posix_spawn (which subprocess uses), so every child would
+    report at least the parent's peak, including file generation. Elsewhere
+    ``ru_maxrss`` is the best there is (KiB on Linux, bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports KiB, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
@@ -206,6 +220,7 @@ def _measure(m: Measurement, timeout: float) -> None:
         outcome = _run_child(m, timeout)
         if isinstance(outcome, str):
             m.error = outcome
+            print(f"  {m.label}: failed", flush=True)
             return
         seconds = outcome.get("seconds")
         if isinstance(seconds, float) and (m.seconds is None or seconds < m.seconds):
@@ -219,7 +234,7 @@ def _measure(m: Measurement, timeout: float) -> None:
         warning = outcome.get("warning")
         if isinstance(warning, str) and warning not in m.warnings:
             m.warnings.append(warning)
-    print(f"  measured {m.label}", file=sys.stderr, flush=True)
+    print(f"  {m.label}: done", flush=True)
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -251,7 +266,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
         return "  ".join(parts).rstrip()
 
-    rule = "  ".join("-" * w for w in widths)
+    rule = "  ".join("-" * w for w in widths).rstrip()
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
@@ -273,7 +288,7 @@ def _generate(workdir: Path, rows: int, big_rows: int) -> dict[str, Path]:
         size = path.stat().st_size / (1024 * 1024)
         report.append([path.name, f"{count:,}", f"{elapsed:.1f}", f"{size:.1f}"])
         out[key] = path
-    print("Generated files")
+    print("Generated files", flush=True)
     print(_table(["file", "rows", "seconds", "MB"], report))
     print()
     return out
@@ -297,10 +312,10 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
                 "",
             ]
         )
-    print("Measurements (time: best of runs; peak: max RSS of the child process)")
+    print("Measurements (time: best run; peak MB: the child's high-water RSS)")
     print(
         _table(
-            ["measurement", "rows", "best s", "rows/s", "peak MB", "problems", ""],
+            ["measurement", "rows", "best s", "rows/s", "peak MB", "problems", "note"],
             table,
         )
     )
@@ -339,7 +354,7 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
         ],
     ]
     print("Targets")
-    print(_table(["figure", "value", "target", ""], targets))
+    print(_table(["figure", "value", "target", "verdict"], targets))
     for m in ms.values():
         for warning in m.warnings:
             print(f"WARNING: {m.label}: {warning}")
@@ -384,7 +399,7 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
     files = _generate(workdir, args.rows, args.big_rows)
     n, big, repeat = args.rows, args.big_rows, args.repeat
     ms = {
-        "python": Measurement("python, nothing imported", "python", None, 0, 1),
+        "python": Measurement("child baseline (no reader)", "python", None, 0, 1),
         "import": Measurement("import handshake_import", "import", None, 0, 1),
         "csv_base": Measurement(
             "csv.DictReader, CSV", "dictreader", files["csv"], n, repeat
@@ -400,6 +415,7 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
             f"iter_customers, {big:,}-row CSV", "iter", files["big"], big, 1
         ),
     }
+    print("Measuring")
     for m in ms.values():
         _measure(m, args.timeout)
     print()

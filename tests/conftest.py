@@ -1,76 +1,19 @@
-"""Shared fixtures: one table written as CSV, TSV, XLSX and XLS."""
+"""Shared fixtures and the hypothesis profiles (a fast one when CI is set)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-from collections.abc import Callable, Sequence
 
-import openpyxl
 import pytest
-import xlwt
 from hypothesis import HealthCheck, settings
+
+from .tables import WRITERS, Writer
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
-Cell = object
-Table = Sequence[Sequence[Cell]]
-Writer = Callable[[Table], bytes]
-
-
-def csv_bytes(table: Table, *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    """The table as delimited text (cells written with str(); None = blank)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    for row in table:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(table: Table, *, title: str = "Customers") -> bytes:
-    """The table as an XLSX written by openpyxl (values keep their types)."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title
-    for row in table:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def xls_bytes(table: Table, *, title: str = "Customers") -> bytes:
-    """The table as a legacy XLS written by xlwt (dates get a date format)."""
-    import datetime as dt
-
-    book = xlwt.Workbook()
-    sheet = book.add_sheet(title)
-    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    for r, row in enumerate(table):
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            if isinstance(cell, (dt.date, dt.datetime)):
-                sheet.write(r, c, cell, date_style)
-            else:
-                sheet.write(r, c, cell)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-WRITERS: dict[str, Writer] = {
-    "csv": csv_bytes,
-    "tsv": lambda table: csv_bytes(table, delimiter="\t"),
-    "xlsx": xlsx_bytes,
-    "xls": xls_bytes,
-}
 
 
 @pytest.fixture(params=sorted(WRITERS))

@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", *command],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -97,14 +97,15 @@ def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
     lines = _decoded_lines(text)
     try:
-        first = next(lines, "")
-        hint = _SEP_HINT.match(first)
+        leading = _leading_lines(lines)
+        hint = _SEP_HINT.match(leading[0]) if leading else None
         if hint:
             delimiter = hint.group(1)
-            first = next(lines, "")
+            leading.pop(0)
+            leading.extend(_leading_lines(lines))
         else:
-            delimiter = _choose_delimiter(first)
-        records = _records(_chain(first, lines), delimiter)
+            delimiter = _choose_delimiter(leading[-1] if leading else "")
+        records = _records(_chain(leading, lines), delimiter)
         found = split_header(records)
         if found is None:
             yield None
@@ -135,9 +136,18 @@ def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
         text.detach()
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    if first:
-        yield first
+def _leading_lines(lines: Iterator[str]) -> list[str]:
+    """The blank lines before the first line with text, and that line."""
+    leading = []
+    for line in lines:
+        leading.append(line)
+        if line.strip():
+            break
+    return leading
+
+
+def _chain(leading: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from leading
     yield from rest
 
 

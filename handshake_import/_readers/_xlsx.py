@@ -77,6 +77,9 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         detected="encrypted",
                     )
                 total = _check_part(archive, info, total, limits)
+    except ImportFileError:
+        # Ours, and a ValueError too: not to be reported as damage below.
+        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
         raise _damaged(str(error) or type(error).__name__) from error
     except NotImplementedError as error:

@@ -1,0 +1,112 @@
+"""Spreadsheet cell values become text the way a person reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handshake_import import read_customers
+from handshake_import._readers._cells import cell_text, float_text
+
+from .tables import csv_bytes, xlsx_bytes
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("abc", "abc"),
+        (123, "123"),
+        (123.0, "123"),
+        (-0.0, "0"),
+        (0.1 + 0.2, "0.3"),
+        (1.1 + 2.2, "3.3"),
+        (12.5, "12.5"),
+        (1e-7, "1E-07"),
+        (2.0**53, "9.00719925474099E+15"),
+        (123456789012345678.0, "1.23456789012346E+17"),
+        (math.inf, "inf"),
+        (-math.inf, "-inf"),
+        (math.nan, "nan"),
+        (True, "TRUE"),
+        (False, "FALSE"),
+        (dt.datetime(2024, 1, 31), "2024-01-31"),
+        (dt.datetime(2024, 1, 31, 9, 30), "2024-01-31T09:30:00"),
+        (dt.date(2024, 1, 31), "2024-01-31"),
+        (dt.time(9, 30), "09:30:00"),
+        (dt.timedelta(hours=26, minutes=5), "26:05:00"),
+        (Decimal("2.50"), "2.5"),
+    ],
+)
+def test_cell_text(value: object, text: str) -> None:
+    """Each kind of value has one textual form."""
+    assert text == cell_text(value)
+
+
+def test_float_text_keeps_integers_below_2_53_exact() -> None:
+    """Integral floats below 2**53 print as the integer they are."""
+    assert float_text(2.0**53 - 1) == "9007199254740991"
+
+
+def test_workbook_cells_of_every_type() -> None:
+    """An XLSX's typed cells reach the record as text."""
+    table = [
+        ["name", "contact", "bill_postcode", "taxID", "bill_phone"],
+        ["Acme", dt.datetime(2024, 5, 1), 2110, True, 5550100.0],
+    ]
+    (row,) = read_customers(xlsx_bytes(table)).rows
+
+    assert row.customer.bill_to is not None
+    assert (
+        row.customer.contact,
+        row.customer.bill_to.postcode,
+        row.customer.tax_id,
+        row.customer.bill_to.phone,
+    ) == ("2024-05-01", "2110", "TRUE", "5550100")
+
+
+# Text a user can type into a cell: printable, no surrounding spaces (trimmed
+# by design), NFC (normalised by design), within Excel's cell limit.
+cell_texts = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Cf", "Co", "Cn"),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+    .map(str.strip)
+    .filter(lambda text: text and text.isprintable())
+)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@given(st.lists(cell_texts, min_size=1, max_size=5))
+def test_any_text_reads_back_unchanged_from_csv(values: list[str]) -> None:
+    """Any cell text written to CSV reads back unchanged (as the name)."""
+    values = [_nfc(value).strip() for value in values]
+    values = [value for value in values if value]
+    table = [["name"], *([value] for value in values)]
+    rows = read_customers(csv_bytes(table)).rows
+
+    assert values == [row.customer.name for row in rows]
+
+
+@given(st.lists(cell_texts, min_size=1, max_size=5))
+def test_any_text_reads_back_unchanged_from_xlsx(values: list[str]) -> None:
+    """Any cell text written to XLSX reads back unchanged (as the contact)."""
+    values = [_nfc(value).strip() for value in values]
+    values = [value for value in values if value]
+    table = [["name", "contact"], *(["n", value] for value in values)]
+    rows = read_customers(xlsx_bytes(table)).rows
+
+    assert values == [row.customer.contact for row in rows]
