@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterator, Mapping
 
 import attrs
@@ -135,11 +137,31 @@ def read_customers(
     """
     rows: list[CustomerRow] = []
     problems: list[Problem] = []
-    for item in iter_customers(
+    items = iter_customers(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
-    ):
-        if type(item) is CustomerRow:
-            rows.append(item)
-        else:
-            problems.append(item)  # type: ignore[arg-type]
+    )
+    with _collector_paused():
+        for item in items:
+            if type(item) is CustomerRow:
+                rows.append(item)
+            else:
+                problems.append(item)  # type: ignore[arg-type]
     return ReadResult(rows=tuple(rows), problems=tuple(problems))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records pile up.
+
+    Every record is a container the collector tracks, so holding a hundred
+    thousand of them makes it walk the growing heap again and again although
+    records never form cycles: about a quarter of the reading time, for
+    nothing. It is re-enabled afterwards (if it was enabled), also on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -17,8 +17,8 @@ row, column, cell and sheet to every problem.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from ._errors import LimitExceededError
 from ._limits import Limits
@@ -42,7 +42,18 @@ __all__ = ["parse_rows"]
 
 _BILL = tuple(f"bill_{part}" for part in ADDRESS_PARTS)
 _SHIP = tuple(f"ship_{part}" for part in ADDRESS_PARTS)
-_ID_FIELDS = ("id", "internal_id")
+_SINGLE_FIELDS = (
+    "id",
+    "internal_id",
+    "name",
+    "contact",
+    "email",
+    "paymentTerms",
+    "shippingMethod",
+    "taxID",
+    "customerGroup",
+    "userGroup",
+)
 
 
 def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
@@ -63,23 +74,29 @@ def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
     return str
 
 
-def _address(values: dict[str, Any], fields: tuple[str, ...]) -> Address | None:
-    get = values.get
-    parts = [get(field) for field in fields]
+def _address(parts: tuple[str, ...]) -> Address | None:
     if not any(parts):
         return None
     return Address(
-        id=parts[0],
-        name=parts[1],
-        street=parts[2],
-        street2=parts[3],
-        city=parts[4],
-        state=parts[5],
-        postcode=parts[6],
-        country=parts[7],
-        phone=parts[8],
-        fax=parts[9],
+        id=parts[0] or None,
+        name=parts[1] or None,
+        street=parts[2] or None,
+        street2=parts[3] or None,
+        city=parts[4] or None,
+        state=parts[5] or None,
+        postcode=parts[6] or None,
+        country=parts[7] or None,
+        phone=parts[8] or None,
+        fax=parts[9] or None,
     )
+
+
+def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A C-speed picker of *positions* that always returns a tuple."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda cells: (cells[position],)
+    return operator.itemgetter(*positions)
 
 
 def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
@@ -95,17 +112,44 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     present = columns.present
     max_chars = limits.max_cell_chars
     max_rows = limits.max_rows
-    reads = tuple((column.index, column.field) for column in columns.columns)
-    by_field = {column.field: column for column in columns.columns}
-    ids = [by_field[field] for field in _ID_FIELDS if field in by_field]
-    email = by_field.get("email")
-    manufacturers = [column for column in columns.columns if column.manufacturer]
+    mapped = columns.columns
+    # The cleaned values of a row are a list aligned with `mapped`, plus one
+    # blank at the end that every absent template column points at.
+    slot = {column.field: position for position, column in enumerate(mapped)}
+    blank = len(mapped)
+    pick_cells = _getter([column.index for column in mapped])
+    pick_bill = _getter([slot.get(field, blank) for field in _BILL])
+    pick_ship = _getter([slot.get(field, blank) for field in _SHIP])
+    (
+        at_id,
+        at_internal_id,
+        at_name,
+        at_contact,
+        at_email,
+        at_terms,
+        at_shipping,
+        at_tax,
+        at_customer_group,
+        at_user_group,
+    ) = (slot.get(field, blank) for field in _SINGLE_FIELDS)
+    id_checks = [
+        (slot[column.field], column)
+        for column in mapped
+        if column.kind in ("id", "manufacturer-id")
+    ]
+    manufacturers = [
+        (slot[column.field], column.manufacturer, column)
+        for column in mapped
+        if column.manufacturer
+    ]
     customs = [
-        (column, _custom_parser(column.custom))
-        for column in columns.columns
+        (slot[column.field], column, column.custom, _custom_parser(column.custom))
+        for column in mapped
         if column.custom is not None
     ]
-    name_column = by_field["name"]
+    email_column = mapped[at_email] if at_email != blank else None
+    name_column = mapped[at_name]
+    no_mapping: dict[str, str] = {}
     read_count = 0
 
     def problem_at(
@@ -120,53 +164,45 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
             details=details,
         )
 
-    for item in sheet.rows:
-        if isinstance(item, RowIssue):
+    row = sheet.header_row
+    for cells in sheet.rows:
+        row += 1
+        if isinstance(cells, RowIssue):
             yield make_problem(
-                item.code,
-                row=item.row,
+                cells.code,
+                row=row,
                 sheet=sheet_name,
-                details={"limit": f"{max_chars:,}", **item.details},
+                details={"limit": f"{max_chars:,}", **cells.details},
             )
             continue
-        row, cells = item
         count = len(cells)
-        if count > width:
-            extra = _first_extra(cells, width)
-            if extra is not None:
-                yield make_problem(
-                    "too-many-cells",
-                    row=row,
-                    cell=f"{column_letter(extra)}{row}",
-                    sheet=sheet_name,
-                    count=_last_filled(cells) + 1,
-                    width=width,
-                    value=quote(clean(cells[extra])),
-                    letter=column_letter(extra),
-                )
-                continue
-        values: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for index, field in reads:
-            if index < count:
-                raw = cells[index]
-                if raw:
-                    value = clean(raw)
-                    if value:
-                        if len(value) > max_chars:
-                            problems.append(
-                                problem_at(
-                                    "cell-too-long",
-                                    by_field[field],
-                                    row,
-                                    length=f"{len(value):,}",
-                                    limit=f"{max_chars:,}",
-                                )
-                            )
-                        else:
-                            values[field] = value
-        if not values and not problems:
+        if count != width:
+            if count > width:
+                extra = _first_extra(cells, width)
+                if extra is not None:
+                    yield make_problem(
+                        "too-many-cells",
+                        row=row,
+                        cell=f"{column_letter(extra)}{row}",
+                        sheet=sheet_name,
+                        count=_last_filled(cells) + 1,
+                        width=width,
+                        value=quote(clean(cells[extra])),
+                        letter=column_letter(extra),
+                    )
+                    continue
+            else:
+                cells = [*cells, *[""] * (width - count)]  # noqa: PLW2901 - padded
+        values = list(map(str.strip, pick_cells(cells)))
+        # One join answers two questions for the whole row: is any cell
+        # non-ASCII (then it needs the full clean), and could any be too long.
+        joined = "".join(values)
+        if not joined:
             continue
+        if not joined.isascii():
+            values = [value if value.isascii() else clean(value) for value in values]
+            if not any(values):
+                continue
         read_count += 1
         if read_count > max_rows:
             raise LimitExceededError(
@@ -175,38 +211,54 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 limit="max_rows",
                 value=max_rows,
             )
+        values.append("")
 
-        if "name" not in values and not _has_problem_in(problems, name_column):
+        problems: list[Problem] = []
+        if len(joined) > max_chars and max(map(len, values)) > max_chars:
+            for position, column in enumerate(mapped):
+                if len(values[position]) > max_chars:
+                    problems.append(
+                        problem_at(
+                            "cell-too-long",
+                            column,
+                            row,
+                            length=f"{len(values[position]):,}",
+                            limit=f"{max_chars:,}",
+                        )
+                    )
+                    values[position] = ""
+        if not values[at_name] and not _has_problem_in(problems, name_column):
             problems.append(problem_at("missing-value", name_column, row, field="name"))
-        for column in ids:
-            text = values.get(column.field)
-            if text is not None:
+        for position, column in id_checks:
+            text = values[position]
+            if text:
                 try:
                     parse_id(text)
                 except CellError as error:
                     problems.append(
                         problem_at(error.code, column, row, **error.details)
                     )
-        if email is not None and "email" in values:
+        emails: tuple[str, ...] = ()
+        if values[at_email]:
             try:
-                values["email"] = parse_emails(values["email"])
+                emails = parse_emails(values[at_email])
             except CellError as error:
-                problems.append(problem_at(error.code, email, row, **error.details))
-        manufacturer_ids: dict[str, str] = {}
-        for column in manufacturers:
-            text = values.get(column.field)
-            if text is not None:
-                try:
-                    manufacturer_ids[column.manufacturer] = parse_id(text)  # type: ignore[index]
-                except CellError as error:
-                    problems.append(
-                        problem_at(error.code, column, row, **error.details)
-                    )
+                assert email_column is not None
+                problems.append(
+                    problem_at(error.code, email_column, row, **error.details)
+                )
+        manufacturer_ids = no_mapping
+        if manufacturers:
+            manufacturer_ids = {
+                name: values[position]
+                for position, name, _ in manufacturers
+                if values[position]
+            }
         custom: dict[str, CustomValue] = {}
-        for column, parser in customs:
-            text = values.get(column.field)
-            if text is None:
-                if column.custom.required:  # type: ignore[union-attr]
+        for position, column, definition, parser in customs:
+            text = values[position]
+            if not text:
+                if definition.required:
                     problems.append(
                         problem_at("missing-value", column, row, field=column.field)
                     )
@@ -219,24 +271,23 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         if problems:
             yield from problems
             continue
-        get = values.get
         yield CustomerRow(
             row=row,
             sheet=sheet_name,
             present=present,
             customer=Customer(
-                name=values["name"],
-                id=get("id"),
-                internal_id=get("internal_id"),
-                contact=get("contact"),
-                emails=get("email", ()),
-                bill_to=_address(values, _BILL),
-                ship_to=_address(values, _SHIP),
-                payment_terms=get("paymentTerms"),
-                shipping_method=get("shippingMethod"),
-                tax_id=get("taxID"),
-                customer_group=get("customerGroup"),
-                user_group=get("userGroup"),
+                name=values[at_name],
+                id=values[at_id] or None,
+                internal_id=values[at_internal_id] or None,
+                contact=values[at_contact] or None,
+                emails=emails,
+                bill_to=_address(pick_bill(values)),
+                ship_to=_address(pick_ship(values)),
+                payment_terms=values[at_terms] or None,
+                shipping_method=values[at_shipping] or None,
+                tax_id=values[at_tax] or None,
+                customer_group=values[at_customer_group] or None,
+                user_group=values[at_user_group] or None,
                 manufacturer_ids=manufacturer_ids,
                 custom=custom,
             ),

@@ -19,8 +19,10 @@ _NO_MAPPING: Mapping[str, str] = MappingProxyType({})
 
 def frozen_mapping(value: Mapping[str, object]) -> Mapping[str, object]:
     """A read-only copy of *value* (shared when it is already read-only)."""
-    if isinstance(value, MappingProxyType):
+    if type(value) is MappingProxyType:
         return value
+    if not value:
+        return _NO_MAPPING
     return MappingProxyType(dict(value))
 
 

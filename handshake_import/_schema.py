@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -86,6 +86,14 @@ def fold(header: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", header).casefold())
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _custom_columns(columns: Iterable[CustomColumn]) -> tuple[CustomColumn, ...]:
+    return tuple(columns)
+
+
 def _check_custom(instance: CustomColumn, attribute: object, value: object) -> None:
     if instance.type not in _CUSTOM_TYPES:
         raise ValueError(
@@ -126,7 +134,7 @@ class CustomColumn:
     type: CustomType = attrs.field(default="text", validator=_check_custom)
     required: bool = False
     dayfirst: bool | None = None
-    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 def _check_columns(
@@ -153,7 +161,7 @@ class Schema:
     """
 
     custom_columns: tuple[CustomColumn, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_columns
+        default=(), converter=_custom_columns, validator=_check_columns
     )
 
 

@@ -64,8 +64,13 @@ _MANGLED_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]\d+")
 _NOT_NUMBERS = frozenset({"inf", "-inf", "+inf", "nan", "infinity", "-infinity"})
 
 
+_NUMBER_START = frozenset("0123456789+-.iInN")
+
+
 def parse_id(text: str) -> str:
     """An id as text; one Excel already turned into a rounded number is refused."""
+    if text[:1] not in _NUMBER_START or text.isdigit():
+        return text
     if _MANGLED_NUMBER.fullmatch(text) or text.casefold() in _NOT_NUMBERS:
         raise CellError("mangled-id", value=quote(text))
     return text
@@ -107,17 +112,52 @@ def _email_fault(address: str) -> str | None:
     return None
 
 
+# Fast acceptance of the common, plain-ASCII address, in C where possible:
+# a pattern of single-character-class runs split by literal dots and one @
+# (no run can match what ends it, so matching is linear), then plain string
+# checks for what the pattern leaves out. Anything not accepted here goes to
+# `_email_fault`, which also says why.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+
+
+def _plainly_valid(address: str) -> bool:
+    if len(address) > 254 or _PLAIN_ADDRESS.fullmatch(address) is None:
+        return False
+    at = address.index("@")
+    domain = address[at + 1 :]
+    return (
+        at <= 64
+        and "-." not in domain
+        and ".-" not in domain
+        and domain[0] != "-"
+        and domain[-1] != "-"
+        and not domain.rpartition(".")[2].isdigit()
+        and (len(domain) <= 63 or max(map(len, domain.split("."))) <= 63)
+    )
+
+
 def parse_emails(text: str) -> tuple[str, ...]:
     """Addresses separated by commas, semicolons or spaces, each checked.
 
     Duplicates are dropped, compared ignoring case; the first spelling wins.
     """
+    if _plainly_valid(text):
+        # The usual cell: one address (the patterns exclude every separator).
+        return (text,)
+    plain = _EMAIL_SEPARATORS.split(text)
+    if all(map(_plainly_valid, plain)) and len(plain) == len(
+        set(map(str.casefold, plain))
+    ):
+        return tuple(plain)
     addresses: list[str] = []
     seen: set[str] = set()
     for address in _EMAIL_SEPARATORS.split(text):
         if not address:
             continue
-        fault = _email_fault(address)
+        fault = None if _plainly_valid(address) else _email_fault(address)
         if fault is not None:
             raise CellError("invalid-email", value=quote(address), reason=f" ({fault})")
         key = address.casefold()

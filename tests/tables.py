@@ -41,6 +41,10 @@ def xlsx_bytes(table: Table, *, title: str = "Customers") -> bytes:
     sheet.title = title
     for row in table:
         sheet.append(list(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -17,14 +17,12 @@ T = TypeVar("T")
 class RowIssue:
     """Trouble a reader found in one row that it could not read as cells."""
 
-    row: int
     code: str
     details: dict[str, object] = attrs.field(factory=dict)
 
 
-#: A data row: (spreadsheet row number, cell texts). Cells are raw text: not
-#: yet trimmed, ``""`` for blank.
-RawRow = tuple[int, Sequence[str]]
+#: A row's cell texts: raw, not yet trimmed, ``""`` for blank.
+RawRow = Sequence[str]
 
 RowItem = RawRow | RowIssue
 
@@ -33,8 +31,9 @@ RowItem = RawRow | RowIssue
 class Sheet:
     """One table read from a file, streaming.
 
-    `rows` yields the rows after the header, blank ones included, until the
-    file ends; it is only valid while the reader's context is open.
+    `rows` yields one item per spreadsheet row after the header, blank rows
+    included and in order, so the n-th item is row ``header_row + n``; it is
+    only valid while the reader's context is open.
     """
 
     format: str
@@ -55,10 +54,11 @@ def split_header(
     header (a broken quote in row 1) is skipped: the header is what the user
     sees as their first row of text.
     """
-    for item in rows:
-        if isinstance(item, RowIssue):
+    number = 0
+    for cells in rows:
+        number += 1
+        if isinstance(cells, RowIssue):
             continue
-        number, cells = item
         header = [cell.strip() for cell in cells]
         while header and not header[-1]:
             header.pop()

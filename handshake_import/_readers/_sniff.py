@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import struct
 import zipfile
+import zlib
 from typing import IO
 
 __all__ = ["HEAD_SIZE", "describe", "sniff"]
@@ -12,6 +15,14 @@ HEAD_SIZE = 64 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_SPREADSHEETML = b"urn:schemas-microsoft-com:office:spreadsheet"
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "pdf"),
     (b"\x89PNG", "png"),
@@ -84,11 +95,20 @@ def _sniff_zip(stream: IO[bytes]) -> str:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
+            # An encrypted entry cannot be opened without its password.
+            if "mimetype" in names and not archive.getinfo("mimetype").flag_bits & 0x1:
                 with archive.open("mimetype") as part:
                     if part.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
                         return "ods"
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):
         # A damaged archive is still reported as what it claims to be.
         return "xlsx"
     finally:
@@ -107,24 +127,62 @@ def _sniff_zip(stream: IO[bytes]) -> str:
 
 
 def _sniff_ole2(stream: IO[bytes]) -> str:
-    # The directory of a compound file can sit anywhere in it; its entries
-    # store names in UTF-16LE, so look for the stream names themselves.
-    data = stream.read()
+    # Stream names compare without regard to case, as xlrd compares them.
+    data = stream.read().lower()
     stream.seek(0)
-    if "EncryptedPackage".encode("utf-16-le") in data:
+    if _has_entry(data, "encryptedpackage"):
         return "encrypted"
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+    if _has_entry(data, "workbook") or _has_entry(data, "book"):
+        return "xls"
+    if _directory_offset(data) >= len(data):
+        # Cut off before its directory (which writers put last): most likely
+        # an .xls upload that did not complete; the xls reader says so.
         return "xls"
     return "ole2"
 
 
+def _directory_offset(data: bytes) -> int:
+    """Where the header says the directory of a compound file starts."""
+    if len(data) < 52:
+        return len(data)
+    (sector_shift,) = struct.unpack_from("<H", data, 30)
+    (first_sector,) = struct.unpack_from("<I", data, 48)
+    return 512 + (int(first_sector) << min(int(sector_shift), 16))
+
+
+def _has_entry(data: bytes, name: str) -> bool:
+    """Whether the compound file *data* has a directory entry called *name*.
+
+    The directory can sit anywhere in the file, but each entry is 128 bytes
+    at an offset that is a multiple of 128: the name in UTF-16LE with a NUL
+    terminator, padded to 64 bytes, then that name's length in bytes. Only a
+    match laid out like that counts: the same name in a cell or a paragraph
+    (text is stored as UTF-16LE too) is not a stream.
+    """
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    size = len(encoded).to_bytes(2, "little")
+    start = data.find(encoded)
+    while start != -1:
+        if start % 128 == 0 and data[start + 64 : start + 66] == size:
+            return True
+        # Only the next 128-byte boundary can hold the next entry.
+        start = data.find(encoded, start - start % 128 + 128)
+    return False
+
+
 def _sniff_markup(head: bytes) -> str | None:
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            # A web page or XML saved as "Unicode" is still markup.
+            head = head[len(bom) :].decode(codec, errors="replace").encode()
+            break
     start = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not start.startswith(b"<"):
         return None
+    if b"<html" not in start and _SPREADSHEETML in head.lower():
+        # Its <Table> must not make it a web page; the <?xml> line is optional.
+        return "spreadsheetml"
     if start.startswith(b"<?xml"):
-        if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
-            return "spreadsheetml"
         if b"<html" in start:
             return "html"
         return "xml"

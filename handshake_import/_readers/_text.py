@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import IO
 
@@ -151,12 +151,14 @@ def _chain(leading: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def _decoded_lines(text: io.TextIOWrapper) -> Iterator[str]:
+def _decoded_lines(text: io.TextIOWrapper) -> Generator[str, None, None]:
     try:
         # Not `yield from`: closing this generator would then close the
         # wrapper, and with it the caller's stream.
-        for line in text:  # noqa: UP028
-            yield line
+        for line in text:
+            # NULs never reach a value; dropping them per line is cheaper
+            # than per cell.
+            yield line.replace("\x00", "") if "\x00" in line else line
     except UnicodeDecodeError as error:
         raise ImportFileError(
             "Part of the file is not in the same text encoding as its start "
@@ -167,26 +169,22 @@ def _decoded_lines(text: io.TextIOWrapper) -> Iterator[str]:
 
 
 def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
-    """Rows as (row number, cells); one row per record, as a spreadsheet shows."""
+    """One item per record, as a spreadsheet shows one row per record."""
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    row = 0
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
+            # The csv reader goes on with the next line after an error.
+            yield from reader
         except csv.Error as error:
-            row += 1
-            yield _issue(row, str(error))
-            continue
-        row += 1
-        yield row, cells
+            yield _issue(str(error))
+        else:
+            return
 
 
-def _issue(row: int, message: str) -> RowIssue:
+def _issue(message: str) -> RowIssue:
     if "unexpected end of data" in message:
-        return RowIssue(row, "unclosed-quote")
+        return RowIssue("unclosed-quote")
     if "field larger than field limit" in message:
         limit = csv.field_size_limit()
-        return RowIssue(row, "cell-too-long", {"length": f"over {limit:,}"})
-    return RowIssue(row, "malformed-quotes", {"detail": message})
+        return RowIssue("cell-too-long", {"length": f"over {limit:,}"})
+    return RowIssue("malformed-quotes", {"detail": message})

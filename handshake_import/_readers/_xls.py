@@ -116,9 +116,11 @@ def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem
                 cells.append("TRUE" if value else "FALSE")
             elif kind == xlrd.XL_CELL_ERROR:
                 cells.append(xlrd.error_text_from_code.get(int(value), "#ERROR"))
+            elif kind == xlrd.XL_CELL_TEXT:
+                cells.append(value.replace("\x00", "") if "\x00" in value else value)
             else:
                 cells.append(cell_text(value))
-        yield index + 1, cells
+        yield cells
 
 
 def _date_text(value: float, date_mode: Literal[0, 1]) -> str:

@@ -9,6 +9,7 @@ refused. openpyxl then parses through defusedxml as a second line.
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
 import zlib
@@ -36,6 +37,24 @@ _CHUNK = 64 * 1024
 _MAX_PARTS = 10_000
 _RATIO_CHECKED_FROM = 16 * 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Images and embedded objects are not the workbook's XML (an SVG logo may
+# carry a DTD of its own) and openpyxl does not parse them. Every other part
+# is scanned whatever its name: the relationships can give a worksheet any.
+_FOREIGN_FOLDERS = ("xl/media/", "xl/embeddings/")
+_FOREIGN_SUFFIXES = (
+    ".bin",
+    ".bmp",
+    ".emf",
+    ".gif",
+    ".jpeg",
+    ".jpg",
+    ".png",
+    ".svg",
+    ".tif",
+    ".tiff",
+    ".wdp",
+    ".wmf",
+)
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
 _OVERLAP = 16
 
@@ -61,6 +80,9 @@ def _refuse_xml(name: str) -> ImportFileError:
 def check_archive(stream: IO[bytes], limits: Limits) -> None:
     """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
     try:
+        # The most a part can really have been compressed into: a header
+        # that claims more must not loosen the compression-ratio check.
+        size = stream.seek(0, io.SEEK_END)
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > _MAX_PARTS:
@@ -76,7 +98,8 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         "upload it again.",
                         detected="encrypted",
                     )
-                total = _check_part(archive, info, total, limits)
+                room = max(min(info.compress_size, size - info.header_offset), 1)
+                total = _check_part(archive, info, room, total, limits)
     except ImportFileError:
         # Ours, and a ValueError too: not to be reported as damage below.
         raise
@@ -89,9 +112,16 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
 
 
 def _check_part(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    compressed: int,
+    total: int,
+    limits: Limits,
 ) -> int:
-    scan = info.filename.lower().endswith(_XML_SUFFIXES)
+    name = info.filename.lower()
+    scan = name.endswith(_XML_SUFFIXES) or not (
+        name.startswith(_FOREIGN_FOLDERS) or name.endswith(_FOREIGN_SUFFIXES)
+    )
     inflated = 0
     tail = b""
     with archive.open(info) as part:
@@ -109,7 +139,7 @@ def _check_part(
                 )
             if (
                 inflated > _RATIO_CHECKED_FROM
-                and inflated > limits.max_compression_ratio * max(info.compress_size, 1)
+                and inflated > limits.max_compression_ratio * compressed
             ):
                 raise LimitExceededError(
                     f"Part {info.filename!r} of this workbook inflates more than "
@@ -199,12 +229,13 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     number = 0
     values: tuple[object, ...]
     try:
+        # Without a dimension openpyxl still yields an empty row for every
+        # row number the sheet skips, so rows stay in step with row numbers.
         for values in worksheet.iter_rows(values_only=True):  # type: ignore[misc]
             number += 1
-            yield (
-                number,
-                [value if type(value) is str else cell_text(value) for value in values],
-            )
+            yield [
+                value if type(value) is str else cell_text(value) for value in values
+            ]
     except _FAILURES as error:
         raise _damaged(
             f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"

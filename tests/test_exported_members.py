@@ -1,0 +1,48 @@
+"""The public surface is exactly what `__all__` says, and it is cheap to import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import handshake_import
+
+
+def test_all() -> None:
+    """`__all__` is sorted and pins the public names."""
+    assert [
+        "Address",
+        "CustomColumn",
+        "Customer",
+        "CustomerRow",
+        "ImportFileError",
+        "LimitExceededError",
+        "Limits",
+        "Problem",
+        "ReadResult",
+        "Schema",
+        "iter_customers",
+        "read_customers",
+    ] == handshake_import.__all__
+    assert sorted(handshake_import.__all__) == handshake_import.__all__
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    """Every exported name is documented."""
+    undocumented = [
+        name
+        for name in handshake_import.__all__
+        if not getattr(handshake_import, name).__doc__
+    ]
+
+    assert [] == undocumented
+
+
+def test_import_does_not_import_spreadsheet_libraries() -> None:
+    """`import handshake_import` does not import openpyxl or xlrd."""
+    code = "import sys, handshake_import; print(sorted(m for m in ('openpyxl', 'xlrd') if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+
+    assert "[]" == result.stdout.strip()

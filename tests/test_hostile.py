@@ -1,0 +1,671 @@
+"""Hostile and broken files: every reader refuses them cleanly, within limits.
+
+Zip bombs, lying zip headers, XML entity tricks, files over a limit,
+worksheets that claim a million rows, hidden sheets, and fuzzed bytes. Every
+file is built here, in the test. Format detection is in test_sniff.py.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwt
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl.styles import PatternFill
+
+from handshake_import import (
+    ImportFileError,
+    LimitExceededError,
+    Limits,
+    ReadResult,
+    iter_customers,
+    read_customers,
+)
+
+from .tables import Table, Writer, csv_bytes, xls_bytes, xlsx_bytes
+
+MiB = 1024 * 1024
+SHEET = "xl/worksheets/sheet1.xml"
+TABLE = [["name", "email"], *([f"Acme {i}", f"a{i}@example.com"] for i in range(10))]
+READERS: dict[str, Writer] = {"csv": csv_bytes, "xlsx": xlsx_bytes, "xls": xls_bytes}
+
+
+def names(result: ReadResult) -> list[str]:
+    return [row.customer.name for row in result.rows]
+
+
+# -- building hostile workbooks ------------------------------------------------
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def rezip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+Change = Callable[[bytes], bytes] | bytes
+
+
+def with_parts(data: bytes, changes: dict[str, Change]) -> bytes:
+    """*data* with parts changed by a function, or replaced or added as bytes."""
+    parts = parts_of(data)
+    for name, change in changes.items():
+        parts[name] = change(parts[name]) if callable(change) else change
+    return rezip(parts)
+
+
+def padded(data: bytes, name: str, mib: int) -> bytes:
+    """*data* with *mib* MiB of spaces streamed into part *name* (~1000:1)."""
+    out = io.BytesIO()
+    spaces = b" " * MiB
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, body in parts_of(data).items():
+            if part != name:
+                archive.writestr(part, body)
+                continue
+            head, end, tail = body.rpartition(b"</worksheet>")
+            with archive.open(part, "w") as stream:
+                stream.write(head)
+                for _ in range(mib):
+                    stream.write(spaces)
+                stream.write(end + tail)
+    return out.getvalue()
+
+
+def claim_sizes(
+    data: bytes, name: str, *, compressed: int | None = None, size: int | None = None
+) -> bytes:
+    """Make the local and central zip headers of *name* lie about its sizes."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local = archive.getinfo(name).header_offset
+        offset = archive.start_dir
+    while patched[offset : offset + 4] == b"PK\x01\x02":
+        length, extra, comment = struct.unpack_from("<HHH", patched, offset + 28)
+        if patched[offset + 46 : offset + 46 + length] == name.encode():
+            break
+        offset += 46 + length + extra + comment
+    else:
+        raise AssertionError(f"no central directory entry for {name}")
+    for value, at_local, at_central in ((compressed, 18, 20), (size, 22, 24)):
+        if value is not None:
+            struct.pack_into("<I", patched, local + at_local, value)
+            struct.pack_into("<I", patched, offset + at_central, value)
+    return bytes(patched)
+
+
+def save(workbook: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """A valid XLSX whose sheet1.xml inflates by 300 MiB of spaces."""
+    return padded(xlsx_bytes(TABLE), SHEET, 300)
+
+
+# -- zip bombs and lying headers -----------------------------------------------
+
+
+def test_zip_bomb_part_is_refused_quickly_in_little_memory(bomb: bytes) -> None:
+    """300 MiB of spaces in a 0.3 MB file stops at the ratio check, fast and small."""
+    assert len(bomb) < 2 * MiB
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(LimitExceededError) as caught:
+            read_customers(bomb)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    error = caught.value
+    assert (error.limit, error.value, error.detected) == (
+        "max_compression_ratio",
+        200,
+        "xlsx",
+    )
+    assert "sheet1.xml" in str(error)
+    assert "zip bomb" in str(error)
+    assert "save it again" in str(error)
+    assert elapsed < 5
+    assert peak < 50 * MiB
+
+
+def test_zip_bomb_within_the_ratio_hits_the_decompressed_limit(bomb: bytes) -> None:
+    """With the ratio allowed, the bytes inflated are still capped."""
+    limits = Limits(max_compression_ratio=100_000, max_decompressed_bytes=20 * MiB)
+    started = time.perf_counter()
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(bomb, limits=limits)
+
+    assert time.perf_counter() - started < 5
+    assert (caught.value.limit, caught.value.value) == (
+        "max_decompressed_bytes",
+        20 * MiB,
+    )
+    assert "20,971,520 bytes when unzipped" in str(caught.value)
+    assert "Split it" in str(caught.value)
+
+
+def test_zip_bomb_claiming_a_huge_compressed_size_is_still_refused(
+    bomb: bytes,
+) -> None:
+    """A header claiming 1 GiB compressed cannot loosen the ratio check."""
+    lying = claim_sizes(bomb, SHEET, compressed=2**30)
+    started = time.perf_counter()
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(lying)
+
+    assert time.perf_counter() - started < 5
+    assert caught.value.limit == "max_compression_ratio"
+
+
+def test_part_claiming_a_small_size_is_not_inflated_past_it() -> None:
+    """A part whose headers claim 10 bytes is cut there and fails its CRC.
+
+    Python's zipfile never inflates past the size the central directory
+    claims, so the lie cannot smuggle bytes past max_decompressed_bytes: the
+    part is refused as damaged instead.
+    """
+    data = xlsx_bytes([["name", "notes"], *(["Acme", "x" * 1000] for _ in range(50))])
+    real = sum(len(body) for body in parts_of(data).values())
+    lying = claim_sizes(data, SHEET, size=10)
+    with zipfile.ZipFile(io.BytesIO(lying)) as archive:
+        claimed = sum(info.file_size for info in archive.infolist())
+    assert claimed < real - 40_000
+    limits = Limits(max_decompressed_bytes=claimed + 1_000)
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(lying, limits=limits)
+
+    assert not isinstance(caught.value, LimitExceededError)
+    assert caught.value.detected == "xlsx"
+    assert "CRC" in str(caught.value)
+    assert "damaged" in str(caught.value)
+
+
+def test_decompressed_bytes_are_counted_over_all_parts() -> None:
+    """max_decompressed_bytes counts inflated bytes of every part together."""
+    data = xlsx_bytes([["name", "notes"], *(["Acme", "x" * 1000] for _ in range(50))])
+    total = sum(len(body) for body in parts_of(data).values())
+
+    assert len(read_customers(data, limits=Limits(max_decompressed_bytes=total)).rows)
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(data, limits=Limits(max_decompressed_bytes=total - 1))
+    assert caught.value.limit == "max_decompressed_bytes"
+
+
+# -- XML document type declarations --------------------------------------------
+
+BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"
+ uniqueCount="1"><si><t>&lol9;</t></si></sst>"""
+
+XXE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+)
+
+
+def with_xxe(sheet: bytes) -> bytes:
+    return XXE + sheet.replace(b"<t>Acme 0</t>", b"<t>&xxe;</t>")
+
+
+def in_utf16(xml: bytes, codec: str = "utf-16") -> bytes:
+    text = xml.decode().replace('encoding="UTF-8"', f'encoding="{codec.upper()}"')
+    return text.encode(codec)
+
+
+def at_chunk_edge(xml: bytes) -> bytes:
+    """XXE's DTD starting 4 bytes before the reader's first 64 KiB chunk ends."""
+    declaration, dtd = XXE[:56], XXE[56:]
+    assert dtd.startswith(b"<!DOCTYPE")
+    return declaration + b" " * (64 * 1024 - 4 - len(declaration)) + dtd + xml
+
+
+@pytest.fixture
+def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if openpyxl is asked to open the workbook at all."""
+
+    def load_workbook(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl parsed a workbook that should be refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", load_workbook)
+
+
+@pytest.mark.usefixtures("no_openpyxl")
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        ("xl/sharedStrings.xml", BILLION_LAUGHS),
+        (SHEET, with_xxe),
+        (SHEET, lambda sheet: in_utf16(with_xxe(sheet))),
+        (SHEET, lambda sheet: in_utf16(with_xxe(sheet), "utf-16-be")),
+        ("xl/styles.xml", at_chunk_edge),
+    ],
+    ids=["billion-laughs", "external-entity", "utf-16", "utf-16-be", "chunk-edge"],
+)
+def test_document_type_declaration_is_refused_before_parsing(
+    part: str, change: Change
+) -> None:
+    """Any DTD (entity bombs, external entities) is refused before openpyxl runs."""
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(with_parts(xlsx_bytes(TABLE), {part: change}))
+
+    error = caught.value
+    assert not isinstance(error, LimitExceededError)
+    assert error.detected == "xlsx"
+    assert "document type declaration" in str(error)
+    assert repr(part) in str(error)
+    assert "save it again" in str(error)
+
+
+@pytest.mark.usefixtures("no_openpyxl")
+def test_document_type_declaration_in_a_part_not_named_xml() -> None:
+    """A worksheet part renamed to sheet1.dat (the rels point there) is scanned."""
+    parts = parts_of(xlsx_bytes(TABLE))
+    sheet = parts.pop(SHEET)
+    parts["xl/worksheets/sheet1.dat"] = with_xxe(sheet)
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(b"sheet1.xml", b"sheet1.dat")
+
+    with pytest.raises(ImportFileError, match="document type declaration in 'xl/"):
+        read_customers(rezip(parts))
+
+
+def test_svg_image_with_a_doctype_is_not_refused() -> None:
+    """A DTD in an image (an SVG logo in xl/media) is not the workbook's XML."""
+    svg = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg/>'
+    )
+    data = with_parts(xlsx_bytes(TABLE), {"xl/media/image1.svg": svg})
+
+    assert len(read_customers(data).rows) == 10
+
+
+# -- limits --------------------------------------------------------------------
+
+
+class NonSeekable(io.RawIOBase):
+    """A pipe-like binary stream: readable, not seekable."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        return self._data.readinto(buffer)
+
+
+class Endless(NonSeekable):
+    """A stream that never ends."""
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        buffer[:] = b"a" * len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.parametrize("given_as", ["path", "bytes", "stream", "non-seekable"])
+def test_max_file_bytes(tmp_path: Path, given_as: str) -> None:
+    """A file over max_file_bytes is refused however it is given."""
+    data = xlsx_bytes(TABLE)
+    path = tmp_path / "customers.xlsx"
+    path.write_bytes(data)
+    source = {
+        "path": path,
+        "bytes": data,
+        "stream": io.BytesIO(data),
+        "non-seekable": NonSeekable(data),
+    }[given_as]
+
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(source, limits=Limits(max_file_bytes=1_000))  # type: ignore[arg-type]
+
+    assert (caught.value.limit, caught.value.value) == ("max_file_bytes", 1_000)
+    assert "over the limit of 1,000 bytes" in str(caught.value)
+    assert "Split it into smaller files" in str(caught.value)
+    assert len(read_customers(data, limits=Limits(max_file_bytes=len(data))).rows)
+
+
+def test_endless_stream_stops_at_max_file_bytes() -> None:
+    """A stream that never ends is cut off at max_file_bytes, not read forever."""
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(Endless(b""), limits=Limits(max_file_bytes=3 * MiB))
+
+    assert caught.value.limit == "max_file_bytes"
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_max_columns(reader: str) -> None:
+    """A header wider than max_columns is refused, saying how wide it is."""
+    header = ["name", *(f"extra {i}" for i in range(29))]
+    data = READERS[reader]([header, ["Acme", *["x"] * 29]])
+
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(data, limits=Limits(max_columns=20))
+
+    assert (caught.value.limit, caught.value.value) == ("max_columns", 20)
+    assert caught.value.detected == reader
+    assert "30 columns, over the limit of 20" in str(caught.value)
+    assert read_customers(data, limits=Limits(max_columns=30)).rows
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_max_rows(reader: str) -> None:
+    """Ten data rows are over Limits(max_rows=5); blank rows do not count."""
+    write = READERS[reader]
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(write(TABLE), limits=Limits(max_rows=5))
+
+    assert (caught.value.limit, caught.value.value) == ("max_rows", 5)
+    assert "more than 5 rows" in str(caught.value)
+    assert "Split it into smaller files" in str(caught.value)
+    spaced = [TABLE[0], *(row for data in TABLE[1:] for row in (data, ["", ""]))]
+    assert len(read_customers(write(spaced), limits=Limits(max_rows=10)).rows) == 10
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_max_cell_chars_is_a_problem_on_that_cell(reader: str) -> None:
+    """A too-long cell is a cell-too-long problem at its cell, not an exception."""
+    table: Table = [
+        ["name", "email", "contact"],
+        ["Acme", "a@example.com", "x" * 41],
+        ["Beta", "b@example.com", "x" * 40],
+    ]
+
+    result = read_customers(READERS[reader](table), limits=Limits(max_cell_chars=40))
+
+    (problem,) = result.problems
+    assert (problem.code, problem.cell, problem.row, problem.column) == (
+        "cell-too-long",
+        "C2",
+        2,
+        "contact",
+    )
+    assert "41 characters; at most 40" in problem.message
+    assert names(result) == ["Beta"]
+
+
+# -- spreadsheet hazards -------------------------------------------------------
+
+
+def test_dimension_claiming_a_million_rows() -> None:
+    """<dimension ref="A1:XFD1048576"> is a claim: only the real rows are read."""
+    claim = b'<dimension ref="A1:XFD1048576"'
+    data = with_parts(
+        xlsx_bytes(TABLE),
+        {SHEET: lambda sheet: re.sub(rb'<dimension ref="[^"]*"', claim, sheet)},
+    )
+    assert b"A1:XFD1048576" in parts_of(data)[SHEET]
+
+    started = time.perf_counter()
+    result = read_customers(data)
+
+    assert time.perf_counter() - started < 2
+    assert result.problems == ()
+    assert names(result) == [f"Acme {i}" for i in range(10)]
+
+
+def test_formatted_empty_rows_after_the_data() -> None:
+    """Cells with a fill and no value, below and beside the data, are nothing."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in TABLE:
+        sheet.append(row)
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for row in range(12, 500):
+        for column in range(1, 8):
+            sheet.cell(row, column).fill = fill
+    data = save(workbook)
+    assert b'<c r="G499" s=' in parts_of(data)[SHEET]
+
+    result = read_customers(data)
+
+    assert result.problems == ()
+    assert len(result.rows) == 10
+
+
+def hidden_sheets_xlsx(*, active: int = 2) -> bytes:
+    workbook = openpyxl.Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.title = "Hidden"
+    hidden.sheet_state = "hidden"
+    very_hidden = workbook.create_sheet("Very Hidden")
+    very_hidden.sheet_state = "veryHidden"
+    visible = workbook.create_sheet("Customers")
+    for sheet, name in ((hidden, "Secret"), (very_hidden, "Deep"), (visible, "Open")):
+        sheet.append(["name"])
+        sheet.append([name])
+    data = save(workbook)
+    # openpyxl will not save a hidden active sheet; Excel files can have one.
+    tab = b'activeTab="%d"' % active
+    return with_parts(
+        data, {"xl/workbook.xml": lambda book: re.sub(rb'activeTab="\d+"', tab, book)}
+    )
+
+
+def hidden_sheets_xls() -> bytes:
+    book = xlwt.Workbook()
+    for title, visibility, name in (
+        ("Hidden", 1, "Secret"),
+        ("Very Hidden", 2, "Deep"),
+        ("Customers", 0, "Open"),
+    ):
+        sheet = book.add_sheet(title)
+        sheet.visibility = visibility
+        sheet.write(0, 0, "name")
+        sheet.write(1, 0, name)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HIDDEN: dict[str, Callable[[], bytes]] = {
+    "xlsx": hidden_sheets_xlsx,
+    "xlsx-active-hidden": lambda: hidden_sheets_xlsx(active=0),
+    "xls": hidden_sheets_xls,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HIDDEN))
+def test_hidden_sheets_are_skipped_by_default(kind: str) -> None:
+    """The first visible sheet is read, even when a hidden one is active."""
+    data = HIDDEN[kind]()
+    if kind == "xlsx-active-hidden":
+        assert b'activeTab="0"' in parts_of(data)["xl/workbook.xml"]
+
+    result = read_customers(data)
+
+    assert [(row.sheet, row.customer.name) for row in result.rows] == [
+        ("Customers", "Open")
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(HIDDEN))
+@pytest.mark.parametrize(
+    ("asked", "sheet", "name"),
+    [("Hidden", "Hidden", "Secret"), (" very hidden ", "Very Hidden", "Deep")],
+)
+def test_hidden_sheet_read_when_named(
+    kind: str, asked: str, sheet: str, name: str
+) -> None:
+    """Naming a hidden or very hidden sheet reads it (case and spaces ignored)."""
+    result = read_customers(HIDDEN[kind](), sheet=asked)
+
+    assert [(row.sheet, row.customer.name) for row in result.rows] == [(sheet, name)]
+
+
+@pytest.mark.parametrize("kind", sorted(HIDDEN))
+def test_unknown_sheet_name_lists_the_sheets(kind: str) -> None:
+    """sheet= naming no sheet is refused with the names there are."""
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(HIDDEN[kind](), sheet="Kunden")
+
+    assert caught.value.detected == kind.partition("-")[0]
+    assert str(caught.value) == (
+        "The workbook has no sheet named 'Kunden'. "
+        "Its sheets are: 'Hidden', 'Very Hidden', 'Customers'."
+    )
+
+
+def test_xlsx_with_no_visible_sheet() -> None:
+    """A workbook whose every sheet is hidden says so, and how to choose one."""
+    data = with_parts(
+        hidden_sheets_xlsx(),
+        {"xl/workbook.xml": lambda book: book.replace(b'"visible"', b'"hidden"')},
+    )
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(data)
+
+    assert caught.value.detected == "xlsx"
+    assert "no visible worksheet" in str(caught.value)
+    assert "Unhide" in str(caught.value)
+    assert names(read_customers(data, sheet="Customers")) == ["Open"]
+
+
+def test_xls_with_no_visible_sheet() -> None:
+    """The same for an .xls: every sheet hidden is refused with what to do."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Hidden")
+    sheet.visibility = 1
+    sheet.write(0, 0, "name")
+    sheet.write(1, 0, "Secret")
+    out = io.BytesIO()
+    book.save(out)
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(out.getvalue())
+
+    assert caught.value.detected == "xls"
+    assert "no visible worksheet" in str(caught.value)
+    assert names(read_customers(out.getvalue(), sheet="hidden")) == ["Secret"]
+
+
+# -- the caller's stream -------------------------------------------------------
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_callers_stream_is_left_open(reader: str) -> None:
+    """read_customers reads a BytesIO it is given but does not close it."""
+    data = READERS[reader](TABLE)
+    stream = io.BytesIO(data)
+
+    assert len(read_customers(stream).rows) == 10
+    assert not stream.closed
+    assert stream.getvalue() == data
+
+
+def test_callers_stream_is_left_open_when_refused() -> None:
+    """A refused file (here a web page) leaves the caller's stream open too."""
+    stream = io.BytesIO(b"<!DOCTYPE html><html><table></table></html>")
+
+    with pytest.raises(ImportFileError):
+        read_customers(stream)
+    assert not stream.closed
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_callers_stream_is_left_open_by_an_abandoned_iteration(reader: str) -> None:
+    """Closing iter_customers after one row leaves the caller's stream open."""
+    stream = io.BytesIO(READERS[reader](TABLE))
+    rows: Iterator[object] = iter_customers(stream)
+
+    next(rows)
+    rows.close()  # type: ignore[attr-defined]
+
+    assert not stream.closed
+
+
+# -- fuzzing -------------------------------------------------------------------
+
+
+def read_or_refuse(data: bytes) -> None:
+    """A ReadResult or an ImportFileError with a message; nothing else."""
+    outcome: ReadResult | ImportFileError
+    try:
+        outcome = read_customers(data)
+    except ImportFileError as error:
+        outcome = error
+    if isinstance(outcome, ImportFileError):
+        assert str(outcome)
+        assert outcome.detected is None or isinstance(outcome.detected, str)
+    else:
+        assert isinstance(outcome, ReadResult)
+
+
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes(data: bytes) -> None:
+    """Any bytes at all are read or refused with ImportFileError."""
+    read_or_refuse(data)
+
+
+@given(st.binary(max_size=2000))
+def test_zip_magic_and_random_tail(tail: bytes) -> None:
+    """The zip magic number with anything after it is read or refused."""
+    read_or_refuse(b"PK\x03\x04" + tail)
+
+
+@given(st.binary(max_size=2000))
+def test_ole2_magic_and_random_tail(tail: bytes) -> None:
+    """The compound-file magic number with anything after it is read or refused."""
+    read_or_refuse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + tail)
+
+
+WORKBOOKS = {"xlsx": xlsx_bytes(TABLE), "xls": xls_bytes(TABLE)}
+
+
+@given(
+    st.sampled_from(sorted(WORKBOOKS)),
+    st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8),
+    st.floats(min_value=0, max_value=1),
+)
+def test_damaged_workbooks(
+    kind: str, changes: list[tuple[int, int]], cut: float
+) -> None:
+    """A real workbook with bytes changed and its end cut off is read or refused."""
+    data = bytearray(WORKBOOKS[kind])
+    for at, byte in changes:
+        data[at % len(data)] = byte
+    read_or_refuse(bytes(data[: max(1, round(len(data) * cut))]))
