@@ -133,7 +133,8 @@ def _preloads(name: str, path: str) -> list[str]:
 def _child(name: str, path: str, expected: int) -> None:
     """Run one measurement and print its result as one JSON line.
 
-    ``python`` measures a bare interpreter and ``import`` one that imported
+    ``python`` measures the child itself with no reader imported (the floor
+    under every other figure) and ``import`` one that imported
     handshake_import; both only report peak memory. Modules are imported
     before the clock starts (see `_preloads`), so times cover the read alone.
     """
@@ -219,7 +220,10 @@ def _measure(m: Measurement, timeout: float) -> None:
     for _ in range(m.runs):
         outcome = _run_child(m, timeout)
         if isinstance(outcome, str):
+            # A failed run voids the figures of the runs before it.
             m.error = outcome
+            m.seconds = m.peak_mb = None
+            m.problems = None
             print(f"  {m.label}: failed", flush=True)
             return
         seconds = outcome.get("seconds")
@@ -257,13 +261,17 @@ def _verdict(value: float | None, target: float, at_least: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Render a plain-text table, first column left-aligned, others right."""
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], left: Sequence[int] = (0,)
+) -> str:
+    """Render a plain-text table; columns in ``left`` are left-aligned."""
     widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [cells[0].ljust(widths[0])]
-        parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        parts = [
+            cell.ljust(width) if i in left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths).rstrip()
@@ -317,6 +325,7 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
         _table(
             ["measurement", "rows", "best s", "rows/s", "peak MB", "problems", "note"],
             table,
+            left=(0, 6),
         )
     )
     print()
@@ -354,7 +363,7 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
         ],
     ]
     print("Targets")
-    print(_table(["figure", "value", "target", "verdict"], targets))
+    print(_table(["figure", "value", "target", "verdict"], targets, left=(0, 3)))
     for m in ms.values():
         for warning in m.warnings:
             print(f"WARNING: {m.label}: {warning}")
