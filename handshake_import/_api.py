@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Iterator, Mapping
 
 import attrs
@@ -47,8 +48,24 @@ class ReadResult:
 
 
 def _check_options(
-    schema: Schema | None, limits: Limits | None, sheet: str | None
+    source: object,
+    columns: object,
+    schema: Schema | None,
+    limits: Limits | None,
+    sheet: str | None,
 ) -> tuple[Schema, Limits]:
+    if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and (
+        not hasattr(source, "read")
+    ):
+        raise TypeError(
+            "source must be a path, bytes, or a binary file object, "
+            f"not {type(source).__name__}"
+        )
+    if columns is not None and not isinstance(columns, Mapping):
+        raise TypeError(
+            "columns must be a mapping of header text to template column, "
+            f"like {{'Customer Name': 'name'}}, not {type(columns).__name__}"
+        )
     if schema is not None and not isinstance(schema, Schema):
         raise TypeError(f"schema must be a Schema, not {type(schema).__name__}")
     if limits is not None and not isinstance(limits, Limits):
@@ -73,7 +90,7 @@ def iter_customers(
     and closed when the iteration ends (or the iterator is closed), so
     `ImportFileError` is raised from the iteration, not from this call.
     """
-    schema, limits = _check_options(schema, limits, sheet)
+    schema, limits = _check_options(source, columns, schema, limits, sheet)
     return _iterate(source, sheet=sheet, columns=columns, schema=schema, limits=limits)
 
 
@@ -87,12 +104,7 @@ def _iterate(
 ) -> Iterator[CustomerRow | Problem]:
     with open_sheet(source, sheet=sheet, limits=limits) as table:
         if table is None:
-            yield make_problem(
-                "missing-required-column",
-                field="'name'",
-                header_row=1,
-                found="nothing (the file has no header row)",
-            )
+            yield make_problem("no-header")
             return
         yield from table.notices
         column_map = map_header(

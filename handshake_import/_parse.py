@@ -27,6 +27,7 @@ from ._readers import RowIssue, Sheet
 from ._records import Address, Customer, CustomerRow, CustomValue
 from ._schema import ADDRESS_PARTS, ColumnMap, CustomColumn, MappedColumn, column_letter
 from ._values import (
+    EXCEL_ERRORS,
     CellError,
     clean,
     parse_boolean,
@@ -214,6 +215,13 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         values.append("")
 
         problems: list[Problem] = []
+        if "#" in joined:
+            for position, column in enumerate(mapped):
+                if values[position] in EXCEL_ERRORS:
+                    problems.append(
+                        problem_at("excel-error", column, row, value=values[position])
+                    )
+                    values[position] = ""
         if len(joined) > max_chars and max(map(len, values)) > max_chars:
             for position, column in enumerate(mapped):
                 if len(values[position]) > max_chars:

@@ -66,6 +66,12 @@ CATALOGUE: dict[str, _Entry] = {
         "A CSV saved by an old Excel on Windows with 'Café' in it.",
     ),
     # -- header problems -----------------------------------------------------
+    "no-header": _Entry(
+        "error",
+        "The file has no header row: it holds no text at all. Export the customers "
+        "again with the template's header row (id, name, email, ...).",
+        "A CSV file made of blank lines only.",
+    ),
     "missing-required-column": _Entry(
         "error",
         "The file has no {field} column, which is required. The header row "
@@ -114,6 +120,12 @@ CATALOGUE: dict[str, _Entry] = {
         "A notes field pasted into the street column.",
     ),
     # -- cell values -----------------------------------------------------------
+    "excel-error": _Entry(
+        "error",
+        "This cell holds the spreadsheet error {value} instead of a value; fix the "
+        "formula or type the value in.",
+        "#N/A left by a VLOOKUP that found nothing.",
+    ),
     "missing-value": _Entry(
         "error",
         "The {field} is blank; every customer needs one.",
@@ -126,8 +138,8 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "mangled-id": _Entry(
         "error",
-        "The id {value} looks like a number Excel rounded or wrote in "
-        "scientific notation; the real id is lost. Format the column as Text "
+        "The id {value} is a number Excel rounded, wrote in scientific notation "
+        "or could not compute; the real id is lost. Format the column as Text "
         "in the source and export again.",
         "1.23457E+11 in the id column.",
     ),

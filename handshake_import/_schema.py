@@ -87,6 +87,10 @@ def fold(header: str) -> str:
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise TypeError(
+            f"choices must be a sequence of strings, not the string {values!r}"
+        )
     return tuple(values)
 
 
@@ -144,10 +148,15 @@ def _check_columns(
     for column in value:
         if not isinstance(column, CustomColumn):
             raise TypeError(f"Schema columns must be CustomColumn, not {column!r}")
-        key = fold(column.name)
-        if key in seen or (key.startswith("id") and _MANUFACTURER.match(column.name)):
+        if _MANUFACTURER.match(column.name):
             raise ValueError(
-                f"custom column {column.name!r} clashes with column {seen.get(key)!r}"
+                f"custom column {column.name!r} clashes with the manufacturer id "
+                "columns (id:<Manufacturer>)"
+            )
+        key = fold(column.name)
+        if key in seen:
+            raise ValueError(
+                f"custom column {column.name!r} clashes with column {seen[key]!r}"
             )
         seen[key] = column.name
 
@@ -298,9 +307,12 @@ def map_header(
             problems.append(at("blank-header", index, text, letter=letter))
             continue
         key = fold(text)
-        target = (
-            alias_targets.get(key) or targets.get(key) or _manufacturer_target(text)
-        )
+        if key in alias_targets:
+            target: _Target | None = alias_targets[key]
+        elif _MANUFACTURER.match(text):
+            target = _manufacturer_target(text)  # None for a bare "id:"
+        else:
+            target = targets.get(key)
         if target is None:
             problems.append(
                 at(
@@ -321,7 +333,11 @@ def map_header(
             manufacturer=target.manufacturer,
             custom=target.custom,
         )
-        duplicate_key = fold(target.field) if target.manufacturer else target.field
+        duplicate_key = (
+            "id:" + " ".join(target.manufacturer.casefold().split())
+            if target.manufacturer
+            else target.field
+        )
         earlier = by_field.get(duplicate_key)
         if earlier is not None:
             problems.append(

@@ -18,6 +18,7 @@ from dateutil import parser
 from ._problems import quote
 
 __all__ = [
+    "EXCEL_ERRORS",
     "CellError",
     "clean",
     "parse_boolean",
@@ -39,6 +40,30 @@ class CellError(Exception):
         self.code = code
         self.details = details
 
+
+#: What a spreadsheet shows (and exports) in place of a formula's value when
+#: the formula fails.
+EXCEL_ERRORS = frozenset(
+    {
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
 
 # Every Unicode space, plus the zero-width characters that ride along with
 # copy-pasted text and the BOM.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _position(problem: Problem) -> str:
+    # Sheet names and headers come from the file: quoted, so that a hostile
+    # header cannot send escape sequences to the terminal.
     parts = []
     if problem.sheet:
         parts.append(f"sheet {quote(problem.sheet)}")
@@ -71,14 +74,19 @@ def _position(problem: Problem) -> str:
     if problem.cell:
         parts.append(problem.cell)
     if problem.column:
-        parts.append(f"({problem.column})")
+        parts.append(f"({quote(problem.column)})")
     return " ".join(parts) or "file"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _print_text(path: str, result: ReadResult, out: TextIO) -> None:
     out.write(
-        f"{path}: {len(result.rows)} customers read; {len(result.errors)} errors, "
-        f"{len(result.warnings)} warnings\n"
+        f"{path}: {_count(len(result.rows), 'customer')} read; "
+        f"{_count(len(result.errors), 'error')}, "
+        f"{_count(len(result.warnings), 'warning')}\n"
     )
     for problem in result.problems:
         out.write(
@@ -111,11 +119,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # a --column naming no template column
         sys.stderr.write(f"handshake-import: {error}\n")
         return EXIT_UNUSABLE
-    if args.json:
-        _print_json(args.file, result, sys.stdout)
-    else:
-        _print_text(args.file, result, sys.stdout)
+    try:
+        if args.json:
+            _print_json(args.file, result, sys.stdout)
+        else:
+            _print_text(args.file, result, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `check ... | head`: the reader went away; that is not an error of ours.
+        _silence_stdout()
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

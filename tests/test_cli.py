@@ -36,7 +36,7 @@ def test_check_example_reports_its_deliberate_errors() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].endswith("46 customers read; 4 errors, 0 warnings")
     assert (
-        "sheet 'Customers' row 18 E18 (email): error [invalid-email] "
+        "sheet 'Customers' row 18 E18 ('email'): error [invalid-email] "
         "'orders@@brightside' is not a valid email address (it must contain exactly "
         "one @)." in lines
     )
@@ -62,7 +62,7 @@ def test_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     path.write_bytes(b"name,email\nAcme,a@x.example\n")
 
     assert 0 == main(["check", str(path)])
-    assert "1 customers read; 0 errors, 0 warnings" in capsys.readouterr().out
+    assert "1 customer read; 0 errors, 0 warnings" in capsys.readouterr().out
 
 
 def test_column_aliases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,6 +102,20 @@ def test_unreadable_file_exits_2_with_one_line(
     assert 1 == len(captured.err.splitlines())
     assert message in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_headers_from_the_file_are_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile header cannot send terminal escapes through the report."""
+    path = tmp_path / "evil.csv"
+    path.write_bytes(b"name,Not\x1b[31mRed\nAcme,x\n")
+
+    main(["check", str(path)])
+
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "('Not\\x1b[31mRed')" in out
 
 
 def test_bad_alias_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import handshake_import
 
 
@@ -36,6 +38,12 @@ def test_every_public_name_has_a_docstring() -> None:
     ]
 
     assert [] == undocumented
+
+
+def test_source_type_is_checked_at_call_time() -> None:
+    """A wrong source type is API misuse, raised by the call, not later."""
+    with pytest.raises(TypeError, match="source must be a path, bytes"):
+        handshake_import.iter_customers(42)  # type: ignore[arg-type]
 
 
 def test_import_does_not_import_spreadsheet_libraries() -> None:

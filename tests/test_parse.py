@@ -439,6 +439,32 @@ def test_required_custom_column() -> None:
     assert [(p.code, p.cell) for p in blank.problems] == [("missing-value", "B2")]
 
 
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#DIV/0!", "#VALUE!"])
+def test_spreadsheet_error_values_are_errors(write_table: Writer, error: str) -> None:
+    """A formula's error value (#N/A ...) is never taken as a name or an id."""
+    result = read_customers(
+        write_table([["id", "name"], [error, "Acme"], ["2", error]])
+    )
+
+    assert () == result.rows
+    assert [("excel-error", "A2"), ("excel-error", "B3")] == [
+        (p.code, p.cell) for p in result.problems
+    ]
+    assert (
+        f"This cell holds the spreadsheet error {error} instead"
+        in result.problems[0].message
+    )
+
+
+def test_hash_in_a_value_is_fine(write_table: Writer) -> None:
+    """A value that merely contains # is ordinary text."""
+    (row,) = read_customers(
+        write_table([["name", "bill_street"], ["Acme #1", "#5 Main"]])
+    ).rows
+
+    assert "Acme #1" == row.customer.name
+
+
 def test_rows_that_parse_with_warnings_are_kept() -> None:
     """Warnings (an unknown column) do not drop rows."""
     result = read_customers(csv_bytes([["name", "notes"], ["A", "x"]]))

@@ -158,7 +158,7 @@ def test_present_lists_the_columns_in_the_file() -> None:
     [
         ([CustomColumn(name="Email")], "clashes with column 'email'"),
         ([CustomColumn(name="x"), CustomColumn(name="X")], "clashes with column 'x'"),
-        ([CustomColumn(name="id:Foo")], "clashes"),
+        ([CustomColumn(name="id:Foo")], "clashes with the manufacturer id columns"),
     ],
 )
 def test_custom_columns_cannot_clash(columns: list[CustomColumn], message: str) -> None:
@@ -180,6 +180,37 @@ def test_custom_column_validation(kwargs: dict[str, object], message: str) -> No
     """CustomColumn refuses incomplete definitions."""
     with pytest.raises(ValueError, match=message):
         CustomColumn(**kwargs)  # type: ignore[arg-type]
+
+
+def test_bare_id_colon_is_not_the_id_column() -> None:
+    """A header 'id:' without a manufacturer name is unknown, not the id column."""
+    result = read_customers(b"name,id:\nA,1\n")
+
+    assert ["unknown-column"] == [p.code for p in result.problems]
+    assert result.rows[0].customer.id is None
+
+
+def test_manufacturer_and_custom_names_do_not_collide() -> None:
+    """A custom column 'idacme' and a manufacturer column 'id:Acme' are distinct."""
+    schema = Schema([CustomColumn(name="idacme")])
+    (row,) = read_customers(b"name,idacme,id:Acme\nA,x,y\n", schema=schema).rows
+
+    assert ({"Acme": "y"}, {"idacme": "x"}) == (
+        dict(row.customer.manufacturer_ids),
+        dict(row.customer.custom),
+    )
+
+
+def test_choices_must_not_be_one_string() -> None:
+    """choices='gold' is a mistake for choices=('gold',)."""
+    with pytest.raises(TypeError, match="not the string"):
+        CustomColumn(name="tier", type="choice", choices="gold")
+
+
+def test_columns_must_be_a_mapping() -> None:
+    """columns= as a list of pairs is refused at call time with TypeError."""
+    with pytest.raises(TypeError, match="columns must be a mapping"):
+        read_customers(b"name\nA\n", columns=[("Nom", "name")])  # type: ignore[arg-type]
 
 
 def test_schema_rejects_non_columns() -> None:

@@ -26,10 +26,10 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UPLOAD_INSTEAD = ("Upload", ".xlsx", "CSV")
 
 
-def refused(source: object, detected: str, *words: str) -> ImportFileError:
+def refused(source: bytes | Path, detected: str | None, *words: str) -> ImportFileError:
     """Read *source*, expecting a refusal as *detected* whose message has *words*."""
     with pytest.raises(ImportFileError) as caught:
-        read_customers(source)  # type: ignore[arg-type]
+        read_customers(source)
     error = caught.value
     assert error.detected == detected, str(error)
     for word in words:
@@ -85,6 +85,14 @@ def test_zero_byte_file_on_disk(tmp_path: Path) -> None:
     path.write_bytes(b"")
 
     refused(path, "empty", "empty", "again")
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "."])
+def test_path_that_cannot_be_opened(tmp_path: Path, name: str) -> None:
+    """A path that is not there, or is a folder, is refused and named."""
+    path = tmp_path / name
+
+    refused(path, None, "Cannot open", repr(str(path)))
 
 
 def test_random_binary_garbage() -> None:

@@ -149,8 +149,28 @@ def test_text_stream_is_refused() -> None:
 
 
 def test_whitespace_only_file_has_no_header() -> None:
-    """A file of blank lines: the name column is missing, no rows."""
+    """A file of blank lines has no header row: one error, no rows."""
     result = read_customers(b"\r\n \r\n\r\n")
 
-    assert [p.code for p in result.problems] == ["missing-required-column"]
-    assert result.rows == ()
+    problem = only(result.problems)
+    assert ("no-header", None) == (problem.code, problem.row)
+    assert () == result.rows
+
+
+def test_sep_hint_needs_a_character() -> None:
+    """A bare 'sep=' line is not a hint (it would make the line break the separator)."""
+    result = read_customers(b"sep=\nname;email\nA;\n")
+
+    assert "unknown-column" in [p.code for p in result.problems]
+
+
+def test_utf16_without_bom_is_named() -> None:
+    """UTF-16 text without a byte-order mark is called what it is."""
+    with pytest.raises(ImportFileError, match="UTF-16 text without a byte-order mark"):
+        read_customers("name\tcontact\r\nAcme\tJo\r\n".encode("utf-16-le"))
+
+
+def test_invalid_bytes_message_is_plain() -> None:
+    """Undecodable bytes are named as hex with their position, not a Python repr."""
+    with pytest.raises(ImportFileError, match=r"byte 0x81 at position 7"):
+        read_customers(b"name\r\nA\x81\x8d\x8f\x90\x9d\r\n")

@@ -8,9 +8,13 @@ import zipfile
 import zlib
 from typing import IO
 
-__all__ = ["HEAD_SIZE", "describe", "sniff"]
+__all__ = ["HEAD_SIZE", "MAX_ZIP_DIRECTORY", "describe", "sniff", "zip_directory_size"]
 
 HEAD_SIZE = 64 * 1024
+#: The most zip central directory a workbook needs (10,000 parts with long
+#: names). zipfile turns all of it into ZipInfo objects, about ten times its
+#: size in memory, before anything else can be checked.
+MAX_ZIP_DIRECTORY = 4 * 1024 * 1024
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -91,7 +95,26 @@ def sniff(stream: IO[bytes]) -> str:
     return _sniff_markup(head) or "text"
 
 
+def zip_directory_size(stream: IO[bytes]) -> int:
+    """Bytes of central directory that zipfile would read; 0 if it finds none.
+
+    Leaves *stream* at offset 0.
+    """
+    try:
+        # zipfile's own reading of the end records, so that the size checked
+        # is the size zipfile goes on to parse. Index 5 is the size.
+        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error):
+        return 0
+    finally:
+        stream.seek(0)
+    return int(end[5]) if end else 0
+
+
 def _sniff_zip(stream: IO[bytes]) -> str:
+    if zip_directory_size(stream) > MAX_ZIP_DIRECTORY:
+        # Too big to list safely; the xlsx reader refuses it.
+        return "xlsx"
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())

@@ -25,7 +25,7 @@ __all__ = ["read_text"]
 
 _SAMPLE = 1024 * 1024
 _CANDIDATES = (",", ";", "\t", "|")
-_SEP_HINT = re.compile(r"\A\s*sep=(.)\s*\Z", re.IGNORECASE | re.DOTALL)
+_SEP_HINT = re.compile(r"\A\s*sep=([^\r\n])[\r\n]*\Z", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -45,6 +45,13 @@ def _detect_encoding(sample: bytes) -> tuple[str, bool]:
         if sample.startswith(bom):
             return name, False
     nuls = sample.count(0)
+    if nuls * 4 > len(sample) and _looks_like_utf16(sample):
+        raise ImportFileError(
+            "This looks like UTF-16 text without a byte-order mark, which cannot be "
+            "read reliably. Save it again as 'CSV UTF-8' from your spreadsheet "
+            "program, or as 'Unicode Text', which includes the mark.",
+            detected="utf-16",
+        )
     if nuls * 10 > len(sample) or len(sample.translate(None, _BINARY_BYTES)) * 20 < (
         len(sample) * 19
     ):
@@ -68,14 +75,29 @@ def _detect_encoding(sample: bytes) -> tuple[str, bool]:
     return "cp1252", True
 
 
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows-1252",
+}
+
+
 def _invalid_bytes(error: UnicodeDecodeError, *, offset: int) -> ImportFileError:
-    bad = error.object[error.start : error.start + 4]
+    bad = error.object[error.start]
     return ImportFileError(
         f"The file has bytes that are not text in any encoding it could be in "
-        f"({bad!r} at byte {offset + error.start:,}). Save it again as "
-        "'CSV UTF-8' from your spreadsheet program, or export it as XLSX.",
+        f"(byte 0x{bad:02X} at position {offset + error.start:,}). Save it again "
+        "as 'CSV UTF-8' from your spreadsheet program, or export it as XLSX.",
         detected="binary",
     )
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    # ASCII text in UTF-16 has a NUL in every other byte, on one side.
+    even, odd = sample[0::2], sample[1::2]
+    return even.count(0) * 10 > len(even) * 9 or odd.count(0) * 10 > len(odd) * 9
 
 
 def _choose_delimiter(first_line: str) -> str:
@@ -160,10 +182,11 @@ def _decoded_lines(text: io.TextIOWrapper) -> Generator[str, None, None]:
             # than per cell.
             yield line.replace("\x00", "") if "\x00" in line else line
     except UnicodeDecodeError as error:
+        name = _ENCODING_NAMES.get(text.encoding, text.encoding)
         raise ImportFileError(
             "Part of the file is not in the same text encoding as its start "
-            f"({text.encoding}). Save the whole file again as 'CSV UTF-8' from "
-            "your spreadsheet program, or export it as XLSX.",
+            f"({name}). Save the whole file again as 'CSV UTF-8' from your "
+            "spreadsheet program, or export it as XLSX.",
             detected="csv",
         ) from error
 
@@ -185,6 +208,9 @@ def _issue(message: str) -> RowIssue:
     if "unexpected end of data" in message:
         return RowIssue("unclosed-quote")
     if "field larger than field limit" in message:
+        # The csv module's own cap, below which Limits.max_cell_chars is applied.
         limit = csv.field_size_limit()
-        return RowIssue("cell-too-long", {"length": f"over {limit:,}"})
+        return RowIssue(
+            "cell-too-long", {"length": f"over {limit:,}", "limit": f"{limit:,}"}
+        )
     return RowIssue("malformed-quotes", {"detail": message})

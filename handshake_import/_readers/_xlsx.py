@@ -26,6 +26,7 @@ from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
 from ._sheet import RowItem, Sheet, pick_by_name, split_header
+from ._sniff import MAX_ZIP_DIRECTORY, zip_directory_size
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -79,6 +80,9 @@ def _refuse_xml(name: str) -> ImportFileError:
 
 def check_archive(stream: IO[bytes], limits: Limits) -> None:
     """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
+    directory = zip_directory_size(stream)
+    if directory > MAX_ZIP_DIRECTORY:
+        raise _damaged(f"a {directory:,}-byte list of parts")
     try:
         # The most a part can really have been compressed into: a header
         # that claims more must not loosen the compression-ratio check.
