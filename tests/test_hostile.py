@@ -7,9 +7,13 @@ file is built here, in the test. Format detection is in test_sniff.py.
 
 from __future__ import annotations
 
+import array
+import contextlib
 import io
+import os
 import re
 import struct
+import threading
 import time
 import tracemalloc
 import zipfile
@@ -90,25 +94,29 @@ def padded(data: bytes, name: str, mib: int) -> bytes:
     return out.getvalue()
 
 
+def headers(data: bytes, name: str) -> tuple[int, int]:
+    """Offsets of the local and the central-directory header of part *name*."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local = archive.getinfo(name).header_offset
+        central = archive.start_dir
+    while data[central : central + 4] == b"PK\x01\x02":
+        length, extra, comment = struct.unpack_from("<HHH", data, central + 28)
+        if data[central + 46 : central + 46 + length] == name.encode():
+            return local, central
+        central += 46 + length + extra + comment
+    raise AssertionError(f"no central directory entry for {name}")
+
+
 def claim_sizes(
     data: bytes, name: str, *, compressed: int | None = None, size: int | None = None
 ) -> bytes:
     """Make the local and central zip headers of *name* lie about its sizes."""
     patched = bytearray(data)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        local = archive.getinfo(name).header_offset
-        offset = archive.start_dir
-    while patched[offset : offset + 4] == b"PK\x01\x02":
-        length, extra, comment = struct.unpack_from("<HHH", patched, offset + 28)
-        if patched[offset + 46 : offset + 46 + length] == name.encode():
-            break
-        offset += 46 + length + extra + comment
-    else:
-        raise AssertionError(f"no central directory entry for {name}")
+    local, central = headers(data, name)
     for value, at_local, at_central in ((compressed, 18, 20), (size, 22, 24)):
         if value is not None:
             struct.pack_into("<I", patched, local + at_local, value)
-            struct.pack_into("<I", patched, offset + at_central, value)
+            struct.pack_into("<I", patched, central + at_central, value)
     return bytes(patched)
 
 
@@ -261,6 +269,14 @@ def test_archive_with_a_huge_list_of_parts_is_refused_unread() -> None:
     assert "damaged" in str(caught.value)
 
 
+def test_archive_with_more_parts_than_a_workbook_has() -> None:
+    """Over 10,000 parts is refused after listing, before inflating any."""
+    data = with_empty_parts(xlsx_bytes(TABLE), 10_001)
+
+    with pytest.raises(ImportFileError, match=r"10,010 parts in the archive"):
+        read_customers(data)
+
+
 def test_archive_with_many_parts_under_the_limit_is_read() -> None:
     """Two thousand extra (empty) parts are fine: they are listed and checked."""
     parts = parts_of(xlsx_bytes(TABLE))
@@ -268,6 +284,43 @@ def test_archive_with_many_parts_under_the_limit_is_read() -> None:
     data = rezip(parts)
 
     assert len(read_customers(data).rows) == 10
+
+
+def patched_part_headers(data: bytes, name: str, offset: int, value: int) -> bytes:
+    """Set a 2-byte field of part *name* in its local and central headers.
+
+    *offset* is the field's place in the local header; in the central header
+    it sits 2 bytes further.
+    """
+    patched = bytearray(data)
+    local, central = headers(data, name)
+    struct.pack_into("<H", patched, local + offset, value)
+    struct.pack_into("<H", patched, central + offset + 2, value)
+    return bytes(patched)
+
+
+def test_part_encrypted_with_a_zip_password() -> None:
+    """A part with the zip 'encrypted' flag is a password-protected workbook."""
+    data = xlsx_bytes(TABLE)
+    (flags,) = struct.unpack_from("<H", data, 6)
+    data = patched_part_headers(data, "docProps/app.xml", 6, flags | 0x1)
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(data)
+
+    assert caught.value.detected == "encrypted"
+    assert "Remove the password" in str(caught.value)
+
+
+def test_part_with_an_unknown_compression_method() -> None:
+    """A part compressed with a method zipfile lacks is a damaged workbook."""
+    data = patched_part_headers(xlsx_bytes(TABLE), SHEET, 8, 99)
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(data)
+
+    assert caught.value.detected == "xlsx"
+    assert "unsupported compression" in str(caught.value)
 
 
 # -- XML document type declarations --------------------------------------------
@@ -423,6 +476,17 @@ def test_max_file_bytes(tmp_path: Path, given_as: str) -> None:
     assert len(read_customers(data, limits=Limits(max_file_bytes=len(data))).rows)
 
 
+def test_max_file_bytes_counts_the_bytes_of_a_memoryview() -> None:
+    """A memoryview of 8-byte items is measured in bytes, not in items."""
+    view = memoryview(array.array("d", [0.0] * 200))
+    assert (len(view), view.nbytes) == (200, 1_600)
+
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(view, limits=Limits(max_file_bytes=1_000))
+
+    assert "1,600 bytes" in str(caught.value)
+
+
 def test_endless_stream_stops_at_max_file_bytes() -> None:
     """A stream that never ends is cut off at max_file_bytes, not read forever."""
     with pytest.raises(LimitExceededError) as caught:
@@ -430,6 +494,46 @@ def test_endless_stream_stops_at_max_file_bytes() -> None:
             io.BufferedReader(Endless(b"")), limits=Limits(max_file_bytes=3 * MiB)
         )
 
+    assert caught.value.limit == "max_file_bytes"
+
+
+def feed(fifo: Path, data: bytes) -> threading.Thread:
+    """Write *data* into the named pipe *fifo* from a thread, as a shell would."""
+
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
+            pipe.write(data)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_path_naming_a_pipe(tmp_path: Path, reader: str) -> None:
+    """A path naming a pipe (/dev/stdin, a shell's <(...)) is read like a stream."""
+    fifo = tmp_path / "customers"
+    os.mkfifo(fifo)
+    writer = feed(fifo, READERS[reader](TABLE))
+
+    result = read_customers(fifo)
+
+    writer.join(timeout=5)
+    assert len(result.rows) == 10
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_path_naming_a_pipe_stops_at_max_file_bytes(tmp_path: Path) -> None:
+    """A pipe is read up to max_file_bytes and no further."""
+    fifo = tmp_path / "customers.csv"
+    os.mkfifo(fifo)
+    writer = feed(fifo, csv_bytes(TABLE) * 100_000)
+
+    with pytest.raises(LimitExceededError) as caught:
+        read_customers(fifo, limits=Limits(max_file_bytes=2 * MiB))
+
+    writer.join(timeout=5)
     assert caught.value.limit == "max_file_bytes"
 
 
@@ -504,6 +608,27 @@ def test_dimension_claiming_a_million_rows() -> None:
     assert names(result) == [f"Acme {i}" for i in range(10)]
 
 
+def empty_xlsx() -> bytes:
+    return save(openpyxl.Workbook())
+
+
+def empty_xls() -> bytes:
+    book = xlwt.Workbook()
+    book.add_sheet("Customers")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("build", [empty_xlsx, empty_xls], ids=["xlsx", "xls"])
+def test_workbook_with_an_empty_sheet(build: Callable[[], bytes]) -> None:
+    """A sheet with nothing in it is a no-header problem, not an exception."""
+    result = read_customers(build())
+
+    assert [problem.code for problem in result.problems] == ["no-header"]
+    assert result.rows == ()
+
+
 def test_formatted_empty_rows_after_the_data() -> None:
     """Cells with a fill and no value, below and beside the data, are nothing."""
     workbook = openpyxl.Workbook()
@@ -519,6 +644,26 @@ def test_formatted_empty_rows_after_the_data() -> None:
     assert b'<c r="G499" s=' in parts_of(data)[SHEET]
 
     result = read_customers(data)
+
+    assert result.problems == ()
+    assert len(result.rows) == 10
+
+
+def test_formatted_empty_rows_after_the_data_xls() -> None:
+    """The same in an .xls: styled blank cells (BLANK records) are nothing."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Customers")
+    for r, values in enumerate(TABLE):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    fill = xlwt.easyxf("pattern: pattern solid, fore_colour yellow")
+    for r in range(11, 2_000):
+        for c in range(7):
+            sheet.write(r, c, None, fill)
+    out = io.BytesIO()
+    book.save(out)
+
+    result = read_customers(out.getvalue())
 
     assert result.problems == ()
     assert len(result.rows) == 10

@@ -275,6 +275,16 @@ def test_password_protected_ooxml() -> None:
     refused(data, "encrypted", "password", "Remove the password")
 
 
+def test_password_protected_xls() -> None:
+    """An .xls with a FILEPASS record (Excel 97-2003 encryption) is protected."""
+    data = bytearray(xls_bytes(TABLE))
+    assert data[512:514] == b"\x09\x08"  # the Workbook stream's BOF record
+    (length,) = struct.unpack_from("<H", data, 514)
+    struct.pack_into("<H", data, 512 + 4 + length, 0x002F)  # next record: FILEPASS
+
+    refused(bytes(data), "encrypted", "password", "Remove the password")
+
+
 def test_ole2_file_that_is_not_a_workbook() -> None:
     """A compound file without a Workbook stream (a .doc) is 'ole2'."""
     data = rename_ole2_entry(xls_bytes(TABLE), "Workbook", "WordDocument")
@@ -285,6 +295,17 @@ def test_ole2_file_that_is_not_a_workbook() -> None:
 def test_ole2_magic_and_nothing_else() -> None:
     """The compound-file magic number followed by zeros is 'ole2'."""
     refused(OLE2_MAGIC + bytes(4096), "ole2", "Office 97-2003 document")
+
+
+def test_ole2_directory_position_is_read_from_the_header() -> None:
+    """Directory at sector 0x41, inside the file: not a cut-off .xls, just 'ole2'."""
+    header = bytearray(OLE2_MAGIC + bytes(512 - len(OLE2_MAGIC)))
+    struct.pack_into("<H", header, 30, 9)  # 512-byte sectors
+    struct.pack_into("<I", header, 48, 0x41)  # first directory sector
+    data = bytes(header) + bytes(0x42 * 512)
+
+    refused(data, "ole2", "not a workbook")
+    refused(data[: 512 + 0x41 * 512], "xls", "cannot be read")
 
 
 def test_xls_whose_text_names_a_stream_is_still_read() -> None:

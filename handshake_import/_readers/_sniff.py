@@ -103,7 +103,10 @@ def zip_directory_size(stream: IO[bytes]) -> int:
     try:
         # zipfile's own reading of the end records, so that the size checked
         # is the size zipfile goes on to parse. Index 5 is the size.
-        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]
+        # Private, but present in every CPython this supports; without it the
+        # check is skipped and only the xlsx reader's part limits apply.
+        read_end_records = getattr(zipfile, "_EndRecData", None)
+        end = read_end_records(stream) if read_end_records else None
     except (zipfile.BadZipFile, OSError, ValueError, struct.error):
         return 0
     finally:
@@ -150,14 +153,16 @@ def _sniff_zip(stream: IO[bytes]) -> str:
 
 
 def _sniff_ole2(stream: IO[bytes]) -> str:
-    # Stream names compare without regard to case, as xlrd compares them.
-    data = stream.read().lower()
+    data = stream.read()
     stream.seek(0)
+    cut_off = _directory_offset(data) >= len(data)
+    # Stream names compare without regard to case, as xlrd compares them.
+    data = data.lower()
     if _has_entry(data, "encryptedpackage"):
         return "encrypted"
     if _has_entry(data, "workbook") or _has_entry(data, "book"):
         return "xls"
-    if _directory_offset(data) >= len(data):
+    if cut_off:
         # Cut off before its directory (which writers put last): most likely
         # an .xls upload that did not complete; the xls reader says so.
         return "xls"

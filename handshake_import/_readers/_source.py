@@ -36,8 +36,8 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
     """Yield a seekable binary stream positioned at the start of the file.
 
     A stream the caller passed is never closed here; a path is opened and
-    closed. A non-seekable stream is copied (up to ``max_file_bytes``) into a
-    temporary file that spills to disk past 16 MiB.
+    closed. A non-seekable stream, or a path naming a pipe, is copied (up to
+    ``max_file_bytes``) into a temporary file that spills to disk past 16 MiB.
     """
     if isinstance(source, (str, os.PathLike)):
         try:
@@ -47,14 +47,21 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
                 f"Cannot open {os.fsdecode(source)!r}: {error.strerror or error}."
             ) from error
         with stream:
+            if not stream.seekable():
+                # A pipe: /dev/stdin, or a shell's <(...).
+                with _spooled(stream, limits) as spool:
+                    yield spool
+                return
             size = os.fstat(stream.fileno()).st_size
             if size > limits.max_file_bytes:
                 raise _too_big(size, limits)
             yield stream
         return
     if isinstance(source, (bytes, bytearray, memoryview)):
-        if len(source) > limits.max_file_bytes:
-            raise _too_big(len(source), limits)
+        # In bytes: the len() of a memoryview counts its items.
+        size = memoryview(source).nbytes
+        if size > limits.max_file_bytes:
+            raise _too_big(size, limits)
         yield io.BytesIO(source)
         return
     read = getattr(source, "read", None)
@@ -72,6 +79,13 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
             raise _too_big(end, limits)
         yield source
         return
+    with _spooled(source, limits) as spool:
+        yield spool
+
+
+@contextmanager
+def _spooled(source: IO[bytes], limits: Limits) -> Iterator[IO[bytes]]:
+    """A seekable copy of *source*, read up to ``max_file_bytes``."""
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
         copied = 0
         while chunk := source.read(_CHUNK):
