@@ -2,31 +2,71 @@
 
 ::
 
-    from handshake_import import read_customers
+    from handshake_import import InMemoryStore, reconcile
 
-    result = read_customers("customers.xlsx")
-    for problem in result.problems:
+    plan = reconcile("customers.xlsx", store)
+    for problem in plan.problems:
         print(problem.cell, problem.message)
+    if plan.ok:
+        store.apply(plan)
 """
 
-from ._api import ReadResult, iter_customers, read_customers
-from ._errors import ImportFileError, LimitExceededError
+from ._api import Progress, iter_customers, read_customers, reconcile
+from ._errors import (
+    ApplyError,
+    ImportFileError,
+    LimitExceededError,
+    PlanHasErrorsError,
+    StalePlanError,
+)
 from ._limits import Limits
+from ._memory import ApplyResult, InMemoryStore
+from ._names import fold_name, name_key
+from ._plan import (
+    Action,
+    CreateCustomer,
+    CreateUserGroup,
+    MatchedBy,
+    Plan,
+    Unchanged,
+    UpdateCustomer,
+)
 from ._problems import Problem
 from ._records import Address, Customer, CustomerRow
+from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
+from ._store import OPTION_KEYS, CustomerStore
 
 __all__ = [
+    "OPTION_KEYS",
+    "Action",
     "Address",
+    "ApplyError",
+    "ApplyResult",
+    "Column",
+    "CreateCustomer",
+    "CreateUserGroup",
     "CustomColumn",
     "Customer",
     "CustomerRow",
+    "CustomerStore",
     "ImportFileError",
+    "InMemoryStore",
     "LimitExceededError",
     "Limits",
+    "MatchedBy",
+    "Plan",
+    "PlanHasErrorsError",
     "Problem",
+    "Progress",
     "ReadResult",
     "Schema",
+    "StalePlanError",
+    "Unchanged",
+    "UpdateCustomer",
+    "fold_name",
     "iter_customers",
+    "name_key",
     "read_customers",
+    "reconcile",
 ]

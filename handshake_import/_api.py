@@ -5,46 +5,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator, Mapping
-
-import attrs
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ._limits import Limits
 from ._parse import parse_rows
+from ._plan import Plan
 from ._problems import Problem, make_problem
-from ._readers import FileSource, open_sheet
-from ._records import CustomerRow
-from ._schema import Schema, map_header
+from ._readers import Source, open_sheet
+from ._reconcile import Lookups, Mode, Settings, StoreAnswers, build_plan, lookups
+from ._records import Customer, CustomerRow
+from ._result import Column, ReadResult
+from ._schema import ColumnMap, Schema, map_header
+from ._store import OPTION_KEYS, CustomerStore
 
-__all__ = ["ReadResult", "iter_customers", "read_customers"]
-
-
-@attrs.frozen(kw_only=True)
-class ReadResult:
-    """What `read_customers` read: the valid rows and every problem.
-
-    Attributes:
-        rows: one `CustomerRow` per row without errors, in file order.
-        problems: header, row and cell problems, in file order.
-    """
-
-    rows: tuple[CustomerRow, ...]
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem is an error (warnings allowed)."""
-        return not any(problem.is_error for problem in self.problems)
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """The problems of severity ``"error"``."""
-        return tuple(problem for problem in self.problems if problem.is_error)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """The problems of severity ``"warning"``."""
-        return tuple(problem for problem in self.problems if not problem.is_error)
+__all__ = ["Progress", "iter_customers", "read_customers", "reconcile"]
 
 
 def _check_options(
@@ -55,11 +29,11 @@ def _check_options(
     sheet: str | None,
 ) -> tuple[Schema, Limits]:
     if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and (
-        not hasattr(source, "read")
+        not hasattr(source, "read") and not isinstance(source, Iterable)
     ):
         raise TypeError(
-            "source must be a path, bytes, or a binary file object, "
-            f"not {type(source).__name__}"
+            "source must be a path, bytes, a binary file object or an iterable "
+            f"of {{header: value}} mappings, not {type(source).__name__}"
         )
     if columns is not None and not isinstance(columns, Mapping):
         raise TypeError(
@@ -76,7 +50,7 @@ def _check_options(
 
 
 def iter_customers(
-    source: FileSource,
+    source: Source,
     *,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
@@ -95,12 +69,13 @@ def iter_customers(
 
 
 def _iterate(
-    source: FileSource,
+    source: Source,
     *,
     sheet: str | None,
     columns: Mapping[str, str] | None,
     schema: Schema,
     limits: Limits,
+    on_header: Callable[[int, str | None, ColumnMap], None] | None = None,
 ) -> Iterator[CustomerRow | Problem]:
     with open_sheet(source, sheet=sheet, limits=limits) as table:
         if table is None:
@@ -114,13 +89,15 @@ def _iterate(
             schema=schema,
             aliases=columns,
         )
+        if on_header is not None:
+            on_header(table.header_row, table.name, column_map)
         yield from column_map.problems
         if column_map.ok:
             yield from parse_rows(table, column_map, limits=limits)
 
 
 def read_customers(
-    source: FileSource,
+    source: Source,
     *,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
@@ -147,10 +124,28 @@ def read_customers(
             damaged, password-protected, over a limit); its message says what
             the file is and what to do.
     """
+    schema, limits = _check_options(source, columns, schema, limits, sheet)
     rows: list[CustomerRow] = []
     problems: list[Problem] = []
-    items = iter_customers(
-        source, sheet=sheet, columns=columns, schema=schema, limits=limits
+    header: dict[str, object] = {}
+
+    def on_header(
+        header_row: int, sheet_name: str | None, column_map: ColumnMap
+    ) -> None:
+        header["header_row"] = header_row
+        header["sheet"] = sheet_name
+        header["columns"] = tuple(
+            Column(field=c.field, header=c.header, letter=c.letter)
+            for c in column_map.columns
+        )
+
+    items = _iterate(
+        source,
+        sheet=sheet,
+        columns=columns,
+        schema=schema,
+        limits=limits,
+        on_header=on_header,
     )
     with _collector_paused():
         for item in items:
@@ -158,7 +153,7 @@ def read_customers(
                 rows.append(item)
             else:
                 problems.append(item)  # type: ignore[arg-type]
-    return ReadResult(rows=tuple(rows), problems=tuple(problems))
+    return ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
@@ -177,3 +172,174 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: What `reconcile` calls with (rows read so far, total rows if known).
+Progress = Callable[[int, int | None], None]
+
+_PROGRESS_EVERY = 1_000
+
+
+def reconcile(
+    source: Source | ReadResult,
+    store: CustomerStore,
+    *,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    schema: Schema | None = None,
+    limits: Limits | None = None,
+    mode: Mode = "upsert",
+    batch_size: int = 1_000,
+    max_errors: int | None = None,
+    mass_change_share: float = 0.5,
+    progress: Progress | None = None,
+) -> Plan:
+    """Read a customer file and plan what importing it into *store* would do.
+
+    Args:
+        source: a path, the file's bytes, a binary file object, a
+            `ReadResult` already read, or an iterable of ``{header: value}``
+            mappings.
+        store: the host app's storage, through the `CustomerStore` protocol;
+            it is only read, in bulk calls of at most *batch_size* keys.
+        sheet, columns, schema, limits: as for `read_customers`.
+        mode: ``"upsert"`` (default), ``"create-only"`` (a row matching an
+            existing customer is an error) or ``"update-only"`` (a row
+            matching none is an error).
+        batch_size: keys per store call.
+        max_errors: stop collecting after this many errors (the plan says
+            so); default: no limit.
+        mass_change_share: warn when an import changes one field for more
+            than this share of the store's customers (and at least 20).
+        progress: called with (rows read, total or None) at least every
+            1,000 rows, and once at the end.
+
+    Returns:
+        The `Plan`: actions in file order and every problem. Nothing is
+        written; apply the plan with the store's ``apply``.
+
+    Raises:
+        ImportFileError: the file cannot be read at all.
+    """
+    if mode not in ("upsert", "create-only", "update-only"):
+        raise ValueError(
+            f"mode must be 'upsert', 'create-only' or 'update-only', not {mode!r}"
+        )
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+    if max_errors is not None and (not isinstance(max_errors, int) or max_errors < 0):
+        raise ValueError(f"max_errors must be None or an int >= 0, not {max_errors!r}")
+    if not 0 <= mass_change_share <= 1:
+        raise ValueError(
+            f"mass_change_share must be between 0 and 1, not {mass_change_share!r}"
+        )
+    if isinstance(source, ReadResult):
+        result = source
+    else:
+        result = _read_with_progress(
+            source,
+            sheet=sheet,
+            columns=columns,
+            schema=schema,
+            limits=limits,
+            progress=progress,
+        )
+    rows = result.rows
+    with _collector_paused():
+        answers = _ask_store(store, lookups(rows), batch_size)
+        plan = build_plan(
+            rows,
+            read_problems=result.problems,
+            columns=result.columns,
+            header_row=result.header_row,
+            answers=answers,
+            settings=Settings(
+                mode=mode, max_errors=max_errors, mass_change_share=mass_change_share
+            ),
+        )
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return plan
+
+
+def _read_with_progress(
+    source: Source,
+    *,
+    sheet: str | None,
+    columns: Mapping[str, str] | None,
+    schema: Schema | None,
+    limits: Limits | None,
+    progress: Progress | None,
+) -> ReadResult:
+    if progress is None:
+        return read_customers(
+            source,
+            sheet=sheet,
+            columns=columns,
+            schema=schema,
+            limits=limits,
+        )
+    counted = _Counted(progress)
+    return read_customers(
+        counted.wrap(source),  # type: ignore[arg-type]
+        sheet=sheet,
+        columns=columns,
+        schema=schema,
+        limits=limits,
+    )
+
+
+class _Counted:
+    """Reports progress while rows are read (mappings) or after (files)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def wrap(self, source: object) -> object:
+        if isinstance(
+            source, (str, os.PathLike, bytes, bytearray, memoryview)
+        ) or hasattr(source, "read"):
+            return source
+        return self._count(source)  # type: ignore[arg-type]
+
+    def _count(
+        self, records: Iterable[Mapping[str, object]]
+    ) -> Iterator[Mapping[str, object]]:
+        for done, record in enumerate(records, start=1):
+            if done % _PROGRESS_EVERY == 0:
+                self.progress(done, None)
+            yield record
+
+
+def _batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def _ask_store(store: CustomerStore, keys: Lookups, batch_size: int) -> StoreAnswers:
+    """Every store call reconciliation makes: one per batch of keys, plus a
+    constant number for the reference data."""
+    by_id: dict[str, Customer] = {}
+    for batch in _batches(keys.ids, batch_size):
+        by_id.update(store.customers_by_id(batch))
+    by_internal_id: dict[str, Customer] = {}
+    for batch in _batches(keys.internal_ids, batch_size):
+        by_internal_id.update(store.customers_by_internal_id(batch))
+    by_name_key: dict[str, Sequence[Customer]] = {}
+    for batch in _batches(keys.name_keys, batch_size):
+        by_name_key.update(store.customers_by_name_key(batch))
+    return StoreAnswers(
+        by_id=by_id,
+        by_internal_id=by_internal_id,
+        by_name_key=by_name_key,
+        highest_generated_id=store.highest_generated_id(),
+        customer_count=store.customer_count(),
+        customer_groups=frozenset(store.customer_groups()),
+        user_groups=tuple(store.user_groups()),
+        manufacturers=tuple(store.manufacturers()),
+        options={key: tuple(store.option_values(key)) for key in OPTION_KEYS},
+    )

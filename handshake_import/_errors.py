@@ -6,6 +6,11 @@
      └── ImportFileError          the file as a whole is unusable
           └── LimitExceededError  ... because it is over one of the `Limits`
 
+    RuntimeError
+     └── ApplyError               a store refused to apply a plan; nothing changed
+          ├── PlanHasErrorsError  ... the plan has errors and partial=False
+          └── StalePlanError      ... the data changed since the plan was made
+
 Row-level trouble is never an exception: it is a `Problem` in the result.
 API misuse (a wrong argument type, an unknown option) raises plain
 `TypeError` / `ValueError`.
@@ -13,7 +18,13 @@ API misuse (a wrong argument type, an unknown option) raises plain
 
 from __future__ import annotations
 
-__all__ = ["ImportFileError", "LimitExceededError"]
+__all__ = [
+    "ApplyError",
+    "ImportFileError",
+    "LimitExceededError",
+    "PlanHasErrorsError",
+    "StalePlanError",
+]
 
 
 class ImportFileError(ValueError):
@@ -52,3 +63,24 @@ class LimitExceededError(ImportFileError):
         super().__init__(message, detected=detected)
         self.limit = limit
         self.value = value
+
+
+class ApplyError(RuntimeError):
+    """A store refused to apply a plan. Nothing was changed."""
+
+
+class PlanHasErrorsError(ApplyError):
+    """The plan has errors; fix the file, or apply with ``partial=True`` to
+    import only the rows without errors."""
+
+
+class StalePlanError(ApplyError):
+    """The data changed since this plan was made; reconcile the file again.
+
+    Attributes:
+        row: the spreadsheet row whose action no longer fits the store.
+    """
+
+    def __init__(self, message: str, *, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row

@@ -168,6 +168,85 @@ CATALOGUE: dict[str, _Entry] = {
         "{value} is not one of the allowed values: {choices}.",
         "'platinum' in a choice column allowing gold, silver.",
     ),
+    # -- reconciliation -------------------------------------------------------
+    "unknown-internal-id": _Entry(
+        "error",
+        "No customer has the internal id {value}. Leave internal_id blank for new "
+        "customers; it is assigned by the system.",
+        "An internal_id typed by hand or copied from another system.",
+    ),
+    "id-taken": _Entry(
+        "error",
+        "This row would change the customer's id to {value}, but customer "
+        "{other} already has that id.",
+        "Two customers' ids swapped in the CRM.",
+    ),
+    "ambiguous-name": _Entry(
+        "error",
+        "The id is blank and {count} customers are named {value} (ids {ids}); "
+        "fill in the id of the one you mean.",
+        "Two branches both called 'Corner Store'.",
+    ),
+    "duplicate-in-file": _Entry(
+        "error",
+        "The {what} {value} is in rows {rows}; a customer may appear only once "
+        "in the file.",
+        "The same id on two rows after a copy-paste.",
+    ),
+    "same-customer-twice": _Entry(
+        "error",
+        "Rows {rows} all resolve to the same customer ({customer}); keep one.",
+        "One row with the id, another with the name of the same customer.",
+    ),
+    "already-exists": _Entry(
+        "error",
+        "Customer {customer} already exists and the import only creates "
+        "customers (mode create-only).",
+        "Re-uploading a file of new customers.",
+    ),
+    "not-found": _Entry(
+        "error",
+        "No existing customer matches this row and the import only updates "
+        "customers (mode update-only).",
+        "A new customer in a price-update file.",
+    ),
+    "unknown-customer-group": _Entry(
+        "error",
+        "There is no customer group {value}; create it first or fix the id.",
+        "A customer group id with a typo.",
+    ),
+    "unknown-manufacturer": _Entry(
+        "error",
+        "Column {header} is for manufacturer {value}, which does not exist; "
+        "add the manufacturer first or fix the header. The column is ignored.",
+        "id:Acme Tool when the manufacturer is 'Acme Tools'.",
+    ),
+    "unknown-option": _Entry(
+        "warning",
+        "{value} is not (yet) one of the {key} options; it is kept and will match "
+        "once the option exists ({count} rows).",
+        "'Net 45' when the options list has Net 30 and Net 60.",
+    ),
+    "possible-duplicate": _Entry(
+        "warning",
+        "This row creates a new customer {value}, but existing customer {other} "
+        "(id {other_id}) has a very similar name. If it is the same customer, "
+        "put its id in the id column.",
+        "A customer renamed from 'Acme Inc' to 'ACME' with a blank id.",
+    ),
+    "mass-change": _Entry(
+        "warning",
+        "This import changes {field} for {count} of the {total} customers in the "
+        "store ({share}). Check that the columns are not shifted and that the "
+        "right sheet was read.",
+        "Every bill_city replaced by the postcode after a column shift.",
+    ),
+    "stopped-early": _Entry(
+        "warning",
+        "Stopped after {count} errors (max_errors); rows after row {row_limit} "
+        "were not checked.",
+        "A file of the wrong kind with an error in every row.",
+    ),
 }
 
 

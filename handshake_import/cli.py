@@ -16,9 +16,10 @@ from typing import TextIO
 
 import cattrs
 
-from ._api import ReadResult, read_customers
+from ._api import read_customers
 from ._errors import ImportFileError
 from ._problems import Problem, quote
+from ._result import ReadResult
 
 __all__ = ["main"]
 

@@ -6,8 +6,10 @@ and hands back a `Sheet` whose rows stream as raw text cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import cast
 
 from .._errors import ImportFileError
 from .._limits import Limits
@@ -15,7 +17,18 @@ from ._sheet import RawRow, RowIssue, RowItem, Sheet
 from ._sniff import describe, sniff
 from ._source import FileSource, open_source
 
-__all__ = ["FileSource", "RawRow", "RowIssue", "RowItem", "Sheet", "open_sheet"]
+__all__ = [
+    "FileSource",
+    "RawRow",
+    "RowIssue",
+    "RowItem",
+    "Sheet",
+    "Source",
+    "open_sheet",
+]
+
+#: Everything a table can be read from: a file, or rows of {header: value}.
+Source = FileSource | Iterable[Mapping[str, object]]
 
 _ADVICE = {
     "empty": "The file is empty (0 bytes). Export the customers again and upload "
@@ -36,15 +49,25 @@ _ADVICE = {
 
 @contextmanager
 def open_sheet(
-    source: FileSource, *, sheet: str | None, limits: Limits
+    source: Source, *, sheet: str | None, limits: Limits
 ) -> Iterator[Sheet | None]:
     """Open *source* and yield its table, or ``None`` if it has no header row.
 
     Raises `ImportFileError` when the file cannot be read as a table at all.
     """
+    if _is_mappings(source):
+        from ._mappings import read_mappings  # noqa: PLC0415
+
+        yield read_mappings(source, limits)  # type: ignore[arg-type]
+        return
+    assert (
+        not isinstance(source, Iterable)
+        or isinstance(source, (str, bytes, bytearray, memoryview))
+        or hasattr(source, "read")
+    )
     # Each reader is imported when its format is detected, so that importing
     # the package does not import openpyxl or xlrd.
-    with open_source(source, limits) as stream:
+    with open_source(cast(FileSource, source), limits) as stream:
         detected = sniff(stream)
         if detected == "text":
             from ._text import read_text  # noqa: PLC0415
@@ -63,6 +86,14 @@ def open_sheet(
                 yield found
         else:
             raise ImportFileError(_advice(detected), detected=detected)
+
+
+def _is_mappings(source: object) -> bool:
+    return (
+        not isinstance(source, (str, bytes, bytearray, memoryview, os.PathLike))
+        and not hasattr(source, "read")
+        and isinstance(source, Iterable)
+    )
 
 
 def _advice(detected: str) -> str:

@@ -1,0 +1,269 @@
+"""`InMemoryStore`: the reference `CustomerStore`, writable, held in memory."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+import attrs
+
+from ._errors import PlanHasErrorsError, StalePlanError
+from ._fields import FieldValue, flatten, unflatten
+from ._names import name_key
+from ._plan import (
+    CreateCustomer,
+    CreateUserGroup,
+    Plan,
+    Unchanged,
+    UpdateCustomer,
+    unreachable,
+)
+from ._reconcile import same_value
+from ._records import Customer
+from ._store import OPTION_KEYS
+
+__all__ = ["ApplyResult", "InMemoryStore"]
+
+_GENERATED = re.compile(r"HS-(\d+)")
+
+
+@attrs.frozen(kw_only=True)
+class ApplyResult:
+    """What applying a plan did.
+
+    Attributes:
+        created: ``(row, internal_id)`` of every customer created, in order.
+        updated: the internal ids of the customers updated.
+        user_groups: the names of the user groups created.
+        unchanged: how many rows needed nothing.
+    """
+
+    created: tuple[tuple[int, str], ...] = ()
+    updated: tuple[str, ...] = ()
+    user_groups: tuple[str, ...] = ()
+    unchanged: int = 0
+
+
+class InMemoryStore:
+    """A `CustomerStore` held in memory, and writable with `apply`.
+
+    The reference for adapter authors, and the store for tests and small
+    tools. Customers given without an internal id get one (``"1"``, ``"2"``,
+    ...), as `apply` does for the customers it creates.
+    """
+
+    def __init__(
+        self,
+        customers: Iterable[Customer] = (),
+        *,
+        customer_groups: Iterable[str] = (),
+        user_groups: Iterable[str] = (),
+        manufacturers: Iterable[str] = (),
+        options: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self._customers: dict[str, Customer] = {}
+        self._next_number = 1
+        self._customer_groups = list(customer_groups)
+        self._user_groups = list(user_groups)
+        self._manufacturers = list(manufacturers)
+        self._options = {key: list(values) for key, values in (options or {}).items()}
+        unknown = set(self._options) - set(OPTION_KEYS)
+        if unknown:
+            raise ValueError(
+                f"unknown option keys {sorted(unknown)}; use {OPTION_KEYS}"
+            )
+        given = list(customers)
+        # Customers that bring an internal id keep it; the others get free ones.
+        for customer in given:
+            if customer.internal_id is not None:
+                if customer.internal_id in self._customers:
+                    raise ValueError(
+                        f"two customers with internal id {customer.internal_id!r}"
+                    )
+                self._customers[customer.internal_id] = customer
+        for customer in given:
+            if customer.internal_id is None:
+                internal_id, self._next_number = _free_id(
+                    self._customers, self._next_number
+                )
+                self._customers[internal_id] = attrs.evolve(
+                    customer, internal_id=internal_id
+                )
+        self._reindex()
+
+    # -- the CustomerStore protocol ----------------------------------------------
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        """See `CustomerStore.customers_by_id`."""
+        return {i: self._customers[self._by_id[i]] for i in ids if i in self._by_id}
+
+    def customers_by_internal_id(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Customer]:
+        """See `CustomerStore.customers_by_internal_id`."""
+        return {i: self._customers[i] for i in internal_ids if i in self._customers}
+
+    def customers_by_name_key(
+        self, keys: Sequence[str]
+    ) -> Mapping[str, Sequence[Customer]]:
+        """See `CustomerStore.customers_by_name_key`."""
+        return {
+            key: [self._customers[i] for i in self._by_name_key[key]]
+            for key in keys
+            if key in self._by_name_key
+        }
+
+    def highest_generated_id(self) -> int:
+        """See `CustomerStore.highest_generated_id`."""
+        return self._highest_generated
+
+    def customer_count(self) -> int:
+        """See `CustomerStore.customer_count`."""
+        return len(self._customers)
+
+    def customer_groups(self) -> Collection[str]:
+        """See `CustomerStore.customer_groups`."""
+        return tuple(self._customer_groups)
+
+    def user_groups(self) -> Collection[str]:
+        """See `CustomerStore.user_groups`."""
+        return tuple(self._user_groups)
+
+    def manufacturers(self) -> Collection[str]:
+        """See `CustomerStore.manufacturers`."""
+        return tuple(self._manufacturers)
+
+    def option_values(self, key: str) -> Sequence[str]:
+        """See `CustomerStore.option_values`."""
+        return tuple(self._options.get(key, ()))
+
+    # -- beyond the protocol -----------------------------------------------------
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """Every stored customer, in the order they were added."""
+        return tuple(self._customers.values())
+
+    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+        """Carry out *plan*: all of it, or nothing.
+
+        Args:
+            plan: a plan made by `reconcile` against this store.
+            partial: apply a plan that has errors, doing the actions of the
+                rows without errors (rows with errors have no action).
+
+        Raises:
+            PlanHasErrorsError: the plan has errors and *partial* is false.
+            StalePlanError: a customer changed since the plan was made (an
+                update's old values no longer match, an id is now taken).
+        """
+        if not plan.ok and not partial:
+            raise PlanHasErrorsError(
+                "The plan has errors; fix the file and reconcile again, or apply with "
+                "partial=True to import only the rows without errors."
+            )
+        customers = dict(self._customers)
+        by_id = dict(self._by_id)
+        user_groups = list(self._user_groups)
+        next_number = self._next_number
+        created: list[tuple[int, str]] = []
+        updated: list[str] = []
+        groups: list[str] = []
+        unchanged = 0
+        for action in plan.actions:
+            if isinstance(action, CreateUserGroup):
+                if action.name.casefold() not in {g.casefold() for g in user_groups}:
+                    user_groups.append(action.name)
+                    groups.append(action.name)
+            elif isinstance(action, CreateCustomer):
+                new_id = action.customer.id
+                if new_id is not None and new_id in by_id:
+                    raise StalePlanError(
+                        f"Row {action.row}: a customer with id {new_id!r} was created "
+                        "since this plan was made; reconcile the file again.",
+                        row=action.row,
+                    )
+                internal_id, next_number = _free_id(customers, next_number)
+                customers[internal_id] = attrs.evolve(
+                    action.customer, internal_id=internal_id
+                )
+                if new_id is not None:
+                    by_id[new_id] = internal_id
+                created.append((action.row, internal_id))
+            elif isinstance(action, UpdateCustomer):
+                customer = customers.get(action.internal_id)
+                if customer is None:
+                    raise StalePlanError(
+                        f"Row {action.row}: the customer was deleted since this plan "
+                        "was made; reconcile the file again.",
+                        row=action.row,
+                    )
+                updated_customer = _updated(customer, action)
+                if updated_customer.id != customer.id:
+                    if updated_customer.id in by_id:
+                        raise StalePlanError(
+                            f"Row {action.row}: id {updated_customer.id!r} was taken "
+                            "since this plan was made; reconcile the file again.",
+                            row=action.row,
+                        )
+                    by_id.pop(customer.id or "", None)
+                    if updated_customer.id is not None:
+                        by_id[updated_customer.id] = action.internal_id
+                customers[action.internal_id] = updated_customer
+                updated.append(action.internal_id)
+            elif isinstance(action, Unchanged):
+                unchanged += 1
+            else:
+                unreachable(action)
+        # Nothing above has touched the store: commit all at once.
+        self._customers = customers
+        self._user_groups = user_groups
+        self._next_number = next_number
+        self._reindex()
+        return ApplyResult(
+            created=tuple(created),
+            updated=tuple(updated),
+            user_groups=tuple(groups),
+            unchanged=unchanged,
+        )
+
+    # -- internals ---------------------------------------------------------------
+
+    def _reindex(self) -> None:
+        self._by_id: dict[str, str] = {}
+        self._by_name_key: dict[str, list[str]] = defaultdict(list)
+        self._highest_generated = 0
+        for internal_id, customer in self._customers.items():
+            if customer.id is not None:
+                self._by_id[customer.id] = internal_id
+                match = _GENERATED.fullmatch(customer.id)
+                if match:
+                    self._highest_generated = max(
+                        self._highest_generated, int(match.group(1))
+                    )
+            self._by_name_key[name_key(customer.name)].append(internal_id)
+
+
+def _free_id(customers: Mapping[str, Customer], number: int) -> tuple[str, int]:
+    """The first unused internal id from *number* on, and the number after it."""
+    while str(number) in customers:
+        number += 1
+    return str(number), number + 1
+
+
+def _updated(customer: Customer, action: UpdateCustomer) -> Customer:
+    fields: dict[str, FieldValue] = flatten(customer)
+    for field, (old, new) in action.changes.items():
+        if not same_value(field, fields.get(field), old):
+            raise StalePlanError(
+                f"Row {action.row}: the data changed since this plan was made "
+                f"({field} is now {fields.get(field)!r}, the plan expected {old!r}); "
+                "reconcile the file again.",
+                row=action.row,
+            )
+        if new is None:
+            fields.pop(field, None)
+        else:
+            fields[field] = new
+    return unflatten(fields, internal_id=customer.internal_id)

@@ -1,0 +1,76 @@
+"""How customer names are compared: exactly (for matching) and loosely (for
+warning about probable duplicates). Adapters index stored customers by
+`name_key` so that reconciliation can ask for both in one bulk call.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold_name", "name_key"]
+
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+# Legal-form words that do not tell two companies apart ("Acme Inc" and
+# "ACME, Ltd." are probably the same customer). Compared after punctuation
+# is removed, so "S.A." is "sa" and "Pty. Ltd." is "pty ltd".
+_LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "pty",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "as",
+        "oy",
+        "kk",
+        "the",
+    }
+)
+
+
+def fold_name(name: str) -> str:
+    """The form names are matched in: trimmed, case-folded, inner spaces single.
+
+    ``fold_name("  ACME   Tools ")`` is ``"acme tools"``.
+    """
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def name_key(name: str) -> str:
+    """A looser form for spotting probable duplicates: no punctuation, no legal
+    suffixes (Inc, Ltd, LLC, GmbH, Pty, S.A., ...).
+
+    ``name_key("Acme, Inc.")`` and ``name_key("ACME")`` are both ``"acme"``.
+    Names that `fold_name` makes equal always have equal keys.
+    """
+    # Dots vanish rather than split, so that "S.A." is one word, "sa".
+    words = _PUNCTUATION.sub(" ", fold_name(name).replace(".", "")).split()
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    while len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)

@@ -1,0 +1,179 @@
+"""The plan: what reconciling a file against a store would do.
+
+Actions are a closed set; code that dispatches on them ends in
+`typing.assert_never`, so a new kind nobody handles is a type error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal, NoReturn
+
+import attrs
+
+from ._fields import FieldValue
+from ._problems import Problem
+from ._records import Customer
+
+__all__ = [
+    "Action",
+    "CreateCustomer",
+    "CreateUserGroup",
+    "MatchedBy",
+    "Plan",
+    "Unchanged",
+    "UpdateCustomer",
+    "unreachable",
+]
+
+#: How a row found its existing customer (template rule order).
+MatchedBy = Literal["internal_id", "id", "name"]
+
+Changes = Mapping[str, tuple[FieldValue, FieldValue]]
+
+
+def _frozen_changes(value: Mapping[str, tuple[FieldValue, FieldValue]]) -> Changes:
+    return MappingProxyType({field: tuple(pair) for field, pair in value.items()})  # type: ignore[misc]
+
+
+@attrs.frozen(kw_only=True)
+class CreateUserGroup:
+    """Create the user group *name* (before the customers that use it)."""
+
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class CreateCustomer:
+    """Create *customer* from spreadsheet *row*.
+
+    Attributes:
+        row: the spreadsheet row the customer comes from.
+        sheet: its worksheet (``None`` for CSV/TSV).
+        customer: the new customer; `Customer.internal_id` is ``None`` until
+            the store assigns one.
+        generated_id: the id was blank in the file and generated (``HS-<n>``).
+    """
+
+    row: int
+    sheet: str | None
+    customer: Customer
+    generated_id: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class UpdateCustomer:
+    """Change some fields of an existing customer.
+
+    Attributes:
+        row: the spreadsheet row.
+        sheet: its worksheet.
+        internal_id: the stored customer's internal id.
+        matched_by: how the row found the customer.
+        changes: template column -> ``(old, new)``; ``old`` is what the
+            store held when the plan was made, checked again when the plan
+            is applied (optimistic concurrency).
+    """
+
+    row: int
+    sheet: str | None
+    internal_id: str
+    matched_by: MatchedBy
+    changes: Changes = attrs.field(converter=_frozen_changes)
+
+
+@attrs.frozen(kw_only=True)
+class Unchanged:
+    """A row that matches an existing customer and changes nothing."""
+
+    row: int
+    sheet: str | None
+    internal_id: str
+    matched_by: MatchedBy
+
+
+#: The closed set of things a plan can do.
+Action = CreateUserGroup | CreateCustomer | UpdateCustomer | Unchanged
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """What reconciling a file would do, before anything is written.
+
+    Attributes:
+        actions: user-group creations first, then one action per valid row,
+            in file order.
+        problems: problems from reading and from reconciling, in file order
+            (plan-level ones last).
+        stopped_early: collecting stopped at ``max_errors``; rows after that
+            point were not reconciled.
+    """
+
+    actions: tuple[Action, ...]
+    problems: tuple[Problem, ...] = ()
+    stopped_early: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem is an error."""
+        return not any(problem.is_error for problem in self.problems)
+
+    @property
+    def creates(self) -> tuple[CreateCustomer, ...]:
+        """The customers to create."""
+        return tuple(a for a in self.actions if isinstance(a, CreateCustomer))
+
+    @property
+    def updates(self) -> tuple[UpdateCustomer, ...]:
+        """The customers to update."""
+        return tuple(a for a in self.actions if isinstance(a, UpdateCustomer))
+
+    @property
+    def unchanged(self) -> tuple[Unchanged, ...]:
+        """The rows that match a customer and change nothing."""
+        return tuple(a for a in self.actions if isinstance(a, Unchanged))
+
+    @property
+    def user_groups(self) -> tuple[CreateUserGroup, ...]:
+        """The user groups to create."""
+        return tuple(a for a in self.actions if isinstance(a, CreateUserGroup))
+
+    @property
+    def error_rows(self) -> frozenset[int]:
+        """Rows with at least one error (they have no action)."""
+        return frozenset(
+            problem.row
+            for problem in self.problems
+            if problem.is_error and problem.row is not None
+        )
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts per action kind and per problem code.
+
+        ``{"actions": {"create": 3, "update": 2, "unchanged": 5,
+        "create-user-group": 1}, "errors": {...}, "warnings": {...}}``
+        """
+        kinds = Counter(_KIND[type(action)] for action in self.actions)
+        return {
+            "actions": {kind: kinds.get(kind, 0) for kind in _KIND.values()},
+            "errors": dict(Counter(p.code for p in self.problems if p.is_error)),
+            "warnings": dict(Counter(p.code for p in self.problems if not p.is_error)),
+        }
+
+
+_KIND: dict[type, str] = {
+    CreateUserGroup: "create-user-group",
+    CreateCustomer: "create",
+    UpdateCustomer: "update",
+    Unchanged: "unchanged",
+}
+
+
+def unreachable(action: NoReturn) -> NoReturn:
+    """End a dispatch on `Action`: mypy flags any kind not handled before it.
+
+    (`typing.assert_never`, for Python 3.10.)
+    """
+    raise AssertionError(f"unhandled action {action!r}")

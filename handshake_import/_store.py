@@ -1,0 +1,71 @@
+"""`CustomerStore`: what reconciliation reads from the host app's storage.
+
+Every look-up is bulk: it takes a batch of keys and returns what it found,
+so that reconciling a file costs a handful of queries, never one per row.
+docs/stores.md explains each method for adapter authors;
+`handshake_import.testing` checks an adapter against this contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+from ._records import Customer
+
+__all__ = ["OPTION_KEYS", "CustomerStore"]
+
+#: The option lists a store keeps (the options companion template's keys).
+OPTION_KEYS = ("paymentTerms", "shippingMethod", "ccType")
+
+
+@runtime_checkable
+class CustomerStore(Protocol):
+    """The read side of the host app's customer storage.
+
+    Stored customers are `Customer` records whose `Customer.internal_id` is
+    set. Methods taking keys receive at most the reconcile ``batch_size``
+    keys per call, without duplicates; keys not found are simply absent
+    from the answer.
+    """
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        """The customers whose ``id`` is one of *ids* (exact match), by id."""
+        ...
+
+    def customers_by_internal_id(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Customer]:
+        """The customers whose ``internal_id`` is one of *internal_ids*."""
+        ...
+
+    def customers_by_name_key(
+        self, keys: Sequence[str]
+    ) -> Mapping[str, Sequence[Customer]]:
+        """The customers whose `name_key` of their name is one of *keys*,
+        grouped by key (several customers can share a key)."""
+        ...
+
+    def highest_generated_id(self) -> int:
+        """The highest *n* of the ids of the form ``HS-<n>`` in use; 0 if none."""
+        ...
+
+    def customer_count(self) -> int:
+        """How many customers the store holds."""
+        ...
+
+    def customer_groups(self) -> Collection[str]:
+        """The ids of the existing customer groups."""
+        ...
+
+    def user_groups(self) -> Collection[str]:
+        """The names of the existing user groups."""
+        ...
+
+    def manufacturers(self) -> Collection[str]:
+        """The names of the manufacturers customers can have ids for."""
+        ...
+
+    def option_values(self, key: str) -> Sequence[str]:
+        """The values of option list *key* (one of `OPTION_KEYS`), in order."""
+        ...
