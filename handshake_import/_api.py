@@ -20,6 +20,11 @@ from ._store import OPTION_KEYS, CustomerStore
 
 __all__ = ["Progress", "iter_customers", "read_customers", "reconcile"]
 
+#: What `reconcile` calls with (rows read so far, total rows if known).
+Progress = Callable[[int, int | None], None]
+
+_PROGRESS_EVERY = 1_000
+
 
 def _check_options(
     source: object,
@@ -124,6 +129,25 @@ def read_customers(
             damaged, password-protected, over a limit); its message says what
             the file is and what to do.
     """
+    return _read(
+        source,
+        sheet=sheet,
+        columns=columns,
+        schema=schema,
+        limits=limits,
+        progress=None,
+    )
+
+
+def _read(
+    source: Source,
+    *,
+    sheet: str | None,
+    columns: Mapping[str, str] | None,
+    schema: Schema | None,
+    limits: Limits | None,
+    progress: Progress | None,
+) -> ReadResult:
     schema, limits = _check_options(source, columns, schema, limits, sheet)
     rows: list[CustomerRow] = []
     problems: list[Problem] = []
@@ -151,6 +175,8 @@ def read_customers(
         for item in items:
             if type(item) is CustomerRow:
                 rows.append(item)
+                if progress is not None and len(rows) % _PROGRESS_EVERY == 0:
+                    progress(len(rows), None)
             else:
                 problems.append(item)  # type: ignore[arg-type]
     return ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
@@ -172,12 +198,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-#: What `reconcile` calls with (rows read so far, total rows if known).
-Progress = Callable[[int, int | None], None]
-
-_PROGRESS_EVERY = 1_000
 
 
 def reconcile(
@@ -240,7 +260,7 @@ def reconcile(
     if isinstance(source, ReadResult):
         result = source
     else:
-        result = _read_with_progress(
+        result = _read(
             source,
             sheet=sheet,
             columns=columns,
@@ -264,55 +284,6 @@ def reconcile(
     if progress is not None:
         progress(len(rows), len(rows))
     return plan
-
-
-def _read_with_progress(
-    source: Source,
-    *,
-    sheet: str | None,
-    columns: Mapping[str, str] | None,
-    schema: Schema | None,
-    limits: Limits | None,
-    progress: Progress | None,
-) -> ReadResult:
-    if progress is None:
-        return read_customers(
-            source,
-            sheet=sheet,
-            columns=columns,
-            schema=schema,
-            limits=limits,
-        )
-    counted = _Counted(progress)
-    return read_customers(
-        counted.wrap(source),  # type: ignore[arg-type]
-        sheet=sheet,
-        columns=columns,
-        schema=schema,
-        limits=limits,
-    )
-
-
-class _Counted:
-    """Reports progress while rows are read (mappings) or after (files)."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-
-    def wrap(self, source: object) -> object:
-        if isinstance(
-            source, (str, os.PathLike, bytes, bytearray, memoryview)
-        ) or hasattr(source, "read"):
-            return source
-        return self._count(source)  # type: ignore[arg-type]
-
-    def _count(
-        self, records: Iterable[Mapping[str, object]]
-    ) -> Iterator[Mapping[str, object]]:
-        for done, record in enumerate(records, start=1):
-            if done % _PROGRESS_EVERY == 0:
-                self.progress(done, None)
-            yield record
 
 
 def _batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:

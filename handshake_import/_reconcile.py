@@ -129,6 +129,13 @@ class _Builder:
     settings: Settings
     problems: list[tuple[int, Problem]] = attrs.field(factory=list)
     bad_rows: set[int] = attrs.field(factory=set)
+    by_number: dict[int, CustomerRow] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.by_number = {row.row: row for row in self.rows}
+
+    def row(self, number: int) -> CustomerRow:
+        return self.by_number[number]
 
     # -- problems ------------------------------------------------------------
 
@@ -424,28 +431,44 @@ def _present(
 
 def _in_file_conflicts(builder: _Builder) -> None:
     groups: dict[tuple[str, str], list[CustomerRow]] = defaultdict(list)
+    names: dict[str, list[CustomerRow]] = defaultdict(list)
     for row in builder.rows:
         customer = row.customer
         if customer.internal_id:
             groups[("internal_id", customer.internal_id)].append(row)
-        if customer.id:
+        elif customer.id:
             groups[("id", customer.id)].append(row)
-        elif not customer.internal_id:
-            groups[("name", fold_name(customer.name))].append(row)
+        if not customer.internal_id:
+            names[fold_name(customer.name)].append(row)
     for (what, value), rows in groups.items():
-        if len(rows) < 2:
-            continue
-        listed = _rows_text(rows)
-        shown = rows[0].customer.name if what == "name" else value
-        for row in rows:
-            builder.error(
-                row,
-                "duplicate-in-file",
-                what,
-                what={"internal_id": "internal id", "id": "id", "name": "name"}[what],
-                value=quote(shown),
-                rows=listed,
-            )
+        if len(rows) > 1:
+            _duplicates(builder, rows, rows, what, value)
+    # A blank-id row is matched by its name: sharing that name with another
+    # row of the file (even one with an id) makes it ambiguous, now or on the
+    # next upload, so the blank-id rows of such a name are errors.
+    for rows in names.values():
+        blank_ids = [row for row in rows if not row.customer.id]
+        if len(rows) > 1 and blank_ids:
+            _duplicates(builder, blank_ids, rows, "name", rows[0].customer.name)
+
+
+def _duplicates(
+    builder: _Builder,
+    faulty: Sequence[CustomerRow],
+    involved: Sequence[CustomerRow],
+    what: str,
+    value: str,
+) -> None:
+    listed = _rows_text(involved)
+    for row in faulty:
+        builder.error(
+            row,
+            "duplicate-in-file",
+            what,
+            what={"internal_id": "internal id", "id": "id", "name": "name"}[what],
+            value=quote(value),
+            rows=listed,
+        )
 
 
 def _rows_text(rows: Sequence[CustomerRow]) -> str:
@@ -456,6 +479,7 @@ def _rows_text(rows: Sequence[CustomerRow]) -> str:
 def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
     answers = builder.answers
     matches: dict[int, tuple[Customer, MatchedBy]] = {}
+    by_name: list[CustomerRow] = []
     for row in builder.rows:
         if row.row in builder.bad_rows:
             continue
@@ -487,23 +511,35 @@ def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
             if stored is not None:
                 matches[row.row] = (stored, "id")
         else:
-            folded = fold_name(customer.name)
-            candidates = [
-                candidate
-                for candidate in answers.by_name_key.get(name_key(customer.name), ())
-                if fold_name(candidate.name) == folded
-            ]
-            if len(candidates) == 1:
-                matches[row.row] = (candidates[0], "name")
-            elif len(candidates) > 1:
-                builder.error(
-                    row,
-                    "ambiguous-name",
-                    "name",
-                    count=len(candidates),
-                    value=quote(customer.name),
-                    ids=", ".join(quote(c.id or "") for c in candidates),
-                )
+            by_name.append(row)
+    # Names are matched against the store as the file leaves it: a customer
+    # that another row renames no longer answers to its old name (otherwise
+    # the next upload of the same file would match differently).
+    renamed = {
+        stored.internal_id
+        for number, (stored, _) in matches.items()
+        if fold_name(builder.row(number).customer.name) != fold_name(stored.name)
+    }
+    for row in by_name:
+        customer = row.customer
+        folded = fold_name(customer.name)
+        candidates = [
+            candidate
+            for candidate in answers.by_name_key.get(name_key(customer.name), ())
+            if fold_name(candidate.name) == folded
+            and candidate.internal_id not in renamed
+        ]
+        if len(candidates) == 1:
+            matches[row.row] = (candidates[0], "name")
+        elif len(candidates) > 1:
+            builder.error(
+                row,
+                "ambiguous-name",
+                "name",
+                count=len(candidates),
+                value=quote(customer.name),
+                ids=", ".join(quote(c.id or "") for c in candidates),
+            )
     return matches
 
 

@@ -1,0 +1,638 @@
+"""Reconciliation: every matching and change rule of the template."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handshake_import import (
+    Address,
+    CreateCustomer,
+    CreateUserGroup,
+    Customer,
+    InMemoryStore,
+    Plan,
+    Unchanged,
+    UpdateCustomer,
+    read_customers,
+    reconcile,
+)
+from handshake_import._serialize import structure_plan, unstructure_plan
+
+from .tables import csv_bytes
+
+
+def table(*rows: Mapping[str, object]) -> bytes:
+    """CSV bytes whose header is the union of the rows' keys, in first-seen order."""
+    header: list[str] = []
+    for row in rows:
+        header.extend(key for key in row if key not in header)
+    return csv_bytes([header, *([row.get(key, "") for key in header] for row in rows)])
+
+
+def store(*customers: Customer, **kwargs: object) -> InMemoryStore:
+    return InMemoryStore(customers, **kwargs)  # type: ignore[arg-type]
+
+
+ACME = Customer(
+    id="C1", name="Acme Tools", internal_id="10", emails=("a@acme.example",)
+)
+BETA = Customer(id="C2", name="Beta Supply", internal_id="11", contact="Bo")
+
+
+def kinds(plan: Plan) -> list[str]:
+    return [type(action).__name__ for action in plan.actions]
+
+
+def codes(plan: Plan) -> list[tuple[str, int | None]]:
+    return [(problem.code, problem.row) for problem in plan.problems]
+
+
+# -- matching ---------------------------------------------------------------------
+
+
+def test_internal_id_matches_and_can_change_the_id() -> None:
+    """A filled internal_id is that customer; a different id renames it."""
+    plan = reconcile(
+        table({"internal_id": "10", "id": "C9", "name": "Acme Tools"}), store(ACME)
+    )
+
+    (action,) = plan.actions
+    assert isinstance(action, UpdateCustomer)
+    assert ("10", "internal_id", {"id": ("C1", "C9")}) == (
+        action.internal_id,
+        action.matched_by,
+        dict(action.changes),
+    )
+
+
+def test_unknown_internal_id_is_an_error() -> None:
+    """An internal_id no customer has is an error on that cell."""
+    plan = reconcile(table({"internal_id": "99", "name": "X"}), store(ACME))
+
+    assert () == plan.actions
+    (problem,) = plan.problems
+    assert ("unknown-internal-id", "A2") == (problem.code, problem.cell)
+    assert problem.message.startswith("No customer has the internal id '99'.")
+
+
+def test_id_change_onto_another_customers_id_is_an_error() -> None:
+    """Renaming a customer's id to one another customer has is refused."""
+    plan = reconcile(
+        table({"internal_id": "10", "id": "C2", "name": "Acme"}), store(ACME, BETA)
+    )
+
+    assert [("id-taken", 2)] == codes(plan)
+    assert (
+        "customer 'Beta Supply' (id 'C2') already has that id"
+        in plan.problems[0].message
+    )
+
+
+def test_id_matches_else_creates_with_that_id() -> None:
+    """A filled id is the customer with it, or a new customer keeping it."""
+    plan = reconcile(
+        table({"id": "C1", "name": "Acme Tools"}, {"id": "C7", "name": "Gamma"}),
+        store(ACME),
+    )
+
+    unchanged, create = plan.actions
+    assert isinstance(unchanged, Unchanged)
+    assert ("10", "id") == (unchanged.internal_id, unchanged.matched_by)
+    assert isinstance(create, CreateCustomer)
+    assert ("C7", False) == (create.customer.id, create.generated_id)
+
+
+@pytest.mark.parametrize("name", ["Acme Tools", "  ACME   tools ", "acme tools"])
+def test_blank_id_matches_by_exact_folded_name(name: str) -> None:
+    """A blank id finds the customer by name, ignoring case and extra spaces."""
+    plan = reconcile(table({"id": "", "name": name}), store(ACME))
+
+    (action,) = plan.actions
+    assert "name" == action.matched_by  # type: ignore[union-attr]
+
+
+def test_blank_id_and_new_name_creates_with_generated_id() -> None:
+    """No customer of that name: a new one with a generated HS- id."""
+    existing = Customer(id="HS-41", name="Old", internal_id="1")
+    plan = reconcile(
+        table(
+            {"id": "", "name": "New One"},
+            {"id": "HS-45", "name": "Other"},
+            {"id": "", "name": "New Two"},
+        ),
+        store(existing),
+    )
+
+    ids = [(a.customer.id, a.generated_id) for a in plan.creates]
+    assert [("HS-46", True), ("HS-45", False), ("HS-47", True)] == ids
+
+
+def test_two_customers_with_the_name_is_an_error_never_a_guess() -> None:
+    """Two stored customers with the name: an error listing their ids."""
+    twin = Customer(id="C3", name="acme tools", internal_id="12")
+    plan = reconcile(table({"id": "", "name": "Acme Tools"}), store(ACME, twin))
+
+    assert () == plan.actions
+    (problem,) = plan.problems
+    assert ("ambiguous-name", "B2") == (problem.code, problem.cell)
+    assert "2 customers are named 'Acme Tools' (ids 'C1', 'C3')" in problem.message
+
+
+def test_renamed_customer_without_id_is_new_with_a_warning() -> None:
+    """The documented trap: a renamed customer with a blank id is created, with a warning."""
+    acme_inc = Customer(id="C1", name="Acme, Inc.", internal_id="10")
+    plan = reconcile(table({"id": "", "name": "ACME"}), store(acme_inc))
+
+    assert ["CreateCustomer"] == kinds(plan)
+    (problem,) = plan.problems
+    assert ("warning", "possible-duplicate") == (problem.severity, problem.code)
+    assert (
+        "existing customer 'Acme, Inc.' (id 'C1') has a very similar name"
+        in problem.message
+    )
+    assert plan.ok
+
+
+# -- in-file conflicts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (({"id": "C5", "name": "A"}, {"id": "C5", "name": "B"}), "The id 'C5' is in rows 2 and 3"),
+        (({"internal_id": "10", "name": "A"}, {"internal_id": "10", "name": "B"}), "The internal id '10' is in rows 2 and 3"),
+        (({"id": "", "name": "Zed"}, {"id": "", "name": " ZED"}), "The name 'Zed' is in rows 2 and 3"),
+    ],
+)  # fmt: skip
+def test_duplicates_in_the_file_are_errors_on_every_row(
+    rows: Sequence[Mapping[str, str]], message: str
+) -> None:
+    """The same id, internal id or blank-id name twice: every row involved is an error."""
+    plan = reconcile(table(*rows, {"id": "C8", "name": "Fine"}), store(ACME))
+
+    assert ["CreateCustomer"] == kinds(plan)
+    assert [("duplicate-in-file", 2), ("duplicate-in-file", 3)] == codes(plan)
+    assert all(message in problem.message for problem in plan.problems)
+
+
+def test_blank_id_row_sharing_a_name_with_another_row_is_an_error() -> None:
+    """A blank-id row named like a row with an id would be ambiguous next time."""
+    plan = reconcile(
+        table({"id": "", "name": "Beta"}, {"id": "C9", "name": "beta"}), store()
+    )
+
+    assert [("duplicate-in-file", 2)] == codes(plan)
+    assert ["C9"] == [a.customer.id for a in plan.creates]
+
+
+def test_blank_id_row_sharing_a_name_with_another_row_is_an_error() -> None:
+    """A blank-id row named like a row with an id would be ambiguous next time."""
+    plan = reconcile(
+        table({"id": "", "name": "Beta"}, {"id": "C9", "name": "beta"}), store()
+    )
+
+    assert [("duplicate-in-file", 2)] == codes(plan)
+    assert ["C9"] == [a.customer.id for a in plan.creates]
+
+
+def test_two_routes_to_one_customer_is_an_error() -> None:
+    """A row by internal id and a row by id reaching one customer: both are errors."""
+    plan = reconcile(
+        table(
+            {"internal_id": "10", "name": "Acme Tools"}, {"id": "C1", "name": "Acme"}
+        ),
+        store(ACME),
+    )
+
+    assert () == plan.actions
+    assert [("same-customer-twice", 2), ("same-customer-twice", 3)] == codes(plan)
+    assert (
+        "Rows 2 and 3 all resolve to the same customer ('Acme Tools' (id 'C1'))"
+        in plan.problems[0].message
+    )
+
+
+# -- changes -------------------------------------------------------------------------
+
+
+def test_only_changed_fields_are_in_an_update() -> None:
+    """An update carries only the fields that differ, with old and new values."""
+    plan = reconcile(
+        table(
+            {"id": "C2", "name": "Beta Supply", "contact": "Bob", "bill_city": "Oslo"}
+        ),
+        store(BETA),
+    )
+
+    (update,) = plan.updates
+    assert {"contact": ("Bo", "Bob"), "bill_city": (None, "Oslo")} == dict(
+        update.changes
+    )
+
+
+def test_absent_column_untouched_blank_cell_clears() -> None:
+    """A column absent from the file leaves the field; a blank cell clears it."""
+    stored = Customer(id="C1", name="Acme", internal_id="1", contact="Jo", tax_id="T1")
+    plan = reconcile(table({"id": "C1", "name": "Acme", "contact": ""}), store(stored))
+
+    (update,) = plan.updates
+    assert {"contact": ("Jo", None)} == dict(update.changes)
+
+
+def test_blank_id_never_clears_the_id_and_internal_id_is_never_cleared() -> None:
+    """Matching by name with a blank id keeps the stored id."""
+    plan = reconcile(
+        table({"id": "", "internal_id": "", "name": "Acme Tools"}), store(ACME)
+    )
+
+    assert ["Unchanged"] == kinds(plan)
+
+
+def test_emails_compare_as_a_set() -> None:
+    """Emails are compared as a set, ignoring case and order."""
+    stored = Customer(
+        id="C1", name="A", internal_id="1", emails=("x@a.example", "Y@a.example")
+    )
+    same = reconcile(
+        table({"id": "C1", "name": "A", "email": "y@a.example; X@A.example"}),
+        store(stored),
+    )
+    different = reconcile(
+        table({"id": "C1", "name": "A", "email": "x@a.example"}), store(stored)
+    )
+
+    assert ["Unchanged"] == kinds(same)
+    assert {"email": (("x@a.example", "Y@a.example"), ("x@a.example",))} == dict(
+        different.updates[0].changes
+    )
+
+
+def test_blank_ship_to_clears_only_when_its_columns_are_present() -> None:
+    """All ship_* cells blank clears the ship-to address only if the columns are there."""
+    stored = Customer(
+        id="C1", name="A", internal_id="1", ship_to=Address(city="Lyon", street="1 Rue")
+    )
+    with_columns = reconcile(
+        table({"id": "C1", "name": "A", "ship_city": "", "ship_street": ""}),
+        store(stored),
+    )
+    without = reconcile(table({"id": "C1", "name": "A"}), store(stored))
+
+    assert {"ship_city": ("Lyon", None), "ship_street": ("1 Rue", None)} == dict(
+        with_columns.updates[0].changes
+    )
+    assert ["Unchanged"] == kinds(without)
+
+
+# -- reference data ------------------------------------------------------------------
+
+
+def test_unknown_options_are_warnings_once_per_value() -> None:
+    """A payment term or shipping method not in the store is kept, with one warning."""
+    rows = [
+        {
+            "id": f"N{i}",
+            "name": f"N{i}",
+            "paymentTerms": "Net 45",
+            "shippingMethod": "ups ground",
+        }
+        for i in range(3)
+    ]
+    plan = reconcile(table(*rows), store(options={"shippingMethod": ["UPS Ground"]}))
+
+    assert plan.ok
+    assert [("unknown-option", 2)] == codes(plan)
+    assert (
+        "'Net 45' is not (yet) one of the paymentTerms options"
+        in plan.problems[0].message
+    )
+    assert "(3 rows)" in plan.problems[0].message
+    assert {("Net 45", "UPS Ground")} == {
+        (a.customer.payment_terms, a.customer.shipping_method) for a in plan.creates
+    }
+
+
+def test_unknown_customer_group_is_an_error() -> None:
+    """customerGroup must be an existing group id (matched ignoring case)."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "customerGroup": "RETAIL"},
+            {"id": "N2", "name": "B", "customerGroup": "vip"},
+        ),
+        store(customer_groups=["retail"]),
+    )
+
+    assert ["retail"] == [a.customer.customer_group for a in plan.creates]
+    assert [("unknown-customer-group", 3)] == codes(plan)
+
+
+def test_new_user_groups_are_created_once_before_customers() -> None:
+    """One CreateUserGroup per distinct new name (ignoring case), first in the plan."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "userGroup": "East Reps"},
+            {"id": "N2", "name": "B", "userGroup": "east reps"},
+            {"id": "N3", "name": "C", "userGroup": "west reps"},
+        ),
+        store(user_groups=["West Reps"]),
+    )
+
+    assert [CreateUserGroup(name="East Reps")] == list(plan.actions[:1])
+    assert ["East Reps", "East Reps", "West Reps"] == [
+        a.customer.user_group for a in plan.creates
+    ]
+
+
+def test_unknown_manufacturer_is_one_error_on_the_column() -> None:
+    """An id:<Manufacturer> column for an unknown manufacturer: one error, not one per row."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "id:Bosch": "B1", "id:acme tools": "X1"},
+            {"id": "N2", "name": "B", "id:Bosch": "B2"},
+        ),
+        store(manufacturers=["Acme Tools"]),
+    )
+
+    (problem,) = plan.problems
+    assert ("unknown-manufacturer", 1, "C1") == (
+        problem.code,
+        problem.row,
+        problem.cell,
+    )
+    assert [{"Acme Tools": "X1"}, {}] == [
+        dict(a.customer.manufacturer_ids) for a in plan.creates
+    ]
+
+
+# -- modes, guards, limits -------------------------------------------------------------
+
+
+def test_create_only_mode() -> None:
+    """create-only: a row matching an existing customer is an error."""
+    plan = reconcile(
+        table({"id": "C1", "name": "Acme Tools"}, {"id": "N", "name": "New"}),
+        store(ACME),
+        mode="create-only",
+    )
+
+    assert ["CreateCustomer"] == kinds(plan)
+    assert [("already-exists", 2)] == codes(plan)
+
+
+def test_update_only_mode() -> None:
+    """update-only: a row matching no customer is an error."""
+    plan = reconcile(
+        table({"id": "C1", "name": "Acme Tools"}, {"id": "N", "name": "New"}),
+        store(ACME),
+        mode="update-only",
+    )
+
+    assert ["Unchanged"] == kinds(plan)
+    assert [("not-found", 3)] == codes(plan)
+
+
+def test_mass_change_guard() -> None:
+    """Changing one field for most of the store's customers is a plan warning."""
+    customers = [
+        Customer(id=f"C{i}", name=f"N{i}", internal_id=str(i), contact="x")
+        for i in range(30)
+    ]
+    rows = [{"id": f"C{i}", "name": f"N{i}", "contact": "y"} for i in range(25)]
+    plan = reconcile(table(*rows), store(*customers))
+
+    (problem,) = plan.problems
+    assert ("mass-change", None) == (problem.code, problem.row)
+    assert (
+        "changes 'contact' for 25 of the 30 customers in the store (83%)"
+        in problem.message
+    )
+    small = reconcile(table(*rows[:19]), store(*customers[:20]))
+    assert () == small.problems
+
+
+def test_max_errors_stops_and_says_so() -> None:
+    """max_errors: collecting stops after N errors and the plan says it stopped."""
+    rows = [{"id": f"N{i}", "name": "" if i % 2 else f"N{i}"} for i in range(10)]
+    plan = reconcile(table(*rows), store(), max_errors=2)
+
+    assert plan.stopped_early
+    assert ["missing-value", "missing-value", "stopped-early"] == [
+        p.code for p in plan.problems
+    ]
+    assert (
+        "Stopped after 2 errors (max_errors); rows after row 5 were not checked."
+        == plan.problems[-1].message
+    )
+    assert [2, 4] == [a.row for a in plan.creates]
+
+
+# -- sources, plan, store calls ------------------------------------------------------
+
+
+def test_sources_rows_of_dicts_and_read_result() -> None:
+    """reconcile takes dict rows and an already-read ReadResult, like files."""
+    data = [
+        {"id": "C1", "name": "Acme Tools", "email": "a@acme.example"},
+        {"id": "C5", "name": "Five", "email": "f@x.example"},
+    ]
+    from_dicts = reconcile(data, store(ACME))
+    from_file = reconcile(read_customers(table(*data)), store(ACME))
+
+    assert kinds(from_dicts) == kinds(from_file) == ["Unchanged", "CreateCustomer"]
+    assert ("f@x.example",) == from_dicts.creates[0].customer.emails
+
+
+def test_plan_summary_and_problems_in_file_order() -> None:
+    """summary() counts actions and problem codes; problems come in row order."""
+    plan = reconcile(
+        table(
+            {"id": "C1", "name": "Acme Tools", "email": "bad"},
+            {"id": "", "name": "", "contact": "Jo"},
+            {"id": "N", "name": "New", "userGroup": "G"},
+        ),
+        store(ACME),
+    )
+
+    assert {
+        "actions": {"create-user-group": 1, "create": 1, "update": 0, "unchanged": 0},
+        "errors": {"invalid-email": 1, "missing-value": 1},
+        "warnings": {},
+    } == plan.summary()
+    assert [2, 3] == [p.row for p in plan.problems]
+    assert not plan.ok
+
+
+def test_plan_round_trips_through_json() -> None:
+    """A plan unstructures to JSON and structures back equal."""
+    stored = Customer(
+        id="C1", name="A", internal_id="1", contact="x", emails=("a@x.example",)
+    )
+    plan = reconcile(
+        table(
+            {
+                "id": "C1",
+                "name": "A",
+                "contact": "",
+                "email": "b@x.example",
+                "userGroup": "G",
+            },
+            {
+                "id": "",
+                "name": "New",
+                "bill_city": "Oslo",
+                "email": "",
+                "userGroup": "",
+            },
+        ),
+        store(stored),
+    )
+
+    data = json.loads(json.dumps(unstructure_plan(plan)))
+
+    assert plan == structure_plan(data)
+    assert ["create-user-group", "update", "create"] == [
+        a["kind"] for a in data["actions"]
+    ]
+
+
+class CountingStore(InMemoryStore):
+    """Counts calls per look-up kind."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.calls: dict[str, int] = {}
+
+    def _count(self, name: str) -> None:
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        self._count("id")
+        return super().customers_by_id(ids)
+
+    def customers_by_internal_id(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Customer]:
+        self._count("internal_id")
+        return super().customers_by_internal_id(internal_ids)
+
+    def customers_by_name_key(
+        self, keys: Sequence[str]
+    ) -> Mapping[str, Sequence[Customer]]:
+        self._count("name_key")
+        return super().customers_by_name_key(keys)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 1000])
+def test_store_calls_are_bulk(batch_size: int) -> None:
+    """At most ceil(rows / batch_size) calls per look-up kind, never one per row."""
+    rows = [
+        {"internal_id": str(i) if i % 3 == 0 else "", "id": f"C{i}", "name": f"N{i}"}
+        for i in range(1, 50)
+    ]
+    customers = [
+        Customer(id=f"C{i}", name=f"N{i}", internal_id=str(i)) for i in range(1, 40)
+    ]
+    counting = CountingStore(customers)
+
+    reconcile(table(*rows), counting, batch_size=batch_size)
+
+    limit = math.ceil(len(rows) / batch_size)
+    assert all(count <= limit for count in counting.calls.values()), counting.calls
+    assert {"id", "internal_id", "name_key"} == set(counting.calls)
+
+
+def test_progress_is_reported() -> None:
+    """progress gets (rows done, total) at least every 1,000 rows and at the end."""
+    calls: list[tuple[int, int | None]] = []
+    rows = ({"id": f"C{i}", "name": f"N{i}"} for i in range(2500))
+
+    reconcile(rows, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert [(1000, None), (2000, None), (2500, 2500)] == calls
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("mode", "merge"),
+        ("batch_size", 0),
+        ("max_errors", -1),
+        ("mass_change_share", 2.0),
+    ],
+)
+def test_bad_options_are_value_errors(option: str, value: object) -> None:
+    """Misused options raise ValueError at once."""
+    with pytest.raises(ValueError, match=option):
+        reconcile(b"name\nA\n", store(), **{option: value})  # type: ignore[arg-type]
+
+
+# -- properties ---------------------------------------------------------------------
+
+names = st.sampled_from(
+    ["Acme", "acme", "Beta", "Gamma Ltd", "Delta", "Epsilon", "Zeta"]
+)
+ids = st.sampled_from(["", "", "C1", "C2", "C3", "HS-1", "HS-7"])
+cities = st.sampled_from(["", "Oslo", "Lyon", "Porto"])
+rows_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": ids,
+            "name": names,
+            "bill_city": cities,
+            "userGroup": st.sampled_from(["", "G1", "g1", "G2"]),
+        }
+    ),
+    min_size=1,
+    max_size=12,
+)
+stored_strategy = st.lists(
+    st.builds(
+        lambda i, n, c: Customer(
+            id=i or None, name=n, bill_to=Address(city=c) if c else None
+        ),
+        ids,
+        names,
+        cities,
+    ),
+    max_size=6,
+    unique_by=lambda customer: customer.id or object(),
+)
+
+
+@given(rows_strategy, stored_strategy)
+def test_applying_then_reconciling_again_changes_nothing(
+    rows: list[dict[str, str]], stored: list[Customer]
+) -> None:
+    """After applying a plan, the same file gives only Unchanged (error rows aside)."""
+    memory = InMemoryStore(stored, user_groups=["G2"])
+    data = table(*rows)
+    first = reconcile(data, memory)
+    memory.apply(first, partial=True)
+
+    second = reconcile(data, memory)
+
+    assert [] == [a for a in second.actions if not isinstance(a, Unchanged)]
+    assert {p.row for p in first.problems if p.is_error} == {
+        p.row for p in second.problems if p.is_error
+    }
+
+
+@given(rows_strategy, stored_strategy, st.integers(min_value=1, max_value=5))
+def test_plan_does_not_depend_on_batch_size_and_is_deterministic(
+    rows: list[dict[str, str]], stored: list[Customer], batch_size: int
+) -> None:
+    """The plan is the same for any batch size, and the same on every run."""
+    data = table(*rows)
+
+    plans = [
+        reconcile(data, InMemoryStore(stored), batch_size=size)
+        for size in (batch_size, 1000, batch_size)
+    ]
+
+    assert plans[0] == plans[1] == plans[2]
