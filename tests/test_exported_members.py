@@ -50,11 +50,14 @@ def test_all() -> None:
 
 
 def test_every_public_name_has_a_docstring() -> None:
-    """Every exported name is documented."""
+    """Every exported class and function is documented (aliases are, in docs/)."""
+    objects = {
+        name: getattr(handshake_import, name) for name in handshake_import.__all__
+    }
     undocumented = [
         name
-        for name in handshake_import.__all__
-        if not getattr(handshake_import, name).__doc__
+        for name, obj in objects.items()
+        if (inspect.isclass(obj) or inspect.isfunction(obj)) and not obj.__doc__
     ]
 
     assert [] == undocumented
