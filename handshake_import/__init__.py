@@ -18,6 +18,7 @@ from ._errors import (
     LimitExceededError,
     PlanHasErrorsError,
     StalePlanError,
+    StoreError,
 )
 from ._limits import Limits
 from ._memory import ApplyResult, InMemoryStore
@@ -62,6 +63,7 @@ __all__ = [
     "ReadResult",
     "Schema",
     "StalePlanError",
+    "StoreError",
     "Unchanged",
     "UpdateCustomer",
     "fold_name",

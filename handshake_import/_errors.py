@@ -7,9 +7,10 @@
           └── LimitExceededError  ... because it is over one of the `Limits`
 
     RuntimeError
-     └── ApplyError               a store refused to apply a plan; nothing changed
-          ├── PlanHasErrorsError  ... the plan has errors and partial=False
-          └── StalePlanError      ... the data changed since the plan was made
+     └── StoreError               the store cannot be used (not a database, locked)
+          └── ApplyError          a store refused to apply a plan; nothing changed
+               ├── PlanHasErrorsError  ... the plan has errors and partial=False
+               └── StalePlanError      ... the data changed since the plan was made
 
 Row-level trouble is never an exception: it is a `Problem` in the result.
 API misuse (a wrong argument type, an unknown option) raises plain
@@ -24,6 +25,7 @@ __all__ = [
     "LimitExceededError",
     "PlanHasErrorsError",
     "StalePlanError",
+    "StoreError",
 ]
 
 
@@ -65,7 +67,12 @@ class LimitExceededError(ImportFileError):
         self.value = value
 
 
-class ApplyError(RuntimeError):
+class StoreError(RuntimeError):
+    """The store cannot be used: its database is not one, is locked past the
+    timeout, or failed. The message says which."""
+
+
+class ApplyError(StoreError):
     """A store refused to apply a plan. Nothing was changed."""
 
 

@@ -75,21 +75,21 @@ class InMemoryStore:
             )
         given = list(customers)
         # Customers that bring an internal id keep it; the others get free ones.
+        taken: set[str] = set()
         for customer in given:
             if customer.internal_id is not None:
-                if customer.internal_id in self._customers:
+                if customer.internal_id in taken:
                     raise ValueError(
                         f"two customers with internal id {customer.internal_id!r}"
                     )
-                self._customers[customer.internal_id] = customer
+                taken.add(customer.internal_id)
         for customer in given:
-            if customer.internal_id is None:
-                internal_id, self._next_number = _free_id(
-                    self._customers, self._next_number
-                )
-                self._customers[internal_id] = attrs.evolve(
-                    customer, internal_id=internal_id
-                )
+            internal_id = customer.internal_id
+            if internal_id is None:
+                internal_id, self._next_number = _free_id(taken, self._next_number)
+            self._customers[internal_id] = attrs.evolve(
+                customer, internal_id=internal_id
+            )
         self._reindex()
 
     # -- the CustomerStore protocol ----------------------------------------------
@@ -245,9 +245,10 @@ class InMemoryStore:
             self._by_name_key[name_key(customer.name)].append(internal_id)
 
 
-def _free_id(customers: Mapping[str, Customer], number: int) -> tuple[str, int]:
-    """The first unused internal id from *number* on, and the number after it."""
-    while str(number) in customers:
+def _free_id(taken: Collection[str], number: int) -> tuple[str, int]:
+    """The first internal id not in *taken* from *number* on, and the number
+    after it."""
+    while str(number) in taken:
         number += 1
     return str(number), number + 1
 

@@ -224,7 +224,7 @@ CATALOGUE: dict[str, _Entry] = {
     "unknown-option": _Entry(
         "warning",
         "{value} is not (yet) one of the {key} options; it is kept and will match "
-        "once the option exists ({count} rows).",
+        "once the option exists ({count}).",
         "'Net 45' when the options list has Net 30 and Net 60.",
     ),
     "possible-duplicate": _Entry(

@@ -314,7 +314,7 @@ class _References:
                     key,
                     value=quote(value),
                     key=key,
-                    count=len(live),
+                    count=f"{len(live)} row" if len(live) == 1 else f"{len(live)} rows",
                 )
 
 

@@ -1,8 +1,12 @@
-"""The ``handshake-import`` command line.
+"""The ``handshake-import`` command line (also ``python -m handshake_import``).
 
-``handshake-import check FILE`` reads a customer file and reports every
-problem with its cell reference. Exit status: 0 no errors, 1 errors in the
-file, 2 the file cannot be read or the command was misused.
+Commands: ``check FILE`` (read only), ``plan FILE`` (reconcile against the
+database), ``apply FILE`` (plan, confirm, apply) and ``register`` (add
+manufacturers, customer groups, user groups and options to the database).
+
+Exit status: 0 done / nothing wrong; 1 the file or plan has errors (nothing
+applied unless ``--partial``); 2 usage error, or a file or database that
+cannot be used. A user's mistake never ends in a traceback.
 """
 
 from __future__ import annotations
@@ -11,21 +15,44 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import cattrs
 
-from ._api import read_customers
-from ._errors import ImportFileError
+from ._api import read_customers, reconcile
+from ._errors import ApplyError, ImportFileError, StoreError
+from ._fields import FieldValue
+from ._plan import (
+    CreateCustomer,
+    CreateUserGroup,
+    Plan,
+    Unchanged,
+    UpdateCustomer,
+    unreachable,
+)
 from ._problems import Problem, quote
 from ._result import ReadResult
+from ._serialize import unstructure_plan
+from ._store import OPTION_KEYS
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
+
+DEFAULT_DB = "handshake.db"
+DB_VARIABLE = "HANDSHAKE_IMPORT_DB"
+#: Past this many problems of one code, the text report shows a few and a count.
+GROUP_AFTER = 10
+SHOWN_PER_GROUP = 5
+
+
+class _UsageError(Exception):
+    """A mistake in how the command was called; exit status 2."""
 
 
 def _alias(text: str) -> tuple[str, str]:
@@ -40,19 +67,15 @@ def _alias(text: str) -> tuple[str, str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handshake-import",
-        description="Read and check customer spreadsheets in the Handshake template.",
+        description="Read, check and import customer spreadsheets in the Handshake "
+        "template.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser(
-        "check",
-        help="read a file and report every problem",
-        description="Read a customer file (CSV, TSV, XLSX, XLS) and report every "
-        "problem with its cell. Exit status 0: no errors; 1: errors; 2: the file "
-        "cannot be read.",
-    )
-    check.add_argument("file", metavar="FILE", help="the customer file")
-    check.add_argument("--sheet", help="worksheet name (default: first visible)")
-    check.add_argument(
+
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("file", metavar="FILE", help="the customer file")
+    reading.add_argument("--sheet", help="worksheet name (default: first visible)")
+    reading.add_argument(
         "--column",
         action="append",
         type=_alias,
@@ -60,8 +83,85 @@ def _parser() -> argparse.ArgumentParser:
         metavar="HEADER=COLUMN",
         help="read the file's HEADER column as template COLUMN (repeatable)",
     )
-    check.add_argument("--json", action="store_true", help="print JSON")
+    reading.add_argument("--json", action="store_true", help="print JSON")
+    reading.add_argument(
+        "--quiet", action="store_true", help="print only the summary line(s)"
+    )
+
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db",
+        default=os.environ.get(DB_VARIABLE, DEFAULT_DB),
+        help=f"the SQLite database (default: ${DB_VARIABLE} or {DEFAULT_DB})",
+    )
+
+    planning = argparse.ArgumentParser(add_help=False)
+    planning.add_argument(
+        "--mode",
+        choices=("upsert", "create-only", "update-only"),
+        default="upsert",
+        help="create and update (default), only create, or only update",
+    )
+    planning.add_argument(
+        "--partial",
+        action="store_true",
+        help="apply the rows without errors even if others have errors",
+    )
+
+    commands.add_parser(
+        "check",
+        parents=[reading],
+        help="read a file and report every problem",
+        description="Read a customer file (CSV, TSV, XLSX, XLS) and report every "
+        "problem with its cell.",
+    )
+    commands.add_parser(
+        "plan",
+        parents=[reading, database, planning],
+        help="show what importing a file would do",
+        description="Reconcile a customer file against the database and print the "
+        "plan: creates, updates with their changes, unchanged rows, problems.",
+    )
+    apply = commands.add_parser(
+        "apply",
+        parents=[reading, database, planning],
+        help="import a file into the database",
+        description="Plan, show the summary, ask for confirmation, then apply the "
+        "plan in one transaction.",
+    )
+    apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    register = commands.add_parser(
+        "register",
+        parents=[database],
+        help="add reference data to the database",
+        description="Add manufacturers, customer groups, user groups or option "
+        "values, so that files using them are valid.",
+    )
+    register.add_argument(
+        "kind",
+        choices=("manufacturer", "customer-group", "user-group", *OPTION_KEYS),
+        help="what to add",
+    )
+    register.add_argument("values", nargs="+", metavar="VALUE")
     return parser
+
+
+# -- output -------------------------------------------------------------------
+
+
+class _Style:
+    """ANSI colours, only when writing to a terminal (and NO_COLOR is unset)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.enabled = stream.isatty() and "NO_COLOR" not in os.environ
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _position(problem: Problem) -> str:
@@ -79,57 +179,235 @@ def _position(problem: Problem) -> str:
     return " ".join(parts) or "file"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _print_problems(problems: Sequence[Problem], out: TextIO, style: _Style) -> None:
+    per_code = Counter(problem.code for problem in problems)
+    shown: Counter[str] = Counter()
+    for problem in problems:
+        crowded = per_code[problem.code] > GROUP_AFTER
+        shown[problem.code] += 1
+        if crowded and shown[problem.code] > SHOWN_PER_GROUP:
+            if shown[problem.code] == SHOWN_PER_GROUP + 1:
+                rest = per_code[problem.code] - SHOWN_PER_GROUP
+                out.write(f"  ... and {rest} more [{problem.code}]\n")
+            continue
+        severity = style(problem.severity, "31" if problem.is_error else "33")
+        out.write(
+            f"{_position(problem)}: {severity} [{problem.code}] {problem.message}\n"
+        )
 
 
-def _print_text(path: str, result: ReadResult, out: TextIO) -> None:
+def _value(value: FieldValue) -> str:
+    if value is None:
+        return "(blank)"
+    if isinstance(value, tuple):
+        return quote(", ".join(value))
+    return quote(str(value))
+
+
+def _print_read(path: str, result: ReadResult, out: TextIO, quiet: bool) -> None:
     out.write(
         f"{path}: {_count(len(result.rows), 'customer')} read; "
         f"{_count(len(result.errors), 'error')}, "
         f"{_count(len(result.warnings), 'warning')}\n"
     )
-    for problem in result.problems:
-        out.write(
-            f"{_position(problem)}: {problem.severity} [{problem.code}] "
-            f"{problem.message}\n"
-        )
+    if not quiet:
+        _print_problems(result.problems, out, _Style(out))
 
 
-def _print_json(path: str, result: ReadResult, out: TextIO) -> None:
-    document = {
-        "file": path,
-        "ok": result.ok,
-        "rows": len(result.rows),
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-        "problems": cattrs.unstructure(list(result.problems)),
-    }
+def _print_plan(path: str, plan: Plan, out: TextIO, quiet: bool) -> None:
+    style = _Style(out)
+    actions = plan.summary()["actions"]
+    out.write(
+        f"{path}: {actions['create']} to create, {actions['update']} to update, "
+        f"{actions['unchanged']} unchanged, "
+        f"{_count(actions['create-user-group'], 'user group')} to create; "
+        f"{_count(len([p for p in plan.problems if p.is_error]), 'error')}, "
+        f"{_count(len([p for p in plan.problems if not p.is_error]), 'warning')}\n"
+    )
+    if quiet:
+        return
+    for action in plan.actions:
+        if isinstance(action, CreateUserGroup):
+            out.write(f"{style('+', '32')} user group {quote(action.name)}\n")
+        elif isinstance(action, CreateCustomer):
+            customer = action.customer
+            note = " (generated id)" if action.generated_id else ""
+            out.write(
+                f"{style('+', '32')} row {action.row}: create {quote(customer.name)} "
+                f"id {quote(customer.id or '')}{note}\n"
+            )
+        elif isinstance(action, UpdateCustomer):
+            out.write(
+                f"{style('~', '36')} row {action.row}: update customer "
+                f"{action.internal_id} (matched by {action.matched_by})\n"
+            )
+            for field, (old, new) in action.changes.items():
+                out.write(f"    {field}: {_value(old)} → {_value(new)}\n")
+        elif isinstance(action, Unchanged):
+            pass
+        else:
+            unreachable(action)
+    _print_problems(plan.problems, out, style)
+    if plan.stopped_early:
+        out.write("(stopped early: --max-errors reached)\n")
+
+
+def _write_json(document: Any, out: TextIO) -> None:
     json.dump(document, out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+# -- progress -------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """Rows read so far, on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.enabled:
+            of = f" of {total:,}" if total else ""
+            sys.stderr.write(f"\r{done:,}{of} rows read")
+            sys.stderr.flush()
+            self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+# -- commands ---------------------------------------------------------------------
+
+
+@contextmanager
+def _store(path: str) -> Iterator[Any]:
+    from .adapters.sqlite import SQLiteStore  # noqa: PLC0415 - only for these commands
+
+    store = SQLiteStore(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = read_customers(args.file, sheet=args.sheet, columns=dict(args.column))
+    if args.json:
+        _write_json(
+            {
+                "file": args.file,
+                "ok": result.ok,
+                "rows": len(result.rows),
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+                "problems": cattrs.unstructure(list(result.problems)),
+            },
+            sys.stdout,
+        )
+    else:
+        _print_read(args.file, result, sys.stdout, args.quiet)
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _make_plan(args: argparse.Namespace, store: Any) -> Plan:
+    bar = _ProgressBar() if not args.json else None
+    try:
+        return reconcile(
+            args.file,
+            store,
+            sheet=args.sheet,
+            columns=dict(args.column),
+            mode=args.mode,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.finish()
+
+
+def _plan(args: argparse.Namespace) -> int:
+    with _store(args.db) as store:
+        plan = _make_plan(args, store)
+    if args.json:
+        _write_json(unstructure_plan(plan), sys.stdout)
+    else:
+        _print_plan(args.file, plan, sys.stdout, args.quiet)
+    return EXIT_OK if plan.ok else EXIT_ERRORS
+
+
+def _apply(args: argparse.Namespace) -> int:
+    if not args.yes and not sys.stdin.isatty():
+        raise _UsageError(
+            "apply asks for confirmation, but standard input is not a terminal; "
+            "pass --yes to apply without asking."
+        )
+    with _store(args.db) as store:
+        plan = _make_plan(args, store)
+        if args.json:
+            _write_json(unstructure_plan(plan), sys.stdout)
+        else:
+            _print_plan(args.file, plan, sys.stdout, args.quiet)
+        if not plan.ok and not args.partial:
+            sys.stdout.write("Nothing applied: the plan has errors (see --partial).\n")
+            return EXIT_ERRORS
+        if not any(not isinstance(a, Unchanged) for a in plan.actions):
+            sys.stdout.write("Nothing to do.\n")
+            return EXIT_OK if plan.ok else EXIT_ERRORS
+        if not args.yes:
+            answer = input("Apply this plan? [y/N] ").strip().casefold()
+            if answer not in ("y", "yes"):
+                sys.stdout.write("Nothing applied.\n")
+                return EXIT_OK
+        done = store.apply(plan, partial=args.partial)
+    sys.stdout.write(
+        f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
+        f"{_count(len(done.user_groups), 'user group')} created.\n"
+    )
+    return EXIT_OK if plan.ok else EXIT_ERRORS
+
+
+def _register(args: argparse.Namespace) -> int:
+    with _store(args.db) as store:
+        if args.kind == "manufacturer":
+            store.add_manufacturers(args.values)
+        elif args.kind == "customer-group":
+            store.add_customer_groups(args.values)
+        elif args.kind == "user-group":
+            store.add_user_groups(args.values)
+        else:
+            store.add_options(args.kind, args.values)
+    sys.stdout.write(
+        f"Registered {_count(len(args.values), 'value')} ({args.kind}) in {args.db}.\n"
+    )
+    return EXIT_OK
+
+
+_COMMANDS = {"check": _check, "plan": _plan, "apply": _apply, "register": _register}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        result = read_customers(args.file, sheet=args.sheet, columns=dict(args.column))
+        return _COMMANDS[args.command](args)
     except ImportFileError as error:
         sys.stderr.write(f"handshake-import: {args.file}: {error}\n")
-        return EXIT_UNUSABLE
-    except ValueError as error:  # a --column naming no template column
+    except (StoreError, ApplyError) as error:
         sys.stderr.write(f"handshake-import: {error}\n")
-        return EXIT_UNUSABLE
-    try:
-        if args.json:
-            _print_json(args.file, result, sys.stdout)
-        else:
-            _print_text(args.file, result, sys.stdout)
-        sys.stdout.flush()
+        return EXIT_ERRORS if isinstance(error, ApplyError) else EXIT_UNUSABLE
+    except (_UsageError, ValueError) as error:  # ValueError: a bad --column target
+        sys.stderr.write(f"handshake-import: {error}\n")
     except BrokenPipeError:
-        # `check ... | head`: the reader went away; that is not an error of ours.
+        # `... | head`: the reader went away; that is not an error of ours.
         _silence_stdout()
-    return EXIT_OK if result.ok else EXIT_ERRORS
+        return EXIT_OK
+    except (KeyboardInterrupt, EOFError):
+        sys.stderr.write("\nhandshake-import: interrupted; nothing applied.\n")
+    return EXIT_UNUSABLE
 
 
 def _silence_stdout() -> None:

@@ -1,0 +1,537 @@
+"""`SQLiteStore`: a `CustomerStore` in an SQLite database, with `apply`.
+
+The embedded default, and the model for writing an adapter: bulk look-ups as
+chunked ``IN (...)`` queries on indexed columns, and `apply` in one
+``BEGIN IMMEDIATE`` transaction that re-checks every update's old values, so
+that two processes applying plans to one database never lose an update or
+create a customer twice.
+
+The schema carries a version (``PRAGMA user_version``) so that later releases
+can migrate a database made by this one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from .._errors import PlanHasErrorsError, StalePlanError, StoreError
+from .._fields import FieldValue, flatten, unflatten
+from .._memory import ApplyResult
+from .._names import name_key
+from .._plan import (
+    CreateCustomer,
+    CreateUserGroup,
+    Plan,
+    Unchanged,
+    UpdateCustomer,
+    unreachable,
+)
+from .._reconcile import same_value
+from .._records import Address, Customer
+from .._schema import ADDRESS_PARTS
+from .._serialize import _structure_value, _unstructure_value
+from .._store import OPTION_KEYS
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+
+#: The schema version this release writes (``PRAGMA user_version``).
+SCHEMA_VERSION = 1
+
+# Far below SQLite's limit on bound variables (999 before 3.32).
+_CHUNK = 500
+_GENERATED = re.compile(r"HS-(\d+)")
+
+_SCALARS = (
+    "contact",
+    "payment_terms",
+    "shipping_method",
+    "tax_id",
+    "customer_group",
+    "user_group",
+)
+_ADDRESS_COLUMNS = tuple(
+    f"{prefix}_{part}" for prefix in ("bill", "ship") for part in ADDRESS_PARTS
+)
+_COLUMNS = ("id", "name", *_SCALARS, "emails", *_ADDRESS_COLUMNS, "custom")
+
+_SCHEMA = f"""
+CREATE TABLE customers (
+    internal_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    generated_number INTEGER,
+    {", ".join(f"{column} TEXT" for column in _SCALARS)},
+    emails TEXT NOT NULL DEFAULT '',
+    {", ".join(f"{column} TEXT" for column in _ADDRESS_COLUMNS)},
+    custom TEXT NOT NULL DEFAULT '{{}}'
+);
+CREATE INDEX customers_name_key ON customers (name_key);
+CREATE INDEX customers_generated_number ON customers (generated_number);
+CREATE TABLE manufacturers (name TEXT PRIMARY KEY);
+CREATE TABLE customer_manufacturer_ids (
+    internal_id INTEGER NOT NULL REFERENCES customers ON DELETE CASCADE,
+    manufacturer TEXT NOT NULL REFERENCES manufacturers (name),
+    value TEXT NOT NULL,
+    PRIMARY KEY (internal_id, manufacturer)
+);
+CREATE TABLE customer_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    currency TEXT,
+    is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE user_groups (name TEXT PRIMARY KEY COLLATE NOCASE);
+CREATE TABLE options (
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (key, value)
+);
+"""
+
+
+def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(keys), _CHUNK):
+        yield keys[start : start + _CHUNK]
+
+
+class SQLiteStore:
+    """Customers, addresses, emails, manufacturer ids, groups and options in
+    an SQLite database.
+
+    Args:
+        database: a path (created if missing) or an open `sqlite3.Connection`
+            (left open by `close`).
+        timeout: seconds to wait for another process's write to finish
+            before giving up with `StoreError`.
+
+    Raises:
+        StoreError: the file is not an SQLite database, was made by a newer
+            release, or stays locked past *timeout*.
+    """
+
+    def __init__(
+        self,
+        database: str | os.PathLike[str] | sqlite3.Connection,
+        *,
+        timeout: float = 5.0,
+    ) -> None:
+        self._timeout = timeout
+        if isinstance(database, sqlite3.Connection):
+            self._connection = database
+            self._owned = False
+            self.path: str | None = None
+        else:
+            self.path = os.fspath(database)
+            try:
+                self._connection = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None
+                )
+            except sqlite3.Error as error:
+                raise StoreError(
+                    f"Cannot open the database {self.path!r}: {error}."
+                ) from error
+            self._owned = True
+        try:
+            with self._errors():
+                self._connection.execute("PRAGMA foreign_keys = ON")
+                self._connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                self._migrate()
+        except StoreError:
+            self.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection, if this store opened it."""
+        if self._owned:
+            self._connection.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn sqlite3's failures into a `StoreError` a user can act on."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            text = str(error)
+            where = f" {self.path!r}" if self.path else ""
+            if "not a database" in text or "malformed" in text:
+                message = (
+                    f"The file{where} is not an SQLite database (or is damaged); "
+                    "give the path of a database made by handshake-import, or a new one."
+                )
+            elif "locked" in text or "busy" in text:
+                message = (
+                    f"The database{where} is locked by another process for more than "
+                    f"{self._timeout:g} s; try again when it has finished."
+                )
+            else:
+                message = f"The database{where} failed: {text}."
+            raise StoreError(message) from error
+
+    def _migrate(self) -> None:
+        (version,) = self._connection.execute("PRAGMA user_version").fetchone()
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The database was made by a newer release of handshake-import "
+                f"(schema {version}, this release knows {SCHEMA_VERSION}); upgrade."
+            )
+        tables = self._connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if tables:
+            raise StoreError(
+                "The database already holds other tables; give handshake-import a "
+                "database of its own."
+            )
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._connection.execute(statement)
+            self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection
+        if connection.in_transaction:
+            raise StoreError(
+                "The connection is inside a transaction; commit or roll it back "
+                "before using the store."
+            )
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    # -- the CustomerStore protocol -------------------------------------------
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        """See `CustomerStore.customers_by_id`."""
+        found = self._customers_where("id", ids)
+        return {customer.id: customer for customer in found if customer.id is not None}
+
+    def customers_by_internal_id(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Customer]:
+        """See `CustomerStore.customers_by_internal_id`."""
+        numbers = [key for key in internal_ids if key.isdigit()]
+        found = self._customers_where("internal_id", numbers)
+        return {customer.internal_id: customer for customer in found}  # type: ignore[misc]
+
+    def customers_by_name_key(
+        self, keys: Sequence[str]
+    ) -> Mapping[str, Sequence[Customer]]:
+        """See `CustomerStore.customers_by_name_key`."""
+        grouped: dict[str, list[Customer]] = {}
+        for customer in self._customers_where("name_key", keys):
+            grouped.setdefault(name_key(customer.name), []).append(customer)
+        return grouped
+
+    def highest_generated_id(self) -> int:
+        """See `CustomerStore.highest_generated_id`."""
+        with self._errors():
+            row = self._connection.execute(
+                "SELECT max(generated_number) FROM customers"
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def customer_count(self) -> int:
+        """See `CustomerStore.customer_count`."""
+        with self._errors():
+            return int(
+                self._connection.execute("SELECT count(*) FROM customers").fetchone()[0]
+            )
+
+    def customer_groups(self) -> Collection[str]:
+        """See `CustomerStore.customer_groups`."""
+        return self._column("SELECT id FROM customer_groups ORDER BY id")
+
+    def user_groups(self) -> Collection[str]:
+        """See `CustomerStore.user_groups`."""
+        return self._column("SELECT name FROM user_groups ORDER BY name")
+
+    def manufacturers(self) -> Collection[str]:
+        """See `CustomerStore.manufacturers`."""
+        return self._column("SELECT name FROM manufacturers ORDER BY name")
+
+    def option_values(self, key: str) -> Sequence[str]:
+        """See `CustomerStore.option_values`."""
+        return self._column(
+            "SELECT value FROM options WHERE key = ? ORDER BY position", (key,)
+        )
+
+    # -- reference data -----------------------------------------------------------
+
+    def add_manufacturers(self, names: Iterable[str]) -> None:
+        """Register manufacturers (existing ones are kept)."""
+        with self._errors(), self._transaction() as connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO manufacturers (name) VALUES (?)",
+                [(name,) for name in names],
+            )
+
+    def add_customer_groups(self, ids: Iterable[str]) -> None:
+        """Register customer groups by id (existing ones are kept)."""
+        with self._errors(), self._transaction() as connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO customer_groups (id) VALUES (?)",
+                [(group,) for group in ids],
+            )
+
+    def add_user_groups(self, names: Iterable[str]) -> None:
+        """Register user groups (names compared ignoring case)."""
+        with self._errors(), self._transaction() as connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO user_groups (name) VALUES (?)",
+                [(name,) for name in names],
+            )
+
+    def add_options(self, key: str, values: Iterable[str]) -> None:
+        """Append values to option list *key* (one of `OPTION_KEYS`)."""
+        if key not in OPTION_KEYS:
+            raise ValueError(f"option key must be one of {OPTION_KEYS}, not {key!r}")
+        with self._errors(), self._transaction() as connection:
+            (position,) = connection.execute(
+                "SELECT coalesce(max(position), 0) FROM options WHERE key = ?", (key,)
+            ).fetchone()
+            for value in values:
+                position += 1
+                connection.execute(
+                    "INSERT OR IGNORE INTO options (key, value, position) VALUES (?, ?, ?)",
+                    (key, value, position),
+                )
+
+    # -- apply ----------------------------------------------------------------------
+
+    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+        """Carry out *plan* in one transaction: all of it, or nothing.
+
+        Every update's old values are checked against the database inside
+        the transaction; ``internal_id`` values are assigned by the database.
+
+        Raises:
+            PlanHasErrorsError: the plan has errors and *partial* is false.
+            StalePlanError: the data changed since the plan was made.
+            StoreError: the database is locked past the timeout or failed.
+        """
+        if not plan.ok and not partial:
+            raise PlanHasErrorsError(
+                "The plan has errors; fix the file and reconcile again, or apply with "
+                "partial=True to import only the rows without errors."
+            )
+        created: list[tuple[int, str]] = []
+        updated: list[str] = []
+        groups: list[str] = []
+        unchanged = 0
+        with self._errors(), self._transaction() as connection:
+            for action in plan.actions:
+                if isinstance(action, CreateUserGroup):
+                    cursor = connection.execute(
+                        "INSERT OR IGNORE INTO user_groups (name) VALUES (?)",
+                        (action.name,),
+                    )
+                    if cursor.rowcount:
+                        groups.append(action.name)
+                elif isinstance(action, CreateCustomer):
+                    created.append((action.row, self._insert(connection, action)))
+                elif isinstance(action, UpdateCustomer):
+                    self._update(connection, action)
+                    updated.append(action.internal_id)
+                elif isinstance(action, Unchanged):
+                    unchanged += 1
+                else:
+                    unreachable(action)
+        return ApplyResult(
+            created=tuple(created),
+            updated=tuple(updated),
+            user_groups=tuple(groups),
+            unchanged=unchanged,
+        )
+
+    def _insert(self, connection: sqlite3.Connection, action: CreateCustomer) -> str:
+        values = _row_values(action.customer)
+        try:
+            cursor = connection.execute(
+                f"INSERT INTO customers ({', '.join(values)}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+        except sqlite3.IntegrityError as error:
+            raise StalePlanError(
+                f"Row {action.row}: a customer with id {action.customer.id!r} was created "
+                "since this plan was made; reconcile the file again.",
+                row=action.row,
+            ) from error
+        internal_id = str(cursor.lastrowid)
+        self._write_manufacturer_ids(connection, internal_id, action.customer)
+        return internal_id
+
+    def _update(self, connection: sqlite3.Connection, action: UpdateCustomer) -> None:
+        (current,) = self._load(connection, "internal_id", [action.internal_id]) or (
+            None,
+        )
+        if current is None:
+            raise StalePlanError(
+                f"Row {action.row}: the customer was deleted since this plan was made; "
+                "reconcile the file again.",
+                row=action.row,
+            )
+        fields: dict[str, FieldValue] = flatten(current)
+        for field, (old, new) in action.changes.items():
+            if not same_value(field, fields.get(field), old):
+                raise StalePlanError(
+                    f"Row {action.row}: the data changed since this plan was made "
+                    f"({field} is now {fields.get(field)!r}, the plan expected {old!r}); "
+                    "reconcile the file again.",
+                    row=action.row,
+                )
+            if new is None:
+                fields.pop(field, None)
+            else:
+                fields[field] = new
+        customer = unflatten(fields, internal_id=action.internal_id)
+        values = _row_values(customer)
+        try:
+            connection.execute(
+                f"UPDATE customers SET {', '.join(f'{c} = ?' for c in values)} "
+                "WHERE internal_id = ?",
+                (*values.values(), int(action.internal_id)),
+            )
+        except sqlite3.IntegrityError as error:
+            raise StalePlanError(
+                f"Row {action.row}: id {customer.id!r} was taken since this plan was "
+                "made; reconcile the file again.",
+                row=action.row,
+            ) from error
+        connection.execute(
+            "DELETE FROM customer_manufacturer_ids WHERE internal_id = ?",
+            (int(action.internal_id),),
+        )
+        self._write_manufacturer_ids(connection, action.internal_id, customer)
+
+    def _write_manufacturer_ids(
+        self, connection: sqlite3.Connection, internal_id: str, customer: Customer
+    ) -> None:
+        if customer.manufacturer_ids:
+            connection.executemany(
+                "INSERT INTO customer_manufacturer_ids (internal_id, manufacturer, value) "
+                "VALUES (?, ?, ?)",
+                [
+                    (int(internal_id), manufacturer, value)
+                    for manufacturer, value in customer.manufacturer_ids.items()
+                ],
+            )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _column(
+        self, query: str, parameters: tuple[object, ...] = ()
+    ) -> tuple[str, ...]:
+        with self._errors():
+            return tuple(row[0] for row in self._connection.execute(query, parameters))
+
+    def _customers_where(self, column: str, keys: Sequence[str]) -> list[Customer]:
+        unique = list(dict.fromkeys(keys))
+        found: list[Customer] = []
+        with self._errors():
+            for chunk in _chunks(unique):
+                found.extend(self._load(self._connection, column, chunk))
+        return found
+
+    def _load(
+        self, connection: sqlite3.Connection, column: str, keys: Sequence[str]
+    ) -> list[Customer]:
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        rows = connection.execute(
+            f"SELECT internal_id, {', '.join(_COLUMNS)} FROM customers "
+            f"WHERE {column} IN ({marks}) ORDER BY internal_id",
+            tuple(keys),
+        ).fetchall()
+        if not rows:
+            return []
+        numbers = [row[0] for row in rows]
+        manufacturer_ids: dict[int, dict[str, str]] = {}
+        for internal_id, manufacturer, value in connection.execute(
+            "SELECT internal_id, manufacturer, value FROM customer_manufacturer_ids "
+            f"WHERE internal_id IN ({', '.join('?' * len(numbers))})",
+            numbers,
+        ):
+            manufacturer_ids.setdefault(internal_id, {})[manufacturer] = value
+        return [_customer(row, manufacturer_ids.get(row[0], {})) for row in rows]
+
+
+def _row_values(customer: Customer) -> dict[str, Any]:
+    """The customers-table columns of *customer*."""
+    values: dict[str, Any] = {
+        "id": customer.id,
+        "name": customer.name,
+        "name_key": name_key(customer.name),
+        "generated_number": _generated_number(customer.id),
+    }
+    for column in _SCALARS:
+        values[column] = getattr(customer, column)
+    values["emails"] = "\n".join(customer.emails)
+    for prefix, address in (("bill", customer.bill_to), ("ship", customer.ship_to)):
+        for part in ADDRESS_PARTS:
+            values[f"{prefix}_{part}"] = getattr(address, part) if address else None
+    values["custom"] = json.dumps(
+        {name: _unstructure_value(value) for name, value in customer.custom.items()},
+        sort_keys=True,
+    )
+    return values
+
+
+def _generated_number(customer_id: str | None) -> int | None:
+    match = _GENERATED.fullmatch(customer_id or "")
+    return int(match.group(1)) if match else None
+
+
+def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Customer:
+    values = dict(zip(("internal_id", *_COLUMNS), row, strict=True))
+
+    def address(prefix: str) -> Address | None:
+        parts = {part: values[f"{prefix}_{part}"] for part in ADDRESS_PARTS}
+        return Address(**parts) if any(v is not None for v in parts.values()) else None
+
+    return Customer(
+        internal_id=str(values["internal_id"]),
+        id=values["id"],
+        name=values["name"],
+        emails=tuple(values["emails"].split("\n")) if values["emails"] else (),
+        bill_to=address("bill"),
+        ship_to=address("ship"),
+        manufacturer_ids=manufacturer_ids,
+        custom={
+            name: _structure_value(value, None)
+            for name, value in json.loads(values["custom"]).items()
+        },
+        **{column: values[column] for column in _SCALARS},
+    )

@@ -1,0 +1,817 @@
+"""A conformance kit for `CustomerStore` adapters.
+
+An adapter author checks their store against the contract that
+reconciliation relies on by subclassing `StoreConformance` in their test
+suite and implementing one method, `StoreConformance.make_store`::
+
+    from handshake_import.testing import StoreConformance
+
+    class TestSqlStore(StoreConformance):
+        def make_store(
+            self,
+            customers=(),
+            *,
+            customer_groups=(),
+            user_groups=(),
+            manufacturers=(),
+            options=None,
+        ):
+            database = fresh_test_database()
+            database.insert_customers(customers)
+            database.insert_customer_groups(customer_groups)
+            database.insert_user_groups(user_groups)
+            database.insert_manufacturers(manufacturers)
+            database.insert_options(options or {})
+            return SqlStore(database)
+
+        # Only if the store writes plans some other way than
+        # store.apply(plan, partial=partial):
+        def apply(self, store, plan, *, partial=False):
+            return store.import_plan(plan, partial=partial)
+
+pytest runs the inherited ``test_*`` methods against the store (the base
+class itself is not collected: its name does not start with ``Test``). Each
+test builds the stores it needs with `make_store`, so tests are independent
+of each other and may run in any order. The tests take no fixtures, so the
+class also works mixed into a `unittest.TestCase`.
+
+What is checked: every method of the `CustomerStore` protocol (exact id
+look-up, absent keys left out, internal ids, customers grouped by
+`name_key`, `highest_generated_id`, `customer_count`, groups, manufacturers,
+option values in order), and writing plans made by `reconcile`: created
+customers get internal ids and can be found, updates change exactly the
+planned fields, a blank cell clears a field, user groups are created once,
+a plan with errors is refused unless ``partial=True``, a plan made stale by
+a change since it was made raises `StalePlanError` and changes nothing at
+all, and reconciling the same file again after applying it plans nothing.
+
+To leave out a test that a store cannot pass by design (say it keeps no
+custom column values), override that method in the subclass with one that
+calls ``pytest.skip("...")``.
+
+The kit does not import pytest (nor anything this library does not
+depend on); its failures are `AssertionError` with a message saying what
+the store did.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+
+from ._api import reconcile
+from ._errors import PlanHasErrorsError, StalePlanError
+from ._names import name_key
+from ._plan import Plan, Unchanged
+from ._records import Address, Customer
+from ._store import OPTION_KEYS, CustomerStore
+
+__all__ = ["StoreConformance"]
+
+_E = TypeVar("_E", bound=BaseException)
+
+_ACME = Customer(
+    name="Acme Tools",
+    id="A1",
+    contact="Bob",
+    emails=("bob@acme.example",),
+    tax_id="T-1",
+)
+_BETA = Customer(name="Beta Ltd", id="B1", contact="Ann")
+_NO_ID = Customer(name="Delta Stores", contact="Dee")
+
+_FULL = Customer(
+    name="Café Müller GmbH",
+    id="CM-0042",
+    contact="Jörg Müller",
+    emails=("joerg@cafe.example", "orders@cafe.example"),
+    bill_to=Address(
+        id="B-1",
+        name="Café Müller",
+        street="Hauptstraße 1",
+        street2="Hinterhof",
+        city="Köln",
+        state="NRW",
+        postcode="50667",
+        country="DE",
+        phone="+49 221 0000",
+        fax="+49 221 0001",
+    ),
+    ship_to=Address(street="Lagerweg 2", city="Bonn"),
+    payment_terms="Net 30",
+    shipping_method="DHL",
+    tax_id="DE123456789",
+    customer_group="retail",
+    user_group="Sales",
+    manufacturer_ids={"Acme Tools": "AT-77", "Bolt & Co": "0099"},
+)
+
+
+def _csv(*rows: Sequence[str]) -> bytes:
+    """A small CSV file: the header row, then the customer rows."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_records(*records: Mapping[str, str]) -> bytes:
+    """A small CSV file of *records*: every column any of them has, blank
+    where one has no value."""
+    header = list(dict.fromkeys(column for record in records for column in record))
+    return _csv(header, *([record.get(c, "") for c in header] for record in records))
+
+
+def _check(expected: object, actual: object, what: str) -> None:
+    """Fail with a message naming *what* unless *actual* is *expected*."""
+    if expected != actual:
+        raise AssertionError(f"{what}:\n  expected {expected!r}\n  got      {actual!r}")
+
+
+def _expect_error(kind: type[_E], call: Callable[[], object], what: str) -> _E:
+    """The *kind* of exception *call* raises; fail if it raises none."""
+    try:
+        call()
+    except kind as error:
+        return error
+    raise AssertionError(f"{what}: expected {kind.__name__}, nothing was raised")
+
+
+def _stored(store: CustomerStore, customer_id: str) -> Customer:
+    """The stored customer with id *customer_id*; fail if there is none."""
+    found = store.customers_by_id([customer_id])
+    if customer_id not in found:
+        raise AssertionError(
+            f"customers_by_id([{customer_id!r}]) did not find the customer: "
+            f"{dict(found)!r}"
+        )
+    return found[customer_id]
+
+
+def _internal_id(store: CustomerStore, customer_id: str) -> str:
+    """The internal id of the stored customer with id *customer_id*."""
+    internal_id = _stored(store, customer_id).internal_id
+    if internal_id is None:
+        raise AssertionError(
+            f"the customer with id {customer_id!r} came back without an internal id"
+        )
+    return internal_id
+
+
+def _as_given(customer: Customer) -> Customer:
+    """*customer* without its internal id, to compare with what was stored."""
+    return attrs.evolve(customer, internal_id=None)
+
+
+def _order(customer: Customer) -> tuple[str, str, str]:
+    return (customer.internal_id or "", customer.id or "", customer.name)
+
+
+def _snapshot(
+    store: CustomerStore, ids: Sequence[str], names: Sequence[str]
+) -> dict[str, object]:
+    """What the store says about *ids* and *names*, to tell whether it changed."""
+    keys = list(dict.fromkeys(name_key(name) for name in names))
+    return {
+        "customer_count": store.customer_count(),
+        "customers_by_id": dict(store.customers_by_id(list(dict.fromkeys(ids)))),
+        "customers_by_name_key": {
+            key: sorted(group, key=_order)
+            for key, group in store.customers_by_name_key(keys).items()
+        },
+        "user_groups": sorted(store.user_groups()),
+        "highest_generated_id": store.highest_generated_id(),
+    }
+
+
+class StoreConformance:
+    """Tests that a `CustomerStore` adapter keeps the store contract.
+
+    Subclass it as ``class TestMyStore(StoreConformance)`` and implement
+    `make_store` (and `apply`, if the store is not written with
+    ``store.apply(plan, partial=...)``); see the module's documentation.
+    """
+
+    def make_store(
+        self,
+        customers: Iterable[Customer] = (),
+        *,
+        customer_groups: Iterable[str] = (),
+        user_groups: Iterable[str] = (),
+        manufacturers: Iterable[str] = (),
+        options: Mapping[str, Sequence[str]] | None = None,
+    ) -> CustomerStore:
+        """A fresh store holding exactly this data, and nothing else.
+
+        The arguments are those of `InMemoryStore`. The kit's customers come
+        without internal ids: the store assigns them. *options* maps keys of
+        `OPTION_KEYS` to their values, in order; a key left out has none.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement make_store() to return a fresh "
+            "store holding the given customers, groups, manufacturers and options"
+        )
+
+    def apply(
+        self, store: CustomerStore, plan: Plan, *, partial: bool = False
+    ) -> object:
+        """Write *plan* to *store*, all of it or nothing.
+
+        The default calls ``store.apply(plan, partial=partial)``. It must
+        raise `PlanHasErrorsError` for a plan with errors unless *partial*,
+        and `StalePlanError` when the store changed since the plan was made;
+        in both cases nothing is written. What it returns is not checked.
+        """
+        write = getattr(store, "apply", None)
+        if not callable(write):
+            raise TypeError(
+                f"{type(store).__name__} has no apply(plan, partial=...) method; "
+                "override StoreConformance.apply to write a plan to the store"
+            )
+        return write(plan, partial=partial)
+
+    def _full_store(self, *others: Customer) -> CustomerStore:
+        """A store holding `_FULL` (and *others*) and the data it refers to."""
+        return self.make_store(
+            [_FULL, *others],
+            customer_groups=["retail"],
+            user_groups=["Sales"],
+            manufacturers=["Acme Tools", "Bolt & Co"],
+            options={"paymentTerms": ["Net 30"], "shippingMethod": ["DHL"]},
+        )
+
+    # -- customers_by_id -------------------------------------------------------
+
+    def test_customers_by_id_finds_exact_ids(self) -> None:
+        """customers_by_id finds the customers whose id is exactly a key."""
+        store = self.make_store([_ACME, _BETA, _NO_ID])
+
+        found = store.customers_by_id(["A1", "B1"])
+
+        _check(["A1", "B1"], sorted(found), "customers_by_id(['A1', 'B1']) keys")
+        _check(_ACME, _as_given(found["A1"]), "customers_by_id: customer A1")
+        _check(_BETA, _as_given(found["B1"]), "customers_by_id: customer B1")
+
+    def test_customers_by_id_leaves_absent_keys_out(self) -> None:
+        """Ids no customer has are absent; ids match exactly (case, spaces)."""
+        store = self.make_store([_ACME, _BETA])
+        absent = ["a1", " A1", "A1 ", "A", "C1", "", "A1' OR '1'='1", "%", "A_"]
+
+        found = store.customers_by_id(["A1", *absent])
+
+        _check(["A1"], sorted(found), f"customers_by_id(['A1', *{absent!r}]) keys")
+        _check({}, dict(store.customers_by_id(absent)), "customers_by_id(absent)")
+        _check({}, dict(store.customers_by_id([])), "customers_by_id([])")
+
+    def test_customers_round_trip(self) -> None:
+        """A stored customer comes back with every field as it was given."""
+        store = self._full_store()
+
+        _check(_FULL, _as_given(_stored(store, "CM-0042")), "stored customer")
+
+    def test_custom_values_round_trip(self) -> None:
+        """Custom column values come back with their types."""
+        customer = Customer(
+            name="Custom Co",
+            id="CC-1",
+            custom={
+                "note": "text",
+                "visits": 12,
+                "credit": Decimal("1250.50"),
+                "vip": True,
+                "since": dt.date(2020, 2, 29),
+                "tags": ("gold", "north"),
+            },
+        )
+        store = self.make_store([customer])
+
+        _check(customer, _as_given(_stored(store, "CC-1")), "stored customer")
+
+    # -- internal ids ----------------------------------------------------------
+
+    def test_customers_get_distinct_internal_ids(self) -> None:
+        """Every stored customer has an internal id of its own."""
+        store = self.make_store([_ACME, _BETA, _NO_ID])
+        by_name = store.customers_by_name_key([name_key(_NO_ID.name)])
+        internal_ids = [
+            _internal_id(store, "A1"),
+            _internal_id(store, "B1"),
+            *(
+                customer.internal_id
+                for customer in by_name.get(name_key(_NO_ID.name), ())
+            ),
+        ]
+
+        _check(3, len(set(internal_ids)), f"distinct internal ids in {internal_ids!r}")
+        _check(False, "" in internal_ids, "an internal id is empty")
+
+    def test_customers_by_internal_id(self) -> None:
+        """customers_by_internal_id finds customers by the ids the store gave."""
+        store = self.make_store([_ACME, _BETA])
+        acme, beta = _internal_id(store, "A1"), _internal_id(store, "B1")
+
+        found = store.customers_by_internal_id([beta, acme])
+
+        _check(sorted([acme, beta]), sorted(found), "customers_by_internal_id keys")
+        _check(_ACME, _as_given(found[acme]), "customers_by_internal_id: A1")
+        _check(acme, found[acme].internal_id, "internal_id of the customer found")
+        _check(_BETA, _as_given(found[beta]), "customers_by_internal_id: B1")
+
+    def test_customers_by_internal_id_leaves_absent_keys_out(self) -> None:
+        """Internal ids the store never gave, of any shape, are absent."""
+        store = self.make_store([_ACME])
+        acme = _internal_id(store, "A1")
+        shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", "1' OR '1'='1"]
+        absent = [key for key in shapes if key != acme]
+
+        found = store.customers_by_internal_id([acme, *absent])
+
+        _check([acme], sorted(found), f"customers_by_internal_id([{acme!r}, ...]) keys")
+        _check(
+            {}, dict(store.customers_by_internal_id([])), "customers_by_internal_id([])"
+        )
+
+    # -- name keys -------------------------------------------------------------
+
+    def test_customers_by_name_key_groups_customers_under_their_key(self) -> None:
+        """Customers whose names share a `name_key` come back together."""
+        acmes = [
+            Customer(name="Acme Inc", id="A1"),
+            Customer(name="ACME, Ltd.", id="A2"),
+            Customer(name="The Acme Company", id="A3"),
+            Customer(name="  acme  "),
+        ]
+        cafe = Customer(name="Café Müller GmbH", id="C1")
+        store = self.make_store([*acmes, cafe, _BETA])
+
+        found = store.customers_by_name_key(["acme", "café müller", "zeta"])
+
+        _check(["acme", "café müller"], sorted(found), "customers_by_name_key keys")
+        _check(
+            sorted(acmes, key=lambda c: c.name),
+            sorted(map(_as_given, found["acme"]), key=lambda c: c.name),
+            "customers_by_name_key: the customers under 'acme'",
+        )
+        _check(
+            [cafe], list(map(_as_given, found["café müller"])), "under 'café müller'"
+        )
+        _check(
+            True,
+            all(c.internal_id for group in found.values() for c in group),
+            "every customer found by name key has its internal id",
+        )
+
+    def test_customers_by_name_key_takes_keys_not_names(self) -> None:
+        """Keys are `name_key` forms: a name that is not its own key finds nothing."""
+        store = self.make_store([Customer(name="Acme Inc", id="A1")])
+
+        found = store.customers_by_name_key(["acme inc", "Acme Inc"])
+
+        _check({}, dict(found), "customers_by_name_key(['acme inc', 'Acme Inc'])")
+        _check({}, dict(store.customers_by_name_key([])), "customers_by_name_key([])")
+
+    # -- counts and reference data ---------------------------------------------
+
+    def test_highest_generated_id(self) -> None:
+        """The highest n of the ``HS-<n>`` ids, compared as numbers; others ignored."""
+        names = iter(f"Customer {n}" for n in range(100))
+        ids = ["HS-7", "HS-12", "HS-3", "hs-99", "HS-50a", "XHS-70", "HS-", "A-1000"]
+        store = self.make_store([Customer(name=next(names), id=i) for i in ids])
+        others = self.make_store(
+            [Customer(name=next(names), id=i) for i in ["hs-5", "HS 8", "HS-x", "9"]]
+        )
+
+        _check(12, store.highest_generated_id(), "highest_generated_id()")
+        _check(0, others.highest_generated_id(), "highest_generated_id(), no HS-<n>")
+        _check(0, self.make_store().highest_generated_id(), "empty store")
+
+    def test_customer_count(self) -> None:
+        """customer_count counts every customer, with or without an id."""
+        _check(0, self.make_store().customer_count(), "customer_count(), empty store")
+        store = self.make_store([_ACME, _BETA, _NO_ID])
+        _check(3, store.customer_count(), "customer_count()")
+
+    def test_groups_and_manufacturers(self) -> None:
+        """customer_groups, user_groups and manufacturers are what was given."""
+        store = self.make_store(
+            customer_groups=["retail", "wholesale"],
+            user_groups=["Sales", "Buyers"],
+            manufacturers=["Acme Tools", "Bolt & Co"],
+        )
+
+        _check(
+            ["retail", "wholesale"],
+            sorted(store.customer_groups()),
+            "customer_groups()",
+        )
+        _check(["Buyers", "Sales"], sorted(store.user_groups()), "user_groups()")
+        _check(
+            ["Acme Tools", "Bolt & Co"],
+            sorted(store.manufacturers()),
+            "manufacturers()",
+        )
+
+    def test_empty_reference_data(self) -> None:
+        """A store without groups, manufacturers or options has none."""
+        store = self.make_store([_ACME])
+
+        _check([], list(store.customer_groups()), "customer_groups()")
+        _check([], list(store.user_groups()), "user_groups()")
+        _check([], list(store.manufacturers()), "manufacturers()")
+        for key in OPTION_KEYS:
+            _check([], list(store.option_values(key)), f"option_values({key!r})")
+
+    def test_option_values_in_order(self) -> None:
+        """option_values gives each list's values in their order, not sorted."""
+        options = {
+            "paymentTerms": ["Net 60", "Net 30", "Cash"],
+            "shippingMethod": ["UPS", "DHL"],
+            "ccType": ["Visa", "Amex", "Mastercard"],
+        }
+        store = self.make_store(options=options)
+
+        for key in OPTION_KEYS:
+            _check(
+                options[key], list(store.option_values(key)), f"option_values({key!r})"
+            )
+
+    def test_option_values_of_a_list_left_out(self) -> None:
+        """An option list given no values has none."""
+        store = self.make_store(options={"paymentTerms": ["Net 30"]})
+
+        _check(["Net 30"], list(store.option_values("paymentTerms")), "paymentTerms")
+        _check([], list(store.option_values("shippingMethod")), "shippingMethod")
+        _check([], list(store.option_values("ccType")), "ccType")
+
+    # -- applying plans: creating ----------------------------------------------
+
+    def test_created_customers_get_internal_ids_and_can_be_found(self) -> None:
+        """Created customers are stored as planned, with new internal ids."""
+        store = self.make_store([_ACME])
+        acme = _internal_id(store, "A1")
+        plan = reconcile(
+            _csv(
+                ["id", "name", "contact"],
+                ["N1", "New One", "Carol"],
+                ["", "New Two", ""],
+            ),
+            store,
+        )
+        _check(2, len(plan.creates), "creates planned")
+
+        self.apply(store, plan)
+
+        _check(3, store.customer_count(), "customer_count() after creating 2")
+        one, two = _stored(store, "N1"), _stored(store, "HS-1")
+        _check(plan.creates[0].customer, _as_given(one), "created customer N1")
+        _check(plan.creates[1].customer, _as_given(two), "created customer HS-1")
+        one_id, two_id = _internal_id(store, "N1"), _internal_id(store, "HS-1")
+        internal_ids = [acme, one_id, two_id]
+        _check(3, len(set(internal_ids)), f"distinct internal ids {internal_ids!r}")
+        _check(
+            {one_id: one, two_id: two},
+            dict(store.customers_by_internal_id([one_id, two_id])),
+            "customers_by_internal_id() of the created customers",
+        )
+        _check(
+            {"new one": [one], "new two": [two]},
+            {
+                k: list(v)
+                for k, v in store.customers_by_name_key(["new one", "new two"]).items()
+            },
+            "customers_by_name_key() of the created customers",
+        )
+        _check(1, store.highest_generated_id(), "highest_generated_id() after HS-1")
+
+    def test_generated_ids_continue_after_the_highest(self) -> None:
+        """A blank id becomes the HS-<n> after the store's highest."""
+        store = self.make_store([Customer(name="Old", id="HS-41")])
+        plan = reconcile(_csv(["name"], ["Newer"]), store)
+
+        self.apply(store, plan)
+
+        _check("Newer", _stored(store, "HS-42").name, "the customer created as HS-42")
+        _check(42, store.highest_generated_id(), "highest_generated_id()")
+
+    # -- applying plans: updating ----------------------------------------------
+
+    def test_updates_change_exactly_the_planned_fields(self) -> None:
+        """An update changes the file's columns and leaves every other field alone."""
+        store = self._full_store(_ACME, _BETA)
+        full = _internal_id(store, "CM-0042")
+        plan = reconcile(
+            _csv(
+                ["id", "name", "contact", "email", "bill_city", "id:Acme Tools"],
+                [
+                    "CM-0042",
+                    "Café Müller GmbH",
+                    "Jana",
+                    "jana@cafe.example",
+                    "Düren",
+                    "AT-78",
+                ],
+            ),
+            store,
+        )
+        _check((), plan.problems, "the plan's problems")
+        _check(1, len(plan.updates), "updates planned")
+
+        self.apply(store, plan)
+
+        assert _FULL.bill_to is not None
+        expected = attrs.evolve(
+            _FULL,
+            internal_id=full,
+            contact="Jana",
+            emails=("jana@cafe.example",),
+            bill_to=attrs.evolve(_FULL.bill_to, city="Düren"),
+            manufacturer_ids={"Acme Tools": "AT-78", "Bolt & Co": "0099"},
+        )
+        _check(expected, _stored(store, "CM-0042"), "the updated customer")
+        _check(_ACME, _as_given(_stored(store, "A1")), "a customer not in the file")
+        _check(_BETA, _as_given(_stored(store, "B1")), "a customer not in the file")
+        _check(3, store.customer_count(), "customer_count() after an update")
+
+    def test_update_keeps_changes_made_since_to_other_fields(self) -> None:
+        """An update writes its own fields only, not a copy of the whole customer."""
+        store = self.make_store([_ACME])
+        contact = reconcile(
+            _csv(["id", "name", "contact"], ["A1", "Acme Tools", "Carol"]), store
+        )
+        tax = reconcile(
+            _csv(["id", "name", "taxID"], ["A1", "Acme Tools", "T-2"]), store
+        )
+
+        self.apply(store, tax)
+        self.apply(store, contact)
+
+        expected = attrs.evolve(_ACME, contact="Carol", tax_id="T-2")
+        _check(expected, _as_given(_stored(store, "A1")), "customer after both plans")
+
+    def test_a_blank_cell_clears_the_field(self) -> None:
+        """A blank cell in a present column clears the field; an empty address goes."""
+        customer = attrs.evolve(_ACME, bill_to=Address(city="Springfield"))
+        store = self.make_store([customer])
+        plan = reconcile(
+            _csv(
+                ["id", "name", "contact", "email", "bill_city"],
+                ["A1", "Acme Tools", "", "", ""],
+            ),
+            store,
+        )
+
+        self.apply(store, plan)
+
+        expected = attrs.evolve(customer, contact=None, emails=(), bill_to=None)
+        _check(expected, _as_given(_stored(store, "A1")), "the customer after clearing")
+
+    def test_changing_an_id_through_the_internal_id(self) -> None:
+        """A row matched by internal id can change the id: the old one is gone."""
+        store = self.make_store([_ACME, _BETA])
+        acme = _internal_id(store, "A1")
+        plan = reconcile(
+            _csv(["internal_id", "id", "name"], [acme, "A9", "Acme Tools"]), store
+        )
+
+        self.apply(store, plan)
+
+        found = store.customers_by_id(["A1", "A9"])
+        _check(
+            ["A9"], sorted(found), "customers_by_id(['A1', 'A9']) keys after the change"
+        )
+        _check(acme, found["A9"].internal_id, "the internal id after the id changed")
+        _check(
+            attrs.evolve(_ACME, id="A9"), _as_given(found["A9"]), "the renamed customer"
+        )
+
+    def test_user_groups_are_created_once(self) -> None:
+        """A new user group used by several rows (any case) is created once."""
+        store = self.make_store(user_groups=["Sales"])
+        plan = reconcile(
+            _csv(
+                ["id", "name", "userGroup"],
+                ["N1", "One", "Buyers"],
+                ["N2", "Two", "BUYERS"],
+                ["N3", "Three", "sales"],
+            ),
+            store,
+        )
+
+        self.apply(store, plan)
+
+        _check(["Buyers", "Sales"], sorted(store.user_groups()), "user_groups()")
+        groups = [_stored(store, i).user_group for i in ("N1", "N2", "N3")]
+        _check(["Buyers", "Buyers", "Sales"], groups, "the customers' user groups")
+
+    def test_a_user_group_created_since_is_not_created_again(self) -> None:
+        """Two plans creating one user group: the group exists once afterwards
+        (the later plan may instead be refused as stale, changing nothing)."""
+        store = self.make_store()
+        later = reconcile(
+            _csv(["id", "name", "userGroup"], ["N1", "One", "Buyers"]), store
+        )
+        self.apply(
+            store,
+            reconcile(
+                _csv(["id", "name", "userGroup"], ["N2", "Two", "buyers"]), store
+            ),
+        )
+
+        try:
+            self.apply(store, later)
+        except StalePlanError:
+            _check(1, store.customer_count(), "customer_count() after a stale plan")
+        else:
+            _check(2, store.customer_count(), "customer_count()")
+
+        groups = [group.casefold() for group in store.user_groups()]
+        _check(["buyers"], groups, "user_groups(), case-folded")
+
+    # -- applying plans: refusing --------------------------------------------
+
+    def _plan_with_an_error(self, store: CustomerStore) -> Plan:
+        plan = reconcile(
+            _csv(
+                ["id", "name", "customerGroup", "contact", "userGroup"],
+                ["N1", "One", "retail", "", ""],
+                ["N2", "Two", "no-such-group", "", "Buyers"],
+                ["A1", "Acme Tools", "", "Carol", ""],
+            ),
+            store,
+        )
+        _check(False, plan.ok, "the plan has an error")
+        return plan
+
+    def test_a_plan_with_errors_is_refused(self) -> None:
+        """Applying a plan with errors raises PlanHasErrorsError and writes nothing."""
+        store = self.make_store([_ACME], customer_groups=["retail"])
+        plan = self._plan_with_an_error(store)
+        before = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Acme Tools"])
+
+        _expect_error(PlanHasErrorsError, lambda: self.apply(store, plan), "apply()")
+
+        after = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Acme Tools"])
+        _check(before, after, "the store after a refused plan")
+
+    def test_partial_applies_only_the_rows_without_errors(self) -> None:
+        """partial=True writes the valid rows and skips the rows with errors."""
+        store = self.make_store([_ACME], customer_groups=["retail"])
+        plan = self._plan_with_an_error(store)
+
+        self.apply(store, plan, partial=True)
+
+        found = store.customers_by_id(["A1", "N1", "N2"])
+        _check(["A1", "N1"], sorted(found), "customers_by_id(['A1', 'N1', 'N2']) keys")
+        _check("retail", found["N1"].customer_group, "N1's customer group")
+        _check("Carol", found["A1"].contact, "A1's contact")
+        _check(2, store.customer_count(), "customer_count()")
+        _check(
+            [], list(store.user_groups()), "user_groups() (only the bad row used one)"
+        )
+
+    def test_a_stale_update_raises_and_changes_nothing(self) -> None:
+        """An update whose old values changed since: StalePlanError, and not one
+        of the plan's other actions (creates before it included) is written."""
+        store = self.make_store([_ACME, _BETA])
+        stale = reconcile(
+            _csv(
+                ["id", "name", "contact", "userGroup"],
+                ["N1", "One", "", "Buyers"],
+                ["N2", "Two", "", ""],
+                ["B1", "Beta Ltd", "Bea", ""],
+                ["A1", "Acme Tools", "Carol", ""],
+                ["N3", "Three", "", ""],
+                ["", "Four", "", ""],
+            ),
+            store,
+        )
+        self.apply(
+            store,
+            reconcile(
+                _csv(["id", "name", "contact"], ["A1", "Acme Tools", "Dave"]), store
+            ),
+        )
+        ids = ["A1", "B1", "N1", "N2", "N3", "HS-1"]
+        names = ["Acme Tools", "Beta Ltd", "One", "Two", "Three", "Four"]
+        before = _snapshot(store, ids, names)
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, stale), "apply(stale plan)"
+        )
+
+        _check(2, store.customer_count(), "customer_count() after a stale plan")
+        _check(
+            ["A1", "B1"], sorted(store.customers_by_id(ids)), "customers_by_id() keys"
+        )
+        _check("Dave", _stored(store, "A1").contact, "A1's contact")
+        _check("Ann", _stored(store, "B1").contact, "B1's contact (updated before A1)")
+        _check([], list(store.user_groups()), "user_groups()")
+        _check(before, _snapshot(store, ids, names), "the store after a stale plan")
+
+    def test_a_create_whose_id_was_taken_since_is_stale(self) -> None:
+        """Creating a customer whose id another import created since: StalePlanError."""
+        store = self.make_store([_ACME])
+        stale = reconcile(_csv(["id", "name"], ["N1", "One"], ["N2", "Two"]), store)
+        self.apply(store, reconcile(_csv(["id", "name"], ["N2", "Other Two"]), store))
+        before = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Other Two"])
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, stale), "apply(stale plan)"
+        )
+
+        _check(2, store.customer_count(), "customer_count() after a stale plan")
+        _check("Other Two", _stored(store, "N2").name, "the customer with id N2")
+        _check(
+            before,
+            _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Other Two"]),
+            "store",
+        )
+
+    def test_a_generated_id_taken_since_is_stale(self) -> None:
+        """Two imports generating the same HS-<n>: the later one is stale."""
+        store = self.make_store()
+        stale = reconcile(_csv(["name"], ["One"]), store)
+        self.apply(store, reconcile(_csv(["name"], ["Two"]), store))
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, stale), "apply(stale plan)"
+        )
+
+        _check(1, store.customer_count(), "customer_count() after a stale plan")
+        _check("Two", _stored(store, "HS-1").name, "the customer with id HS-1")
+
+    def test_applying_a_plan_twice_is_refused(self) -> None:
+        """A plan applied a second time is stale: its changes are already there."""
+        store = self.make_store([_ACME])
+        plan = reconcile(
+            _csv(
+                ["id", "name", "contact"],
+                ["A1", "Acme Tools", "Carol"],
+                ["N1", "One", "Ed"],
+            ),
+            store,
+        )
+        self.apply(store, plan)
+        before = _snapshot(store, ["A1", "N1"], ["Acme Tools", "One"])
+
+        _expect_error(StalePlanError, lambda: self.apply(store, plan), "second apply()")
+
+        _check(before, _snapshot(store, ["A1", "N1"], ["Acme Tools", "One"]), "store")
+
+    # -- applying plans: round trip --------------------------------------------
+
+    def test_reconciling_the_applied_file_again_changes_nothing(self) -> None:
+        """After applying a file, reconciling it again plans only Unchanged rows."""
+        store = self.make_store(
+            [_ACME],
+            customer_groups=["retail"],
+            user_groups=["Sales"],
+            manufacturers=["Acme Tools"],
+            options={"paymentTerms": ["Net 30", "Net 60"], "shippingMethod": ["DHL"]},
+        )
+        data = _csv_records(
+            {
+                "id": "A1",
+                "name": "Acme Tools",
+                "contact": "Carol",
+                "email": "c@acme.example",
+                "bill_city": "Paris",
+                "paymentTerms": "net 60",
+                "customerGroup": "retail",
+                "userGroup": "sales",
+                "id:acme tools": "AT-1",
+            },
+            {
+                "id": "N1",
+                "name": "New One",
+                "email": "a@one.example; b@one.example",
+                "bill_street": "1 Main St",
+                "bill_city": "Lyon",
+                "ship_city": "Nice",
+                "paymentTerms": "Net 45",
+                "shippingMethod": "dhl",
+                "taxID": "FR1",
+                "userGroup": "buyers",
+            },
+            {"name": "Gamma GmbH", "contact": "Gil", "userGroup": "Buyers"},
+            {"name": "Zeta", "id:acme tools": "Z-7"},
+        )
+        plan = reconcile(data, store)
+        _check(True, plan.ok, f"the first plan has no errors: {plan.problems!r}")
+
+        self.apply(store, plan)
+        again = reconcile(data, store)
+
+        _check(True, again.ok, f"the second plan has no errors: {again.problems!r}")
+        _check(
+            [],
+            [action for action in again.actions if not isinstance(action, Unchanged)],
+            "the second plan's actions other than Unchanged",
+        )
+        _check(4, len(again.unchanged), "the second plan's Unchanged rows")
