@@ -25,7 +25,7 @@ from ._store import OPTION_KEYS
 
 __all__ = ["ApplyResult", "InMemoryStore"]
 
-_GENERATED = re.compile(r"HS-(\d+)")
+_GENERATED = re.compile(r"HS-([0-9]+)")
 
 
 @attrs.frozen(kw_only=True)

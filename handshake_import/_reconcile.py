@@ -57,7 +57,7 @@ __all__ = [
 
 Mode = Literal["upsert", "create-only", "update-only"]
 
-_GENERATED = re.compile(r"HS-(\d+)")
+_GENERATED = re.compile(r"HS-([0-9]+)")
 
 
 @attrs.frozen(kw_only=True)

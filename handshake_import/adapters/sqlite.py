@@ -46,7 +46,7 @@ SCHEMA_VERSION = 1
 
 # Far below SQLite's limit on bound variables (999 before 3.32).
 _CHUNK = 500
-_GENERATED = re.compile(r"HS-(\d+)")
+_GENERATED = re.compile(r"HS-([0-9]+)")
 
 _SCALARS = (
     "contact",

@@ -1,0 +1,292 @@
+"""InMemoryStore: the conformance kit, and what is particular to the reference store."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+import pytest
+
+from handshake_import import (
+    ApplyResult,
+    Customer,
+    CustomerStore,
+    InMemoryStore,
+    StalePlanError,
+    reconcile,
+)
+from handshake_import.testing import StoreConformance
+
+from .tables import csv_bytes
+
+
+class TestInMemoryStore(StoreConformance):
+    """The reference store keeps the store contract."""
+
+    def make_store(
+        self,
+        customers: Iterable[Customer] = (),
+        *,
+        customer_groups: Iterable[str] = (),
+        user_groups: Iterable[str] = (),
+        manufacturers: Iterable[str] = (),
+        options: Mapping[str, Sequence[str]] | None = None,
+    ) -> CustomerStore:
+        return InMemoryStore(
+            customers,
+            customer_groups=customer_groups,
+            user_groups=user_groups,
+            manufacturers=manufacturers,
+            options=options,
+        )
+
+
+ACME = Customer(name="Acme Tools", id="A1", contact="Bob")
+BETA = Customer(name="Beta Ltd", id="B1", contact="Ann")
+
+
+def internal_ids(store: InMemoryStore) -> list[str | None]:
+    return [customer.internal_id for customer in store.customers]
+
+
+# -- construction ----------------------------------------------------------------
+
+
+def test_internal_ids_are_assigned_in_order() -> None:
+    """Customers given without internal ids get "1", "2", ... in the given order."""
+    store = InMemoryStore([ACME, BETA, Customer(name="Gamma")])
+
+    assert ["1", "2", "3"] == internal_ids(store)
+    assert ["Acme Tools", "Beta Ltd", "Gamma"] == [c.name for c in store.customers]
+
+
+def test_explicit_internal_ids_are_kept_and_skipped() -> None:
+    """A given internal id is kept; the assigned ones go around it."""
+    store = InMemoryStore(
+        [
+            ACME,
+            Customer(name="Beta Ltd", id="B1", internal_id="2"),
+            Customer(name="Crm", id="C1", internal_id="crm-7"),
+            Customer(name="Gamma"),
+        ]
+    )
+
+    assert ["1", "2", "crm-7", "3"] == internal_ids(store)
+    assert "Crm" == store.customers_by_internal_id(["crm-7"])["crm-7"].name
+
+
+def test_customers_keep_the_given_order_with_explicit_internal_ids() -> None:
+    """`customers` is in the order given, also when some bring internal ids."""
+    store = InMemoryStore([ACME, Customer(name="Beta Ltd", id="B1", internal_id="9")])
+
+    assert ["A1", "B1"] == [customer.id for customer in store.customers]
+
+
+def test_internal_ids_are_never_reused() -> None:
+    """Assigned internal ids count on from the last one assigned, skipping ids in use."""
+    store = InMemoryStore([ACME, Customer(name="Beta Ltd", id="B1", internal_id="3")])
+    store.apply(
+        reconcile(csv_bytes([["id", "name"], ["N1", "One"], ["N2", "Two"]]), store)
+    )
+    store.apply(reconcile(csv_bytes([["id", "name"], ["N3", "Three"]]), store))
+
+    assert ["1", "3", "2", "4", "5"] == internal_ids(store)
+
+
+def test_a_failed_apply_uses_no_internal_ids() -> None:
+    """A refused plan leaves the next internal id where it was."""
+    store = InMemoryStore([ACME])
+    stale = reconcile(csv_bytes([["id", "name"], ["N1", "One"], ["N2", "Two"]]), store)
+    store.apply(reconcile(csv_bytes([["id", "name"], ["N2", "Other"]]), store))
+
+    with pytest.raises(StalePlanError):
+        store.apply(stale)
+    store.apply(reconcile(csv_bytes([["id", "name"], ["N3", "Three"]]), store))
+
+    assert ["1", "2", "3"] == internal_ids(store)
+
+
+def test_duplicate_internal_ids_are_rejected() -> None:
+    """Two customers given the same internal id: ValueError."""
+    with pytest.raises(ValueError, match="two customers with internal id '7'"):
+        InMemoryStore(
+            [
+                Customer(name="One", internal_id="7"),
+                Customer(name="Two", internal_id="7"),
+            ]
+        )
+
+
+def test_unknown_option_key_is_rejected() -> None:
+    """An option list that is not one of OPTION_KEYS: ValueError."""
+    with pytest.raises(ValueError, match=r"unknown option keys \['terms'\]"):
+        InMemoryStore(options={"paymentTerms": ["Net 30"], "terms": ["Net 30"]})
+
+
+# -- apply -----------------------------------------------------------------------
+
+
+def test_apply_result() -> None:
+    """ApplyResult lists the created rows and internal ids, the updated
+    customers, the user groups created and how many rows were unchanged."""
+    store = InMemoryStore([ACME, BETA])
+    plan = reconcile(
+        csv_bytes(
+            [
+                ["id", "name", "contact", "userGroup"],
+                ["A1", "Acme Tools", "Carol", ""],
+                ["B1", "Beta Ltd", "Ann", ""],
+                ["N1", "One", "", "Buyers"],
+                ["", "Gamma", "", "buyers"],
+            ]
+        ),
+        store,
+    )
+
+    result = store.apply(plan)
+
+    assert (
+        ApplyResult(
+            created=((4, "3"), (5, "4")),
+            updated=("1",),
+            user_groups=("Buyers",),
+            unchanged=1,
+        )
+        == result
+    )
+
+
+def test_apply_result_of_a_partial_apply() -> None:
+    """With partial=True the result lists only what the valid rows did."""
+    store = InMemoryStore([ACME], customer_groups=["retail"])
+    plan = reconcile(
+        csv_bytes(
+            [
+                ["id", "name", "customerGroup"],
+                ["N1", "One", "retail"],
+                ["N2", "Two", "wholesale"],
+                ["A1", "Acme Tools", "retail"],
+            ]
+        ),
+        store,
+    )
+
+    result = store.apply(plan, partial=True)
+
+    assert ApplyResult(created=((2, "2"),), updated=("1",)) == result
+    assert 2 == store.customer_count()
+
+
+def test_an_empty_plan_changes_nothing() -> None:
+    """Applying a plan of unchanged rows gives an empty result."""
+    store = InMemoryStore([ACME])
+    plan = reconcile(csv_bytes([["id", "name"], ["A1", "Acme Tools"]]), store)
+
+    assert ApplyResult(unchanged=1) == store.apply(plan)
+    assert (attrs.evolve(ACME, internal_id="1"),) == store.customers
+
+
+def test_an_id_change_moves_the_id_in_the_index() -> None:
+    """An id changed through internal_id matching: the old id is gone and free."""
+    store = InMemoryStore([ACME, BETA])
+    store.apply(
+        reconcile(
+            csv_bytes([["internal_id", "id", "name"], ["1", "A9", "Acme Tools"]]), store
+        )
+    )
+
+    assert ["A9"] == sorted(store.customers_by_id(["A1", "A9"]))
+    assert "1" == store.customers_by_id(["A9"])["A9"].internal_id
+
+    store.apply(reconcile(csv_bytes([["id", "name"], ["A1", "Another"]]), store))
+
+    assert {"A1": "3", "A9": "1"} == {
+        i: c.internal_id for i, c in store.customers_by_id(["A1", "A9"]).items()
+    }
+
+
+def test_an_id_taken_since_the_plan_is_stale() -> None:
+    """An id change to an id another customer got since: StalePlanError, with its row."""
+    store = InMemoryStore([ACME])
+    rename = reconcile(
+        csv_bytes([["internal_id", "id", "name"], ["1", "A9", "Acme Tools"]]), store
+    )
+    store.apply(reconcile(csv_bytes([["id", "name"], ["A9", "Other"]]), store))
+
+    with pytest.raises(StalePlanError, match="id 'A9' was taken") as caught:
+        store.apply(rename)
+
+    assert 2 == caught.value.row
+    assert ["A1", "A9"] == sorted(store.customers_by_id(["A1", "A9"]))
+
+
+def test_an_update_of_a_customer_the_store_lacks_is_stale() -> None:
+    """A plan made against another store updates a customer this one lacks."""
+    other = InMemoryStore([BETA, ACME])
+    plan = reconcile(
+        csv_bytes([["id", "name", "contact"], ["A1", "Acme Tools", "Carol"]]), other
+    )
+    store = InMemoryStore([ACME])
+
+    with pytest.raises(StalePlanError, match="deleted since") as caught:
+        store.apply(plan)
+
+    assert 2 == caught.value.row
+    assert "Bob" == store.customers[0].contact
+
+
+def test_a_stale_update_names_its_row_and_field() -> None:
+    """StalePlanError says which row and which field changed."""
+    store = InMemoryStore([ACME])
+    stale = reconcile(
+        csv_bytes(
+            [
+                ["id", "name", "contact"],
+                ["N1", "One", ""],
+                ["A1", "Acme Tools", "Carol"],
+            ]
+        ),
+        store,
+    )
+    store.apply(
+        reconcile(
+            csv_bytes([["id", "name", "contact"], ["A1", "Acme Tools", "Dave"]]), store
+        )
+    )
+
+    with pytest.raises(StalePlanError, match="contact is now 'Dave'") as caught:
+        store.apply(stale)
+
+    assert 3 == caught.value.row
+
+
+# -- the kit itself --------------------------------------------------------------
+
+
+def test_the_kit_needs_make_store() -> None:
+    """A conformance class that does not implement make_store says so."""
+    with pytest.raises(NotImplementedError, match="must implement make_store"):
+        StoreConformance().make_store()
+
+
+def test_the_kit_needs_a_way_to_apply() -> None:
+    """A store without apply() asks for StoreConformance.apply to be overridden."""
+    plan = reconcile(csv_bytes([["name"], ["One"]]), InMemoryStore())
+
+    with pytest.raises(TypeError, match=r"override StoreConformance\.apply"):
+        StoreConformance().apply(object(), plan)  # type: ignore[arg-type]
+
+
+def test_importing_the_kit_imports_no_test_runner() -> None:
+    """`handshake_import.testing` works without pytest, and the package does not import it."""
+    code = (
+        "import sys, handshake_import; before = 'handshake_import.testing' in sys.modules; "
+        "import handshake_import.testing; print(before, 'pytest' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+
+    assert "False False" == result.stdout.strip()

@@ -1,0 +1,283 @@
+"""The SQLite adapter: the conformance kit, schema, faults and concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.queues
+import multiprocessing.synchronize
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from handshake_import import (
+    CreateCustomer,
+    Customer,
+    CustomerStore,
+    Plan,
+    PlanHasErrorsError,
+    StalePlanError,
+    StoreError,
+    reconcile,
+)
+from handshake_import.adapters.sqlite import SCHEMA_VERSION, SQLiteStore
+from handshake_import.testing import StoreConformance
+
+from .tables import csv_bytes
+
+_counter = iter(range(1_000_000))
+
+
+def new_store(
+    directory: Path,
+    customers: Iterable[Customer] = (),
+    *,
+    customer_groups: Iterable[str] = (),
+    user_groups: Iterable[str] = (),
+    manufacturers: Iterable[str] = (),
+    options: Mapping[str, Sequence[str]] | None = None,
+) -> SQLiteStore:
+    store = SQLiteStore(directory / f"store-{next(_counter)}.db")
+    store.add_manufacturers(manufacturers)
+    store.add_customer_groups(customer_groups)
+    store.add_user_groups(user_groups)
+    for key, values in (options or {}).items():
+        store.add_options(key, values)
+    creates = tuple(
+        CreateCustomer(row=number, sheet=None, customer=customer)
+        for number, customer in enumerate(customers, start=2)
+    )
+    store.apply(Plan(actions=creates))
+    return store
+
+
+class TestSQLiteStore(StoreConformance):
+    """SQLiteStore passes the conformance kit unchanged."""
+
+    @pytest.fixture(autouse=True)
+    def _directory(self, tmp_path: Path) -> None:
+        self.directory = tmp_path
+
+    def make_store(
+        self,
+        customers: Iterable[Customer] = (),
+        *,
+        customer_groups: Iterable[str] = (),
+        user_groups: Iterable[str] = (),
+        manufacturers: Iterable[str] = (),
+        options: Mapping[str, Sequence[str]] | None = None,
+    ) -> CustomerStore:
+        return new_store(
+            self.directory,
+            customers,
+            customer_groups=customer_groups,
+            user_groups=user_groups,
+            manufacturers=manufacturers,
+            options=options,
+        )
+
+
+FILE = csv_bytes(
+    [
+        ["id", "name", "email", "bill_city", "userGroup"],
+        ["C1", "Acme", "a@acme.example", "Oslo", "Reps"],
+        ["C2", "Beta", "b@beta.example", "Lyon", ""],
+        ["", "Gamma", "", "", "Reps"],
+    ]
+)
+
+
+def snapshot(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return [
+            row
+            for table in ("customers", "customer_manufacturer_ids", "user_groups")
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1")
+        ]
+
+
+def test_schema_version_is_recorded(tmp_path: Path) -> None:
+    """A new database gets the schema and PRAGMA user_version."""
+    SQLiteStore(tmp_path / "x.db").close()
+
+    with sqlite3.connect(tmp_path / "x.db") as connection:
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    assert SCHEMA_VERSION == version
+
+
+def test_takes_an_open_connection_and_leaves_it_open(tmp_path: Path) -> None:
+    """A connection passed in is used, and not closed by close()."""
+    connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    store = SQLiteStore(connection)
+    store.apply(reconcile(FILE, store))
+    store.close()
+
+    assert 3 == connection.execute("SELECT count(*) FROM customers").fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,email\nnot a database\n" * 100, "is not an SQLite database"),
+    ],
+)
+def test_a_file_that_is_not_sqlite(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    """A non-database file gives a StoreError that says so."""
+    path = tmp_path / "customers.csv"
+    path.write_bytes(content)
+
+    with pytest.raises(StoreError, match=message):
+        SQLiteStore(path)
+
+
+def test_newer_schema_and_foreign_databases_are_refused(tmp_path: Path) -> None:
+    """A database from a newer release, or with other tables, is refused."""
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER)")
+
+    with pytest.raises(StoreError, match="newer release"):
+        SQLiteStore(newer)
+    with pytest.raises(StoreError, match="other tables"):
+        SQLiteStore(foreign)
+
+
+def test_locked_past_the_timeout(tmp_path: Path) -> None:
+    """A database locked by another writer past the timeout: a clear StoreError."""
+    path = tmp_path / "locked.db"
+    store = SQLiteStore(path, timeout=0.2)
+    plan = reconcile(FILE, store)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="locked by another process"):
+            store.apply(plan)
+    finally:
+        blocker.execute("ROLLBACK")
+    assert 3 == len(store.apply(plan).created)
+
+
+def test_error_in_the_middle_of_apply_leaves_the_database_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after some rows were written rolls everything back."""
+    path = tmp_path / "fault.db"
+    store = SQLiteStore(path)
+    store.apply(reconcile(csv_bytes([["id", "name"], ["C0", "Zero"]]), store))
+    before = snapshot(path)
+    plan = reconcile(FILE, store)
+    real_insert = SQLiteStore._insert
+    calls = []
+
+    def failing_insert(
+        self: SQLiteStore, connection: sqlite3.Connection, action: CreateCustomer
+    ) -> str:
+        calls.append(action.row)
+        if len(calls) == 2:
+            raise OSError("disk unplugged")
+        return real_insert(self, connection, action)
+
+    monkeypatch.setattr(SQLiteStore, "_insert", failing_insert)
+    with pytest.raises(OSError, match="disk unplugged"):
+        store.apply(plan)
+
+    assert [2, 3] == calls
+    assert before == snapshot(path)
+
+
+def test_plan_with_errors_is_refused_unless_partial(tmp_path: Path) -> None:
+    """The partial rule is the same as InMemoryStore's."""
+    store = SQLiteStore(tmp_path / "p.db")
+    plan = reconcile(
+        csv_bytes([["id", "name", "email"], ["C1", "A", "bad"], ["C2", "B", ""]]), store
+    )
+
+    with pytest.raises(PlanHasErrorsError):
+        store.apply(plan)
+    assert 0 == store.customer_count()
+    assert 1 == len(store.apply(plan, partial=True).created)
+
+
+def test_stale_update_is_refused_inside_the_transaction(tmp_path: Path) -> None:
+    """An update whose old values changed meanwhile: StalePlanError, nothing applied."""
+    path = tmp_path / "s.db"
+    store = SQLiteStore(path)
+    store.apply(reconcile(FILE, store))
+    change_city = reconcile(
+        csv_bytes(
+            [["id", "name", "bill_city"], ["C1", "Acme", "Bergen"], ["N9", "New", ""]]
+        ),
+        store,
+    )
+    change_again = reconcile(
+        csv_bytes([["id", "name", "bill_city"], ["C1", "Acme", "Tromsø"]]), store
+    )
+    store.apply(change_again)
+    before = snapshot(path)
+
+    with pytest.raises(
+        StalePlanError, match="the data changed since this plan was made"
+    ):
+        store.apply(change_city)
+    assert before == snapshot(path)
+
+
+def _apply_in_process(
+    path: str,
+    data: bytes,
+    barrier: multiprocessing.synchronize.Barrier,
+    results: multiprocessing.queues.Queue[str],
+) -> None:
+    store = SQLiteStore(path, timeout=10)
+    plan = reconcile(data, store)
+    barrier.wait()  # both plans are made from the same state before either applies
+    try:
+        store.apply(plan)
+    except StalePlanError:
+        results.put("stale")
+    else:
+        results.put("applied")
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_two_processes_applying_at_once(tmp_path: Path) -> None:
+    """Two processes apply plans made from the same state: no lost update, no double create."""
+    path = tmp_path / "race.db"
+    store = SQLiteStore(path)
+    store.apply(reconcile(FILE, store))
+    store.close()
+    first = csv_bytes(
+        [["id", "name", "bill_city"], ["C1", "Acme", "Bergen"], ["N1", "New", ""]]
+    )
+    second = csv_bytes(
+        [["id", "name", "bill_city"], ["C1", "Acme", "Tromsø"], ["N1", "New", ""]]
+    )
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    results: multiprocessing.queues.Queue[str] = context.Queue()
+    processes = [
+        context.Process(
+            target=_apply_in_process, args=(str(path), data, barrier, results)
+        )
+        for data in (first, second)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+
+    assert [0, 0] == [process.exitcode for process in processes]
+    assert ["applied", "stale"] == sorted(results.get(timeout=5) for _ in processes)
+    with SQLiteStore(path) as after:
+        assert 4 == after.customer_count()
+        (acme,) = after.customers_by_id(["C1"]).values()
+        assert acme.bill_to is not None
+        assert acme.bill_to.city in {"Bergen", "Tromsø"}
