@@ -10,7 +10,9 @@ from pathlib import Path
 import cattrs
 import pytest
 
-from handshake_import import Problem
+from handshake_import import Problem, reconcile
+from handshake_import._serialize import structure_plan
+from handshake_import.adapters.sqlite import SQLiteStore
 from handshake_import.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,3 +144,136 @@ def test_no_command_is_a_usage_error() -> None:
 
     assert 2 == result.returncode
     assert "usage:" in result.stderr
+
+
+# -- plan, apply, register ---------------------------------------------------------
+
+CHANGED = ROOT / "examples" / "customers-changed.csv"
+
+
+def prepare(db: Path) -> None:
+    """A database with the example's reference data and customers applied."""
+    for command in (
+        ["register", "--db", str(db), "manufacturer", "Acme Tools"],
+        ["register", "--db", str(db), "customer-group", "retail", "wholesale"],
+        ["apply", "--db", str(db), "--yes", "--partial", "--quiet", str(EXAMPLE)],
+    ):
+        result = run(*command)
+        assert result.returncode in (0, 1), result.stderr
+
+
+@pytest.mark.slow
+def test_apply_then_plan_the_changed_file(tmp_path: Path) -> None:
+    """The main job: apply the example, plan the changed file, see every outcome."""
+    db = tmp_path / "demo.db"
+    prepare(db)
+
+    result = run("plan", "--db", str(db), str(CHANGED))
+
+    assert 1 == result.returncode  # the changed file has one bad email
+    out = result.stdout
+    assert "2 to create, 2 to update, 42 unchanged" in out.splitlines()[0]
+    assert (
+        "    name: 'Harbor Hardware & Supply' → 'Harbor Hardware & Marine Supply'"
+        in out
+    )
+    assert "[possible-duplicate]" in out
+    assert "row 8 E8 ('email'): error [invalid-email]" in out
+    assert "" == result.stderr
+
+
+@pytest.mark.slow
+def test_applying_the_same_file_again_has_nothing_to_do(tmp_path: Path) -> None:
+    """A second apply of the first file finds only unchanged rows."""
+    db = tmp_path / "demo.db"
+    prepare(db)
+
+    result = run(
+        "apply", "--db", str(db), "--yes", "--partial", "--quiet", str(EXAMPLE)
+    )
+
+    assert "0 to create, 0 to update, 46 unchanged" in result.stdout
+    assert "Nothing to do." in result.stdout
+
+
+@pytest.mark.slow
+def test_plan_json_structures_back_to_an_equal_plan(tmp_path: Path) -> None:
+    """`plan --json` prints the plan that reconcile makes, as structured data."""
+    db = tmp_path / "demo.db"
+    prepare(db)
+
+    result = run("plan", "--db", str(db), "--json", str(CHANGED))
+
+    printed = structure_plan(json.loads(result.stdout))
+    with SQLiteStore(db) as store:
+        assert reconcile(CHANGED, store) == printed
+
+
+@pytest.mark.slow
+def test_apply_without_a_terminal_needs_yes(tmp_path: Path) -> None:
+    """apply never guesses: without a terminal it needs --yes (exit 2)."""
+    result = run("apply", "--db", str(tmp_path / "x.db"), str(EXAMPLE))
+
+    assert 2 == result.returncode
+    assert "pass --yes" in result.stderr
+    assert not (tmp_path / "x.db").exists() or "Traceback" not in result.stderr
+
+
+def test_apply_asks_for_confirmation_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a terminal, apply shows the plan and applies only after 'y'."""
+    path = tmp_path / "ok.csv"
+    path.write_bytes(b"id,name\nC1,Acme\n")
+    db = tmp_path / "t.db"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter(["n", "y"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+
+    assert 0 == main(["apply", "--db", str(db), str(path)])
+    assert "Nothing applied." in capsys.readouterr().out
+    assert 0 == main(["apply", "--db", str(db), str(path)])
+    assert (
+        "Applied: 1 created, 0 updated, 0 user groups created."
+        in capsys.readouterr().out
+    )
+
+
+def test_database_that_is_not_sqlite_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --db that is not a database: one line, exit 2."""
+    db = tmp_path / "notes.txt"
+    db.write_text("shopping list\n" * 100)
+    path = tmp_path / "ok.csv"
+    path.write_bytes(b"name\nAcme\n")
+
+    assert 2 == main(["plan", "--db", str(db), str(path)])
+    err = capsys.readouterr().err
+    assert 1 == len(err.splitlines())
+    assert "is not an SQLite database" in err
+
+
+def test_db_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HANDSHAKE_IMPORT_DB names the database when --db is not given."""
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("HANDSHAKE_IMPORT_DB", str(db))
+
+    assert 0 == main(["register", "manufacturer", "Acme Tools"])
+    assert f"Registered 1 value (manufacturer) in {db}." in capsys.readouterr().out
+
+
+def test_many_problems_of_one_code_are_grouped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past ten problems of one code, a few are shown and the rest counted."""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"name,email\n" + b"A,bad\n" * 25)
+
+    main(["check", str(path)])
+
+    out = capsys.readouterr().out
+    assert 5 == out.count("[invalid-email] ")
+    assert "  ... and 20 more [invalid-email]" in out
