@@ -75,7 +75,7 @@ def _structure_value(data: Any, _: object) -> Any:
 
 
 def _is_value_union(type_: object) -> bool:
-    return type_ == FieldValue or type_ == CustomValue
+    return type_ in (FieldValue, CustomValue)
 
 
 def _kind(cls: type) -> str:

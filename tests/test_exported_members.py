@@ -38,6 +38,7 @@ def test_all() -> None:
         "ReadResult",
         "Schema",
         "StalePlanError",
+        "StoreError",
         "Unchanged",
         "UpdateCustomer",
         "fold_name",

@@ -191,16 +191,6 @@ def test_blank_id_row_sharing_a_name_with_another_row_is_an_error() -> None:
     assert ["C9"] == [a.customer.id for a in plan.creates]
 
 
-def test_blank_id_row_sharing_a_name_with_another_row_is_an_error() -> None:
-    """A blank-id row named like a row with an id would be ambiguous next time."""
-    plan = reconcile(
-        table({"id": "", "name": "Beta"}, {"id": "C9", "name": "beta"}), store()
-    )
-
-    assert [("duplicate-in-file", 2)] == codes(plan)
-    assert ["C9"] == [a.customer.id for a in plan.creates]
-
-
 def test_two_routes_to_one_customer_is_an_error() -> None:
     """A row by internal id and a row by id reaching one customer: both are errors."""
     plan = reconcile(

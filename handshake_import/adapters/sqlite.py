@@ -178,8 +178,8 @@ class SQLiteStore:
             where = f" {self.path!r}" if self.path else ""
             if "not a database" in text or "malformed" in text:
                 message = (
-                    f"The file{where} is not an SQLite database (or is damaged); "
-                    "give the path of a database made by handshake-import, or a new one."
+                    f"The file{where} is not an SQLite database (or is damaged); give "
+                    "the path of a database made by handshake-import, or a new one."
                 )
             elif "locked" in text or "busy" in text:
                 message = (
@@ -323,7 +323,8 @@ class SQLiteStore:
             for value in values:
                 position += 1
                 connection.execute(
-                    "INSERT OR IGNORE INTO options (key, value, position) VALUES (?, ?, ?)",
+                    "INSERT OR IGNORE INTO options (key, value, position) "
+                    "VALUES (?, ?, ?)",
                     (key, value, position),
                 )
 
@@ -384,8 +385,8 @@ class SQLiteStore:
             )
         except sqlite3.IntegrityError as error:
             raise StalePlanError(
-                f"Row {action.row}: a customer with id {action.customer.id!r} was created "
-                "since this plan was made; reconcile the file again.",
+                f"Row {action.row}: a customer with id {action.customer.id!r} was "
+                "created since this plan was made; reconcile the file again.",
                 row=action.row,
             ) from error
         internal_id = str(cursor.lastrowid)
@@ -407,8 +408,8 @@ class SQLiteStore:
             if not same_value(field, fields.get(field), old):
                 raise StalePlanError(
                     f"Row {action.row}: the data changed since this plan was made "
-                    f"({field} is now {fields.get(field)!r}, the plan expected {old!r}); "
-                    "reconcile the file again.",
+                    f"({field} is now {fields.get(field)!r}, the plan expected "
+                    f"{old!r}); reconcile the file again.",
                     row=action.row,
                 )
             if new is None:
@@ -440,8 +441,8 @@ class SQLiteStore:
     ) -> None:
         if customer.manufacturer_ids:
             connection.executemany(
-                "INSERT INTO customer_manufacturer_ids (internal_id, manufacturer, value) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO customer_manufacturer_ids "
+                "(internal_id, manufacturer, value) VALUES (?, ?, ?)",
                 [
                     (int(internal_id), manufacturer, value)
                     for manufacturer, value in customer.manufacturer_ids.items()
