@@ -1,7 +1,9 @@
-"""Deterministic customer-template files for the reading benchmark.
+"""Deterministic customer-template files for the benchmarks.
 
 Both writers draw their data from :func:`iter_records`, so a CSV and an XLSX
 generated with the same ``rows`` and ``seed`` hold exactly the same cells.
+:func:`iter_existing` draws from it too, for the reconciling benchmark: the
+customers a store already holds before such a file is imported.
 Everything here streams: the CSV is written row by row and the worksheet XML
 is written into the ZIP member in chunks, so a million rows never sit in
 memory at once (the XLSX shared-string table is the one exception, as it is
@@ -289,6 +291,109 @@ def write_csv(path: str | Path, rows: int, seed: int = DEFAULT_SEED) -> None:
         writer.writerow(HEADER)
         # csv writes None as an empty field and ints as their digits.
         writer.writerows(iter_records(rows, seed))
+
+
+# --- the store's side -------------------------------------------------------
+
+Cells = dict[str, str]
+"""One customer as the template's cells: header -> text, ``""`` for blank."""
+
+_CHANGEABLE = (
+    "contact",
+    "email",
+    "bill_street",
+    "bill_phone",
+    "paymentTerms",
+    "shippingMethod",
+    "taxID",
+    "customerGroup",
+    "userGroup",
+    "id:Acme Tools",
+)
+"""The cells in which a stored customer may differ from its row."""
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "paymentTerms": (*dict.fromkeys(_PAYMENT_TERMS), ""),
+    "shippingMethod": (*_SHIPPING, ""),
+    "customerGroup": _CUSTOMER_GROUPS,
+    "userGroup": (*_USER_GROUPS, ""),
+}
+
+REFERENCE_DATA: dict[str, tuple[str, ...]] = {
+    "customer_groups": _CUSTOMER_GROUPS,
+    "user_groups": _USER_GROUPS,
+    "manufacturers": ("Acme Tools",),
+    "paymentTerms": tuple(dict.fromkeys(_PAYMENT_TERMS)),
+    "shippingMethod": _SHIPPING,
+}
+"""Every customer group, user group, manufacturer and option the files use."""
+
+
+def record_cells(record: Record) -> Cells:
+    """Return ``record`` as its CSV row reads: header -> text, ``""`` if blank."""
+    return {
+        column: "" if value is None else str(value)
+        for column, value in zip(HEADER, record, strict=True)
+    }
+
+
+def _changed_value(maker: _Maker, column: str, old: str) -> str:
+    """Return a value for ``column`` that differs from ``old`` (maybe blank)."""
+    rng = maker.rng
+    while True:
+        if column == "contact":
+            new = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
+        elif column == "email":
+            new = f"buyer{rng.randrange(1000)}@{rng.choice(_EMAIL_DOMAINS)}"
+        elif column == "bill_street":
+            street = f"{rng.choice(_STREET_NAMES)} {rng.choice(_STREET_KINDS)}"
+            new = f"{rng.randrange(1, 9999)} {street}"
+        elif column == "bill_phone":
+            new = maker.phone("US")
+        elif column == "taxID":
+            new = f"{rng.randrange(10, 99)}-{rng.randrange(10**7):07d}"
+        elif column == "id:Acme Tools":
+            new = f"AT-{rng.randrange(100000):05d}"
+        else:
+            new = rng.choice(_CHOICES[column])
+        if new != old:
+            return new
+
+
+def iter_existing(
+    rows: int, others: int = 0, seed: int = DEFAULT_SEED
+) -> Iterator[tuple[str, Cells]]:
+    """Yield the customers a store holds before ``write_csv(path, rows, seed)``.
+
+    Each item is ``(kind, cells)``. Every row of that file with an internal
+    id (about 60% of them) is a stored customer with the same id and
+    internal id: one in six of them (kind ``"same"``) identical to its row,
+    the others (``"changed"``) with one or two cells different, so importing
+    the file updates them. Rows without an internal id are new customers and
+    have nothing here. Then come ``others`` customers the file does not
+    mention (``"other"``), with ids ``K000001``, ``K000002``... and no
+    internal id. The same arguments always give the same customers, and
+    neither the CSV nor the XLSX depends on this function.
+    """
+    changer = _Maker(seed + 1)
+    matched = 0
+    for record in iter_records(rows, seed):
+        cells = record_cells(record)
+        if not cells["internal_id"]:
+            continue
+        matched += 1
+        if matched % 6 == 1:
+            yield "same", cells
+            continue
+        count = changer.rng.choice((1, 2))
+        for column in changer.rng.sample(_CHANGEABLE, count):
+            cells[column] = _changed_value(changer, column, cells[column])
+        yield "changed", cells
+    for number, record in enumerate(iter_records(others, seed + 2), start=1):
+        cells = record_cells(record)
+        cells["id"] = f"K{number:06d}"
+        cells["internal_id"] = ""
+        yield "other", cells
 
 
 # --- XLSX -------------------------------------------------------------------
