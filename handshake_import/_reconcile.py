@@ -26,11 +26,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from ._fields import FieldValue, flatten, unflatten
+from ._fields import FieldValue
 from ._names import fold_name, name_key
 from ._plan import (
     Action,
@@ -44,6 +44,7 @@ from ._plan import (
 from ._problems import Problem, make_problem, quote
 from ._records import Customer, CustomerRow
 from ._result import Column
+from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
 
 __all__ = [
     "Lookups",
@@ -192,23 +193,24 @@ def build_plan(
     actions: list[Action] = []
     changed_fields: dict[str, int] = defaultdict(int)
 
+    differs: dict[int, _Diff] = {}
     for row in rows:
         if row.row in builder.bad_rows:
             continue
-        fields = _rename_manufacturers(flatten(row.customer), manufacturer_names)
-        present = _present(row.present, manufacturer_names)
-        if not references.normalise(builder, row, fields):
+        customer = _known_manufacturers(row.customer, manufacturer_names)
+        checked = references.normalise(builder, row, customer)
+        if checked is None:
             continue
+        customer = checked
         match = matches.get(row.row)
         if match is None:
             if settings.mode == "update-only":
                 builder.error(row, "not-found", None)
                 continue
-            generated = not fields.get("id")
+            generated = not customer.id
             if generated:
-                fields["id"] = f"HS-{next_number}"
+                customer = attrs.evolve(customer, id=f"HS-{next_number}")
                 next_number += 1
-            customer = unflatten(fields, internal_id=None)
             _warn_if_duplicate(builder, row, answers)
             actions.append(
                 CreateCustomer(
@@ -223,7 +225,11 @@ def build_plan(
         if settings.mode == "create-only":
             builder.error(row, "already-exists", None, customer=_describe(stored))
             continue
-        changes = _changes(flatten(stored), fields, present)
+        # Rows share one `present` set (one header), so its diff is built once.
+        diff = differs.get(id(row.present))
+        if diff is None:
+            diff = differs[id(row.present)] = _Diff(row.present, manufacturer_names)
+        changes = diff(stored, customer)
         assert stored.internal_id is not None
         if changes:
             for field in changes:
@@ -273,36 +279,43 @@ class _References:
         self.new_user_groups: dict[str, str] = {}
 
     def normalise(
-        self, builder: _Builder, row: CustomerRow, fields: dict[str, FieldValue]
-    ) -> bool:
-        """Spell references as the store does; False if the row has an error."""
-        group = fields.get("customerGroup")
-        if isinstance(group, str):
+        self, builder: _Builder, row: CustomerRow, customer: Customer
+    ) -> Customer | None:
+        """*customer* with references spelled as the store spells them, or
+        ``None`` when the row has an error."""
+        changed: dict[str, Any] = {}
+        group = customer.customer_group
+        if group is not None:
             known = self.customer_groups.get(group)
             if known is None:
                 builder.error(
                     row, "unknown-customer-group", "customerGroup", value=quote(group)
                 )
-                return False
-            fields["customerGroup"] = known
-        user_group = fields.get("userGroup")
-        if isinstance(user_group, str):
+                return None
+            if known != group:
+                changed["customer_group"] = known
+        user_group = customer.user_group
+        if user_group is not None:
             known = self.user_groups.get(user_group)
             if known is None:
                 known = self.new_user_groups.setdefault(
                     user_group.casefold(), user_group
                 )
-            fields["userGroup"] = known
-        for key in ("paymentTerms", "shippingMethod"):
-            value = fields.get(key)
-            if isinstance(value, str):
+            if known != user_group:
+                changed["user_group"] = known
+        for key, attribute in (
+            ("paymentTerms", "payment_terms"),
+            ("shippingMethod", "shipping_method"),
+        ):
+            value = getattr(customer, attribute)
+            if value is not None:
                 option = self.options.get(key)
                 known = option.get(value) if option else None
                 if known is None:
                     self.unknown_options[(key, value)].append(row)
-                else:
-                    fields[key] = known
-        return True
+                elif known != value:
+                    changed[attribute] = known
+        return attrs.evolve(customer, **changed) if changed else customer
 
     def warn_unknown_options(self, builder: _Builder) -> None:
         for (key, value), rows in self.unknown_options.items():
@@ -403,30 +416,103 @@ def _check_manufacturers(
     return problems, names
 
 
-def _rename_manufacturers(
-    fields: dict[str, FieldValue], names: Mapping[str, str | None]
-) -> dict[str, FieldValue]:
-    if not names:
-        return fields
-    renamed: dict[str, FieldValue] = {}
-    for field, value in fields.items():
-        if not field.startswith("id:"):
-            renamed[field] = value
-        elif (known := names.get(field[3:])) is not None:
-            renamed[f"id:{known}"] = value
-    return renamed
-
-
-def _present(
-    present: frozenset[str], names: Mapping[str, str | None]
-) -> frozenset[str]:
-    if not names:
-        return present
-    return frozenset(
-        (f"id:{names[field[3:]]}" if field.startswith("id:") else field)
-        for field in present
-        if not field.startswith("id:") or names.get(field[3:]) is not None
+def _known_manufacturers(
+    customer: Customer, names: Mapping[str, str | None]
+) -> Customer:
+    """*customer* with manufacturer ids under the store's spelling of each
+    manufacturer, and without those of unknown manufacturers."""
+    ids = customer.manufacturer_ids
+    if not ids or all(names.get(name) == name for name in ids):
+        return customer
+    return attrs.evolve(
+        customer,
+        manufacturer_ids={
+            known: value
+            for name, value in ids.items()
+            if (known := names.get(name)) is not None
+        },
     )
+
+
+_SCALAR_COLUMNS = (
+    ("name", "name"),
+    ("contact", "contact"),
+    ("paymentTerms", "payment_terms"),
+    ("shippingMethod", "shipping_method"),
+    ("taxID", "tax_id"),
+    ("customerGroup", "customer_group"),
+    ("userGroup", "user_group"),
+)
+
+
+class _Diff:
+    """The changes between a stored customer and a row, for one set of
+    columns: only the columns the file has are compared (an absent column
+    leaves its field alone; a blank cell clears it)."""
+
+    def __init__(
+        self, present: frozenset[str], names: Mapping[str, str | None]
+    ) -> None:
+        self.id = "id" in present
+        self.scalars = [pair for pair in _SCALAR_COLUMNS if pair[0] in present]
+        self.email = "email" in present
+        self.blocks = [
+            (
+                prefix,
+                attribute,
+                [p for p in ADDRESS_PARTS if f"{prefix}_{p}" in present],
+            )
+            for prefix, attribute in (("bill", "bill_to"), ("ship", "ship_to"))
+        ]
+        self.blocks = [block for block in self.blocks if block[2]]
+        self.manufacturers = [
+            known
+            for field in present
+            if field.startswith("id:") and (known := names.get(field[3:])) is not None
+        ]
+        self.custom = [
+            field
+            for field in present
+            if field not in TEMPLATE_COLUMNS
+            and field != "email"
+            and not field.startswith("id:")
+        ]
+
+    def __call__(
+        self, stored: Customer, new: Customer
+    ) -> dict[str, tuple[FieldValue, FieldValue]]:
+        changes: dict[str, tuple[FieldValue, FieldValue]] = {}
+        # Identity: a blank id never clears an id; internal_id never changes.
+        if self.id and new.id and new.id != stored.id:
+            changes["id"] = (stored.id, new.id)
+        for column, attribute in self.scalars:
+            before, after = getattr(stored, attribute), getattr(new, attribute)
+            if before != after:
+                changes[column] = (before, after)
+        if self.email and not same_value("email", stored.emails, new.emails):
+            changes["email"] = (stored.emails or None, new.emails or None)
+        for prefix, attribute, parts in self.blocks:
+            old_address, new_address = (
+                getattr(stored, attribute),
+                getattr(new, attribute),
+            )
+            if old_address == new_address:
+                continue
+            for part in parts:
+                before = getattr(old_address, part) if old_address else None
+                after = getattr(new_address, part) if new_address else None
+                if before != after:
+                    changes[f"{prefix}_{part}"] = (before, after)
+        for manufacturer in self.manufacturers:
+            before = stored.manufacturer_ids.get(manufacturer)
+            after = new.manufacturer_ids.get(manufacturer)
+            if before != after:
+                changes[f"id:{manufacturer}"] = (before, after)
+        for name in self.custom:
+            before, after = stored.custom.get(name), new.custom.get(name)
+            if before != after:
+                changes[name] = (before, after)
+        return changes
 
 
 def _in_file_conflicts(builder: _Builder) -> None:
@@ -570,21 +656,6 @@ def same_value(field: str, old: FieldValue, new: FieldValue) -> bool:
     if field == "email" and isinstance(old, tuple) and isinstance(new, tuple):
         return {e.casefold() for e in old} == {e.casefold() for e in new}
     return old == new
-
-
-def _changes(
-    old: Mapping[str, FieldValue],
-    new: Mapping[str, FieldValue],
-    present: frozenset[str],
-) -> dict[str, tuple[FieldValue, FieldValue]]:
-    changes: dict[str, tuple[FieldValue, FieldValue]] = {}
-    for field in sorted(present):
-        if field == "internal_id" or (field == "id" and not new.get("id")):
-            continue  # identity: never cleared, a real id never replaced
-        before, after = old.get(field), new.get(field)
-        if not same_value(field, before, after):
-            changes[field] = (before, after)
-    return changes
 
 
 def _warn_if_duplicate(
