@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+from ._errors import StoreError
 from ._limits import Limits
 from ._parse import parse_rows
 from ._plan import Plan
@@ -171,14 +173,19 @@ def _read(
         limits=limits,
         on_header=on_header,
     )
+    reported = 0
     with _collector_paused():
         for item in items:
             if type(item) is CustomerRow:
                 rows.append(item)
-                if progress is not None and len(rows) % _PROGRESS_EVERY == 0:
-                    progress(len(rows), None)
             else:
                 problems.append(item)  # type: ignore[arg-type]
+            if progress is not None and item.row is not None:
+                # Rows read so far, with or without errors (header excluded).
+                done = item.row - header.get("header_row", 1)  # type: ignore[operator]
+                if done >= reported + _PROGRESS_EVERY:
+                    reported = done - done % _PROGRESS_EVERY
+                    progress(reported, None)
     return ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
 
 
@@ -251,9 +258,17 @@ def reconcile(
         or batch_size < 1
     ):
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
-    if max_errors is not None and (not isinstance(max_errors, int) or max_errors < 0):
+    if max_errors is not None and (
+        isinstance(max_errors, bool)
+        or not isinstance(max_errors, int)
+        or max_errors < 0
+    ):
         raise ValueError(f"max_errors must be None or an int >= 0, not {max_errors!r}")
-    if not 0 <= mass_change_share <= 1:
+    if (
+        isinstance(mass_change_share, bool)
+        or not isinstance(mass_change_share, (int, float))
+        or not 0 <= mass_change_share <= 1
+    ):
         raise ValueError(
             f"mass_change_share must be between 0 and 1, not {mass_change_share!r}"
         )
@@ -282,8 +297,18 @@ def reconcile(
             ),
         )
     if progress is not None:
-        progress(len(rows), len(rows))
+        read = _rows_read(result)
+        progress(read, read)
     return plan
+
+
+def _rows_read(result: ReadResult) -> int:
+    last = max(
+        [row.row for row in result.rows]
+        + [problem.row for problem in result.problems if problem.row is not None],
+        default=result.header_row or 0,
+    )
+    return last - (result.header_row or 1)
 
 
 def _batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -303,6 +328,14 @@ def _ask_store(store: CustomerStore, keys: Lookups, batch_size: int) -> StoreAns
     by_name_key: dict[str, Sequence[Customer]] = {}
     for batch in _batches(keys.name_keys, batch_size):
         by_name_key.update(store.customers_by_name_key(batch))
+    for customer in itertools.chain(
+        by_id.values(), by_internal_id.values(), *by_name_key.values()
+    ):
+        if customer.internal_id is None:
+            raise StoreError(
+                f"The store returned customer {customer.name!r} without an "
+                "internal_id; a CustomerStore returns stored customers with theirs."
+            )
     return StoreAnswers(
         by_id=by_id,
         by_internal_id=by_internal_id,

@@ -117,8 +117,9 @@ class Plan:
 
     @property
     def ok(self) -> bool:
-        """True when no problem is an error."""
-        return not any(problem.is_error for problem in self.problems)
+        """True when no problem is an error (and collecting did not stop early,
+        which it only does because of errors)."""
+        return not self.stopped_early and not any(p.is_error for p in self.problems)
 
     @property
     def creates(self) -> tuple[CreateCustomer, ...]:

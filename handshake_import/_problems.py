@@ -243,8 +243,8 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "stopped-early": _Entry(
         "warning",
-        "Stopped after {count} errors (max_errors); rows after row {row_limit} "
-        "were not checked.",
+        "Stopped after {count} errors (max_errors): rows from row {row_limit} on "
+        "were not reconciled, and the plan has no actions for them.",
         "A file of the wrong kind with an error in every row.",
     ),
 }

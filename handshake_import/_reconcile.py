@@ -258,11 +258,34 @@ def build_plan(
         *header_problems,
         *_mass_changes(changed_fields, answers, settings),
     ]
-    actions = [
-        *(CreateUserGroup(name=name) for name in references.new_user_groups.values()),
-        *(action for action in actions if _row_of(action) not in builder.bad_rows),
-    ]
-    return _finish(read_problems, builder, plan_problems, actions, settings)
+    actions = [action for action in actions if _row_of(action) not in builder.bad_rows]
+    plan = _finish(read_problems, builder, plan_problems, actions, settings)
+    return attrs.evolve(
+        plan,
+        actions=(
+            *_user_groups_used(plan.actions, references.new_user_groups.values()),
+            *plan.actions,
+        ),
+    )
+
+
+def _user_groups_used(
+    actions: Iterable[Action], new_groups: Iterable[str]
+) -> list[CreateUserGroup]:
+    """The new user groups that the plan's actions use, in first-seen order."""
+    used: set[str] = set()
+    for action in actions:
+        if isinstance(action, CreateCustomer) and action.customer.user_group:
+            used.add(action.customer.user_group)
+        elif isinstance(action, UpdateCustomer) and "userGroup" in action.changes:
+            used.add(str(action.changes["userGroup"][1]))
+    return [CreateUserGroup(name=name) for name in new_groups if name in used]
+
+
+_OPTION_ATTRIBUTES = {
+    "paymentTerms": "payment_terms",
+    "shippingMethod": "shipping_method",
+}
 
 
 class _References:
@@ -303,29 +326,27 @@ class _References:
                 )
             if known != user_group:
                 changed["user_group"] = known
-        for key, attribute in (
-            ("paymentTerms", "payment_terms"),
-            ("shippingMethod", "shipping_method"),
-        ):
+        for key, attribute in _OPTION_ATTRIBUTES.items():
             value = getattr(customer, attribute)
             if value is not None:
                 option = self.options.get(key)
                 known = option.get(value) if option else None
                 if known is None:
-                    self.unknown_options[(key, value)].append(row)
+                    self.unknown_options[(key, value.casefold())].append(row)
                 elif known != value:
                     changed[attribute] = known
         return attrs.evolve(customer, **changed) if changed else customer
 
     def warn_unknown_options(self, builder: _Builder) -> None:
-        for (key, value), rows in self.unknown_options.items():
+        for (key, _), rows in self.unknown_options.items():
             live = [row for row in rows if row.row not in builder.bad_rows]
             if live:
+                spelled = getattr(live[0].customer, _OPTION_ATTRIBUTES[key])
                 builder.warn(
                     live[0],
                     "unknown-option",
                     key,
-                    value=quote(value),
+                    value=quote(spelled),
                     key=key,
                     count=f"{len(live)} row" if len(live) == 1 else f"{len(live)} rows",
                 )
@@ -342,34 +363,34 @@ def _finish(
     actions: list[Action],
     settings: Settings,
 ) -> Plan:
+    # File order: problems of the whole file first, then by row (the header's
+    # problems are row 1); plan-level warnings (no row) last.
     ordered = sorted(
         [(p.row if p.row is not None else 0, p) for p in read_problems]
-        + builder.problems,
+        + builder.problems
+        + [(p.row, p) for p in plan_problems if p.row is not None],
         key=lambda pair: pair[0],
     )
-    problems = [problem for _, problem in ordered] + plan_problems
-    if settings.max_errors is None:
+    problems = [problem for _, problem in ordered]
+    problems += [p for p in plan_problems if p.row is None]
+    limit = settings.max_errors
+    errors = [p for p in problems if p.is_error]
+    if limit is None or len(errors) <= limit:
         return Plan(actions=tuple(actions), problems=tuple(problems))
-    errors = 0
-    kept: list[Problem] = []
-    for problem in problems:
-        if problem.is_error:
-            errors += 1
-            if errors > settings.max_errors:
-                last_row = kept[-1].row if kept and kept[-1].row is not None else 0
-                stop = make_problem(
-                    "stopped-early", count=settings.max_errors, row_limit=last_row
-                )
-                kept_actions = tuple(
-                    action
-                    for action in actions
-                    if (row := _row_of(action)) is None or row <= last_row
-                )
-                return Plan(
-                    actions=kept_actions, problems=(*kept, stop), stopped_early=True
-                )
-        kept.append(problem)
-    return Plan(actions=tuple(actions), problems=tuple(problems))
+    # Stop at the first error past the limit: keep what came before its row.
+    stop_row = errors[limit].row or 0
+    kept = [
+        p
+        for p in problems
+        if (p.row or 0) < stop_row or (p.is_error and p in errors[:limit])
+    ]
+    kept.append(make_problem("stopped-early", count=limit, row_limit=stop_row))
+    kept_actions = tuple(
+        action
+        for action in actions
+        if (row := _row_of(action)) is None or row < stop_row
+    )
+    return Plan(actions=kept_actions, problems=tuple(kept), stopped_early=True)
 
 
 def _describe(customer: Customer) -> str:
@@ -465,18 +486,19 @@ class _Diff:
             for prefix, attribute in (("bill", "bill_to"), ("ship", "ship_to"))
         ]
         self.blocks = [block for block in self.blocks if block[2]]
-        self.manufacturers = [
+        # Sorted: `present` is a set, and a plan's changes keep one order.
+        self.manufacturers = sorted(
             known
             for field in present
             if field.startswith("id:") and (known := names.get(field[3:])) is not None
-        ]
-        self.custom = [
+        )
+        self.custom = sorted(
             field
             for field in present
             if field not in TEMPLATE_COLUMNS
             and field != "email"
             and not field.startswith("id:")
-        ]
+        )
 
     def __call__(
         self, stored: Customer, new: Customer
@@ -522,10 +544,9 @@ def _in_file_conflicts(builder: _Builder) -> None:
         customer = row.customer
         if customer.internal_id:
             groups[("internal_id", customer.internal_id)].append(row)
-        elif customer.id:
+        if customer.id:
             groups[("id", customer.id)].append(row)
-        if not customer.internal_id:
-            names[fold_name(customer.name)].append(row)
+        names[fold_name(customer.name)].append(row)
     for (what, value), rows in groups.items():
         if len(rows) > 1:
             _duplicates(builder, rows, rows, what, value)
@@ -533,7 +554,9 @@ def _in_file_conflicts(builder: _Builder) -> None:
     # row of the file (even one with an id) makes it ambiguous, now or on the
     # next upload, so the blank-id rows of such a name are errors.
     for rows in names.values():
-        blank_ids = [row for row in rows if not row.customer.id]
+        blank_ids = [
+            row for row in rows if not row.customer.id and not row.customer.internal_id
+        ]
         if len(rows) > 1 and blank_ids:
             _duplicates(builder, blank_ids, rows, "name", rows[0].customer.name)
 

@@ -17,6 +17,7 @@ from handshake_import import (
     Customer,
     InMemoryStore,
     Plan,
+    StoreError,
     Unchanged,
     UpdateCustomer,
     read_customers,
@@ -416,10 +417,111 @@ def test_max_errors_stops_and_says_so() -> None:
         p.code for p in plan.problems
     ]
     assert (
-        "Stopped after 2 errors (max_errors); rows after row 5 were not checked."
-        == plan.problems[-1].message
+        "Stopped after 2 errors (max_errors): rows from row 7 on were not reconciled, "
+        "and the plan has no actions for them." == plan.problems[-1].message
     )
-    assert [2, 4] == [a.row for a in plan.creates]
+    assert [2, 4, 6] == [a.row for a in plan.creates]
+    assert not plan.ok
+
+
+def test_internal_id_rows_take_part_in_in_file_conflicts() -> None:
+    """A row moving a customer to an id (or name) another row uses is a conflict."""
+    moving = reconcile(
+        table(
+            {"internal_id": "10", "id": "C5", "name": "Acme Tools"},
+            {"id": "C5", "name": "Five"},
+        ),
+        store(ACME),
+    )
+    renaming = reconcile(
+        table(
+            {"internal_id": "10", "id": "C1", "name": "Zed"}, {"id": "", "name": "Zed"}
+        ),
+        store(ACME),
+    )
+
+    assert [("duplicate-in-file", 2), ("duplicate-in-file", 3)] == codes(moving)
+    assert [("duplicate-in-file", 3)] == codes(renaming)
+
+
+def test_user_groups_only_for_rows_that_keep_an_action() -> None:
+    """A new user group is not created for a row that ends up as an error."""
+    plan = reconcile(
+        table({"id": "N1", "name": "A", "userGroup": "Night Shift"}),
+        store(),
+        mode="update-only",
+    )
+
+    assert () == plan.actions
+
+
+def test_max_errors_zero_stops_at_the_first_error() -> None:
+    """max_errors=0: the plan stops at the first error and is not ok."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "userGroup": "G"},
+            {"id": "N2", "name": ""},
+            {"id": "N3", "name": "C"},
+        ),
+        store(),
+        max_errors=0,
+    )
+
+    assert (False, True) == (plan.ok, plan.stopped_early)
+    assert ["stopped-early"] == [p.code for p in plan.problems]
+    assert ["CreateUserGroup", "CreateCustomer"] == kinds(plan)
+
+
+def test_unknown_options_group_ignoring_case() -> None:
+    """'Net 45' and 'net 45' are one unknown option, warned about once."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "paymentTerms": "Net 45"},
+            {"id": "N2", "name": "B", "paymentTerms": "net 45"},
+        ),
+        store(),
+    )
+
+    (problem,) = plan.problems
+    assert "'Net 45' is not (yet) one of the paymentTerms options" in problem.message
+    assert "(2 rows)" in problem.message
+
+
+def test_changes_keep_one_order() -> None:
+    """Manufacturer and custom columns appear in changes in sorted order."""
+    stored = Customer(
+        id="C1",
+        name="A",
+        internal_id="1",
+        manufacturer_ids={"Zed": "1", "Bolt": "1", "Acme": "1"},
+    )
+    plan = reconcile(
+        table({"id": "C1", "name": "A", "id:Zed": "2", "id:Acme": "2", "id:Bolt": "2"}),
+        store(stored, manufacturers=["Acme", "Bolt", "Zed"]),
+    )
+
+    assert ["id:Acme", "id:Bolt", "id:Zed"] == list(plan.updates[0].changes)
+
+
+def test_a_store_must_return_internal_ids() -> None:
+    """A store that returns customers without internal ids is reported clearly."""
+
+    class Broken(InMemoryStore):
+        def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+            return {i: Customer(id=i, name="X") for i in ids}
+
+    with pytest.raises(StoreError, match="without an internal_id"):
+        reconcile(table({"id": "C1", "name": "X"}), Broken())
+
+
+def test_progress_counts_rows_with_errors_too() -> None:
+    """progress counts every row read, not only the valid ones."""
+    calls: list[tuple[int, int | None]] = []
+    rows = ({"id": f"C{i}", "name": "" if i % 4 == 0 else f"N{i}"} for i in range(2500))
+
+    reconcile(rows, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert [(1000, None), (2000, None), (2500, 2500)] == calls
 
 
 # -- sources, plan, store calls ------------------------------------------------------

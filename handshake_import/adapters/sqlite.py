@@ -13,6 +13,7 @@ can migrate a database made by this one.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -60,6 +61,28 @@ _ADDRESS_COLUMNS = tuple(
     f"{prefix}_{part}" for prefix in ("bill", "ship") for part in ADDRESS_PARTS
 )
 _COLUMNS = ("id", "name", *_SCALARS, "emails", *_ADDRESS_COLUMNS, "custom")
+# The columns `_row_values` gives, in its order, and the statements using them.
+_ROW_COLUMNS = (
+    "id",
+    "name",
+    "name_key",
+    "generated_number",
+    *_SCALARS,
+    "emails",
+    *_ADDRESS_COLUMNS,
+    "custom",
+)
+_INSERT = (
+    f"INSERT INTO customers ({', '.join(_ROW_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_ROW_COLUMNS))})"
+)
+_UPDATE = (
+    f"UPDATE customers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS)} "
+    "WHERE internal_id = ?"
+)
+_scalars_of = operator.attrgetter(*_SCALARS)
+_parts_of = operator.attrgetter(*ADDRESS_PARTS)
+_NO_ADDRESS = (None,) * len(ADDRESS_PARTS)
 
 _SCHEMA = f"""
 CREATE TABLE customers (
@@ -234,7 +257,7 @@ class SQLiteStore:
     def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
         """See `CustomerStore.customers_by_id`."""
         found = self._customers_where("id", ids)
-        return {customer.id: customer for customer in found if customer.id is not None}
+        return dict(found)
 
     def customers_by_internal_id(
         self, internal_ids: Sequence[str]
@@ -242,15 +265,16 @@ class SQLiteStore:
         """See `CustomerStore.customers_by_internal_id`."""
         numbers = [key for key in internal_ids if key.isdigit()]
         found = self._customers_where("internal_id", numbers)
-        return {customer.internal_id: customer for customer in found}  # type: ignore[misc]
+        return {customer.internal_id: customer for _, customer in found}  # type: ignore[misc]
 
     def customers_by_name_key(
         self, keys: Sequence[str]
     ) -> Mapping[str, Sequence[Customer]]:
         """See `CustomerStore.customers_by_name_key`."""
         grouped: dict[str, list[Customer]] = {}
-        for customer in self._customers_where("name_key", keys):
-            grouped.setdefault(name_key(customer.name), []).append(customer)
+        # The stored name_key column is name_key(customer.name).
+        for key, customer in self._customers_where("name_key", keys):
+            grouped.setdefault(key, []).append(customer)
         return grouped
 
     def highest_generated_id(self) -> int:
@@ -376,13 +400,8 @@ class SQLiteStore:
         )
 
     def _insert(self, connection: sqlite3.Connection, action: CreateCustomer) -> str:
-        values = _row_values(action.customer)
         try:
-            cursor = connection.execute(
-                f"INSERT INTO customers ({', '.join(values)}) "
-                f"VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()),
-            )
+            cursor = connection.execute(_INSERT, _row_values(action.customer))
         except sqlite3.IntegrityError as error:
             raise StalePlanError(
                 f"Row {action.row}: a customer with id {action.customer.id!r} was "
@@ -394,9 +413,8 @@ class SQLiteStore:
         return internal_id
 
     def _update(self, connection: sqlite3.Connection, action: UpdateCustomer) -> None:
-        (current,) = self._load(connection, "internal_id", [action.internal_id]) or (
-            None,
-        )
+        found = self._load(connection, "internal_id", [action.internal_id])
+        current = found[0][1] if found else None
         if current is None:
             raise StalePlanError(
                 f"Row {action.row}: the customer was deleted since this plan was made; "
@@ -417,12 +435,9 @@ class SQLiteStore:
             else:
                 fields[field] = new
         customer = unflatten(fields, internal_id=action.internal_id)
-        values = _row_values(customer)
         try:
             connection.execute(
-                f"UPDATE customers SET {', '.join(f'{c} = ?' for c in values)} "
-                "WHERE internal_id = ?",
-                (*values.values(), int(action.internal_id)),
+                _UPDATE, (*_row_values(customer), int(action.internal_id))
             )
         except sqlite3.IntegrityError as error:
             raise StalePlanError(
@@ -457,9 +472,11 @@ class SQLiteStore:
         with self._errors():
             return tuple(row[0] for row in self._connection.execute(query, parameters))
 
-    def _customers_where(self, column: str, keys: Sequence[str]) -> list[Customer]:
+    def _customers_where(
+        self, column: str, keys: Sequence[str]
+    ) -> list[tuple[Any, Customer]]:
         unique = list(dict.fromkeys(keys))
-        found: list[Customer] = []
+        found: list[tuple[Any, Customer]] = []
         with self._errors():
             for chunk in _chunks(unique):
                 found.extend(self._load(self._connection, column, chunk))
@@ -467,47 +484,60 @@ class SQLiteStore:
 
     def _load(
         self, connection: sqlite3.Connection, column: str, keys: Sequence[str]
-    ) -> list[Customer]:
+    ) -> list[tuple[Any, Customer]]:
+        """The customers whose *column* is one of *keys*, each with that value."""
         if not keys:
             return []
-        marks = ", ".join("?" * len(keys))
+        # Both queries select by the keys through the same subquery: the rows
+        # are then read in internal_id order, with no sort, and a chunk of
+        # names can match more customers than SQLite takes bound variables.
+        matching = (
+            "internal_id IN (SELECT internal_id FROM customers "
+            f"WHERE {column} IN ({', '.join('?' * len(keys))}))"
+        )
+        parameters = tuple(keys)
         rows = connection.execute(
-            f"SELECT internal_id, {', '.join(_COLUMNS)} FROM customers "
-            f"WHERE {column} IN ({marks}) ORDER BY internal_id",
-            tuple(keys),
+            f"SELECT internal_id, {', '.join(_COLUMNS)}, {column} FROM customers "
+            f"WHERE {matching} ORDER BY internal_id",
+            parameters,
         ).fetchall()
         if not rows:
             return []
-        numbers = [row[0] for row in rows]
         manufacturer_ids: dict[int, dict[str, str]] = {}
         for internal_id, manufacturer, value in connection.execute(
             "SELECT internal_id, manufacturer, value FROM customer_manufacturer_ids "
-            f"WHERE internal_id IN ({', '.join('?' * len(numbers))})",
-            numbers,
+            f"WHERE {matching} ORDER BY internal_id, manufacturer",
+            parameters,
         ):
             manufacturer_ids.setdefault(internal_id, {})[manufacturer] = value
-        return [_customer(row, manufacturer_ids.get(row[0], {})) for row in rows]
+        no_ids: dict[str, str] = {}
+        return [
+            (row[-1], _customer(row, manufacturer_ids.get(row[0], no_ids)))
+            for row in rows
+        ]
 
 
-def _row_values(customer: Customer) -> dict[str, Any]:
-    """The customers-table columns of *customer*."""
-    values: dict[str, Any] = {
-        "id": customer.id,
-        "name": customer.name,
-        "name_key": name_key(customer.name),
-        "generated_number": _generated_number(customer.id),
-    }
-    for column in _SCALARS:
-        values[column] = getattr(customer, column)
-    values["emails"] = "\n".join(customer.emails)
-    for prefix, address in (("bill", customer.bill_to), ("ship", customer.ship_to)):
-        for part in ADDRESS_PARTS:
-            values[f"{prefix}_{part}"] = getattr(address, part) if address else None
-    values["custom"] = json.dumps(
-        {name: _unstructure_value(value) for name, value in customer.custom.items()},
-        sort_keys=True,
+def _row_values(customer: Customer) -> tuple[Any, ...]:
+    """The customers-table columns of *customer*, in `_ROW_COLUMNS` order."""
+    bill, ship = customer.bill_to, customer.ship_to
+    custom = customer.custom
+    return (
+        customer.id,
+        customer.name,
+        name_key(customer.name),
+        _generated_number(customer.id),
+        *_scalars_of(customer),
+        "\n".join(customer.emails),
+        *(_NO_ADDRESS if bill is None else _parts_of(bill)),
+        *(_NO_ADDRESS if ship is None else _parts_of(ship)),
+        # json.dumps({}) is "{}": skip the encoder for the common case.
+        json.dumps(
+            {name: _unstructure_value(value) for name, value in custom.items()},
+            sort_keys=True,
+        )
+        if custom
+        else "{}",
     )
-    return values
 
 
 def _generated_number(customer_id: str | None) -> int | None:
@@ -515,24 +545,69 @@ def _generated_number(customer_id: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# Where `_customer` finds the address blocks and the custom values in a row
+# of ``SELECT internal_id, *_COLUMNS``.
+_BILL_AT = slice(_COLUMNS.index("bill_id") + 1, _COLUMNS.index("bill_fax") + 2)
+_SHIP_AT = slice(_COLUMNS.index("ship_id") + 1, _COLUMNS.index("ship_fax") + 2)
+_CUSTOM_AT = _COLUMNS.index("custom") + 1
+
+
 def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Customer:
-    values = dict(zip(("internal_id", *_COLUMNS), row, strict=True))
-
-    def address(prefix: str) -> Address | None:
-        parts = {part: values[f"{prefix}_{part}"] for part in ADDRESS_PARTS}
-        return Address(**parts) if any(v is not None for v in parts.values()) else None
-
+    # Spelled out, in the order of ("internal_id", "id", "name", *_SCALARS,
+    # "emails"): reading a customer is most of what reconciling costs an
+    # SQLite store, and keywords by name are faster than **dict(zip(...)).
+    (
+        internal_id,
+        id_,
+        name,
+        contact,
+        payment_terms,
+        shipping_method,
+        tax_id,
+        customer_group,
+        user_group,
+        emails,
+    ) = row[:10]
+    custom = row[_CUSTOM_AT]
     return Customer(
-        internal_id=str(values["internal_id"]),
-        id=values["id"],
-        name=values["name"],
-        emails=tuple(values["emails"].split("\n")) if values["emails"] else (),
-        bill_to=address("bill"),
-        ship_to=address("ship"),
+        internal_id=str(internal_id),
+        id=id_,
+        name=name,
+        contact=contact,
+        emails=tuple(emails.split("\n")) if emails else (),
+        bill_to=_address(row[_BILL_AT]),
+        ship_to=_address(row[_SHIP_AT]),
+        payment_terms=payment_terms,
+        shipping_method=shipping_method,
+        tax_id=tax_id,
+        customer_group=customer_group,
+        user_group=user_group,
         manufacturer_ids=manufacturer_ids,
+        # json.loads("{}") is {}: skip the decoder for the common case.
         custom={
-            name: _structure_value(value, None)
-            for name, value in json.loads(values["custom"]).items()
-        },
-        **{column: values[column] for column in _SCALARS},
+            key: _structure_value(value, None)
+            for key, value in json.loads(custom).items()
+        }
+        if custom != "{}"
+        else {},
+    )
+
+
+def _address(parts: Sequence[Any]) -> Address | None:
+    """The address of the ``bill_*`` or ``ship_*`` cells of a row; None if all blank."""
+    if parts.count(None) == len(parts):
+        return None
+    # Spelled out, in ADDRESS_PARTS order: a third faster than Address(**dict(...)).
+    id_, name, street, street2, city, state, postcode, country, phone, fax = parts
+    return Address(
+        id=id_,
+        name=name,
+        street=street,
+        street2=street2,
+        city=city,
+        state=state,
+        postcode=postcode,
+        country=country,
+        phone=phone,
+        fax=fax,
     )
