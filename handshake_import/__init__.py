@@ -36,6 +36,7 @@ from ._problems import Problem
 from ._records import Address, Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
+from ._serialize import structure_plan, unstructure_plan
 from ._store import OPTION_KEYS, CustomerStore
 
 __all__ = [
@@ -71,4 +72,6 @@ __all__ = [
     "name_key",
     "read_customers",
     "reconcile",
+    "structure_plan",
+    "unstructure_plan",
 ]

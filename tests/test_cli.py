@@ -10,8 +10,7 @@ from pathlib import Path
 import cattrs
 import pytest
 
-from handshake_import import Problem, reconcile
-from handshake_import._serialize import structure_plan
+from handshake_import import Problem, reconcile, structure_plan
 from handshake_import.adapters.sqlite import SQLiteStore
 from handshake_import.cli import main
 

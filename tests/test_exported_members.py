@@ -46,6 +46,8 @@ def test_all() -> None:
         "name_key",
         "read_customers",
         "reconcile",
+        "structure_plan",
+        "unstructure_plan",
     ] == handshake_import.__all__
     # ruff (RUF022) keeps the list sorted, constants first.
 

@@ -22,8 +22,9 @@ from handshake_import import (
     UpdateCustomer,
     read_customers,
     reconcile,
+    structure_plan,
+    unstructure_plan,
 )
-from handshake_import._serialize import structure_plan, unstructure_plan
 
 from .tables import csv_bytes
 
