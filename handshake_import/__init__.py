@@ -12,6 +12,7 @@
 """
 
 from ._api import Progress, iter_customers, read_customers, reconcile
+from ._apply import ApplyResult
 from ._errors import (
     ApplyError,
     ImportFileError,
@@ -21,7 +22,7 @@ from ._errors import (
     StoreError,
 )
 from ._limits import Limits
-from ._memory import ApplyResult, InMemoryStore
+from ._memory import InMemoryStore
 from ._names import fold_name, name_key
 from ._plan import (
     Action,

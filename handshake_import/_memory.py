@@ -8,8 +8,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
-from ._errors import PlanHasErrorsError, StalePlanError
-from ._fields import FieldValue, flatten, unflatten
+from ._apply import (
+    ApplyResult,
+    apply_update,
+    check_plan,
+    id_created_since,
+    id_taken_since,
+)
 from ._names import name_key
 from ._plan import (
     CreateCustomer,
@@ -19,30 +24,12 @@ from ._plan import (
     UpdateCustomer,
     unreachable,
 )
-from ._reconcile import same_value
 from ._records import Customer
 from ._store import OPTION_KEYS
 
 __all__ = ["ApplyResult", "InMemoryStore"]
 
 _GENERATED = re.compile(r"HS-([0-9]+)")
-
-
-@attrs.frozen(kw_only=True)
-class ApplyResult:
-    """What applying a plan did.
-
-    Attributes:
-        created: ``(row, internal_id)`` of every customer created, in order.
-        updated: the internal ids of the customers updated.
-        user_groups: the names of the user groups created.
-        unchanged: how many rows needed nothing.
-    """
-
-    created: tuple[tuple[int, str], ...] = ()
-    updated: tuple[str, ...] = ()
-    user_groups: tuple[str, ...] = ()
-    unchanged: int = 0
 
 
 class InMemoryStore:
@@ -158,11 +145,7 @@ class InMemoryStore:
             StalePlanError: a customer changed since the plan was made (an
                 update's old values no longer match, an id is now taken).
         """
-        if not plan.ok and not partial:
-            raise PlanHasErrorsError(
-                "The plan has errors; fix the file and reconcile again, or apply with "
-                "partial=True to import only the rows without errors."
-            )
+        check_plan(plan, partial=partial)
         customers = dict(self._customers)
         by_id = dict(self._by_id)
         user_groups = list(self._user_groups)
@@ -179,11 +162,7 @@ class InMemoryStore:
             elif isinstance(action, CreateCustomer):
                 new_id = action.customer.id
                 if new_id is not None and new_id in by_id:
-                    raise StalePlanError(
-                        f"Row {action.row}: a customer with id {new_id!r} was created "
-                        "since this plan was made; reconcile the file again.",
-                        row=action.row,
-                    )
+                    raise id_created_since(action.row, new_id)
                 internal_id, next_number = _free_id(customers, next_number)
                 customers[internal_id] = attrs.evolve(
                     action.customer, internal_id=internal_id
@@ -193,20 +172,11 @@ class InMemoryStore:
                 created.append((action.row, internal_id))
             elif isinstance(action, UpdateCustomer):
                 customer = customers.get(action.internal_id)
-                if customer is None:
-                    raise StalePlanError(
-                        f"Row {action.row}: the customer was deleted since this plan "
-                        "was made; reconcile the file again.",
-                        row=action.row,
-                    )
-                updated_customer = _updated(customer, action)
+                updated_customer = apply_update(customer, action)
+                assert customer is not None  # apply_update refuses a missing one
                 if updated_customer.id != customer.id:
                     if updated_customer.id in by_id:
-                        raise StalePlanError(
-                            f"Row {action.row}: id {updated_customer.id!r} was taken "
-                            "since this plan was made; reconcile the file again.",
-                            row=action.row,
-                        )
+                        raise id_taken_since(action.row, updated_customer.id)
                     by_id.pop(customer.id or "", None)
                     if updated_customer.id is not None:
                         by_id[updated_customer.id] = action.internal_id
@@ -251,20 +221,3 @@ def _free_id(taken: Collection[str], number: int) -> tuple[str, int]:
     while str(number) in taken:
         number += 1
     return str(number), number + 1
-
-
-def _updated(customer: Customer, action: UpdateCustomer) -> Customer:
-    fields: dict[str, FieldValue] = flatten(customer)
-    for field, (old, new) in action.changes.items():
-        if not same_value(field, fields.get(field), old):
-            raise StalePlanError(
-                f"Row {action.row}: the data changed since this plan was made "
-                f"({field} is now {fields.get(field)!r}, the plan expected {old!r}); "
-                "reconcile the file again.",
-                row=action.row,
-            )
-        if new is None:
-            fields.pop(field, None)
-        else:
-            fields[field] = new
-    return unflatten(fields, internal_id=customer.internal_id)

@@ -1,6 +1,33 @@
-"""Storage adapters: implementations of `CustomerStore` for real databases.
+"""Storage adapters: implementations of `CustomerStore` for real databases,
+and the pieces every adapter's ``apply`` shares.
 
 The core package never imports this package; import the adapter you use::
 
     from handshake_import.adapters.sqlite import SQLiteStore
+
+An adapter of your own builds its ``apply`` on `check_plan` (refuse a plan
+with errors unless partial), `apply_update` (check an update's old values
+against the stored customer and give the updated one), `id_created_since`
+and `id_taken_since` (the `StalePlanError` for ids that another process took
+meanwhile), and returns an `ApplyResult`. `customer_fields` gives a
+customer's values by template column, as an `UpdateCustomer`'s ``changes``
+name them.
 """
+
+from .._apply import (
+    ApplyResult,
+    apply_update,
+    check_plan,
+    id_created_since,
+    id_taken_since,
+)
+from .._fields import flatten as customer_fields
+
+__all__ = [
+    "ApplyResult",
+    "apply_update",
+    "check_plan",
+    "customer_fields",
+    "id_created_since",
+    "id_taken_since",
+]

@@ -22,9 +22,14 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from .._errors import PlanHasErrorsError, StalePlanError, StoreError
-from .._fields import FieldValue, flatten, unflatten
-from .._memory import ApplyResult
+from .._apply import (
+    ApplyResult,
+    apply_update,
+    check_plan,
+    id_created_since,
+    id_taken_since,
+)
+from .._errors import StoreError
 from .._names import name_key
 from .._plan import (
     CreateCustomer,
@@ -34,7 +39,6 @@ from .._plan import (
     UpdateCustomer,
     unreachable,
 )
-from .._reconcile import same_value
 from .._records import Address, Customer
 from .._schema import ADDRESS_PARTS
 from .._serialize import _structure_value, _unstructure_value
@@ -365,11 +369,7 @@ class SQLiteStore:
             StalePlanError: the data changed since the plan was made.
             StoreError: the database is locked past the timeout or failed.
         """
-        if not plan.ok and not partial:
-            raise PlanHasErrorsError(
-                "The plan has errors; fix the file and reconcile again, or apply with "
-                "partial=True to import only the rows without errors."
-            )
+        check_plan(plan, partial=partial)
         created: list[tuple[int, str]] = []
         updated: list[str] = []
         groups: list[str] = []
@@ -403,48 +403,21 @@ class SQLiteStore:
         try:
             cursor = connection.execute(_INSERT, _row_values(action.customer))
         except sqlite3.IntegrityError as error:
-            raise StalePlanError(
-                f"Row {action.row}: a customer with id {action.customer.id!r} was "
-                "created since this plan was made; reconcile the file again.",
-                row=action.row,
-            ) from error
+            raise id_created_since(action.row, action.customer.id) from error
         internal_id = str(cursor.lastrowid)
         self._write_manufacturer_ids(connection, internal_id, action.customer)
         return internal_id
 
     def _update(self, connection: sqlite3.Connection, action: UpdateCustomer) -> None:
         found = self._load(connection, "internal_id", [action.internal_id])
-        current = found[0][1] if found else None
-        if current is None:
-            raise StalePlanError(
-                f"Row {action.row}: the customer was deleted since this plan was made; "
-                "reconcile the file again.",
-                row=action.row,
-            )
-        fields: dict[str, FieldValue] = flatten(current)
-        for field, (old, new) in action.changes.items():
-            if not same_value(field, fields.get(field), old):
-                raise StalePlanError(
-                    f"Row {action.row}: the data changed since this plan was made "
-                    f"({field} is now {fields.get(field)!r}, the plan expected "
-                    f"{old!r}); reconcile the file again.",
-                    row=action.row,
-                )
-            if new is None:
-                fields.pop(field, None)
-            else:
-                fields[field] = new
-        customer = unflatten(fields, internal_id=action.internal_id)
+        # Read under the write lock: what is checked is what will be replaced.
+        customer = apply_update(found[0][1] if found else None, action)
         try:
             connection.execute(
                 _UPDATE, (*_row_values(customer), int(action.internal_id))
             )
         except sqlite3.IntegrityError as error:
-            raise StalePlanError(
-                f"Row {action.row}: id {customer.id!r} was taken since this plan was "
-                "made; reconcile the file again.",
-                row=action.row,
-            ) from error
+            raise id_taken_since(action.row, customer.id) from error
         connection.execute(
             "DELETE FROM customer_manufacturer_ids WHERE internal_id = ?",
             (int(action.internal_id),),
