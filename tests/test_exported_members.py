@@ -80,3 +80,17 @@ def test_import_does_not_import_spreadsheet_libraries() -> None:
     )
 
     assert "[]" == result.stdout.strip()
+
+
+def test_adapters_namespace() -> None:
+    """`handshake_import.adapters` exports the pieces every apply shares."""
+    from handshake_import import adapters  # noqa: PLC0415 - the import is the test
+
+    assert [
+        "ApplyResult",
+        "apply_update",
+        "check_plan",
+        "customer_fields",
+        "id_created_since",
+        "id_taken_since",
+    ] == adapters.__all__

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
-from .._errors import LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
-from ._sheet import RowItem, Sheet
+from ._sheet import RowItem, Sheet, sheet_from_rows
 
 __all__ = ["read_mappings"]
 
@@ -26,19 +25,11 @@ def read_mappings(
             f"rows must be mappings of header to value, not {type(first).__name__}"
         )
     header = tuple(str(key) for key in first)
-    if len(header) > limits.max_columns:
-        raise LimitExceededError(
-            f"The rows have {len(header):,} columns, over the limit of "
-            f"{limits.max_columns:,}.",
-            limit="max_columns",
-            value=limits.max_columns,
-        )
-    return Sheet(
+    return sheet_from_rows(
+        itertools.chain([list(header)], _rows(first, iterator, header)),
         format="records",
         name=None,
-        header=header,
-        header_row=1,
-        rows=_rows(first, iterator, header),
+        limits=limits,
     )
 
 

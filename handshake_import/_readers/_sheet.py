@@ -7,7 +7,8 @@ from typing import TypeVar
 
 import attrs
 
-from .._errors import ImportFileError
+from .._errors import ImportFileError, LimitExceededError
+from .._limits import Limits
 from .._problems import Problem
 
 T = TypeVar("T")
@@ -83,4 +84,40 @@ def pick_by_name(candidates: list[tuple[str, T]], name: str, detected: str) -> T
     raise ImportFileError(
         f"The workbook has no sheet named {name!r}. Its sheets are: {listed}.",
         detected=detected,
+    )
+
+
+def sheet_from_rows(
+    rows: Iterator[RowItem],
+    *,
+    format: str,
+    name: str | None,
+    limits: Limits,
+    notices: Sequence[Problem] = (),
+) -> Sheet | None:
+    """Find the header in *rows* and wrap the rest as a `Sheet`.
+
+    Returns ``None`` when there is no header (no text at all). Raises
+    `LimitExceededError` when the header is wider than ``limits.max_columns``.
+    """
+    found = split_header(rows)
+    if found is None:
+        return None
+    header_row, header = found
+    if len(header) > limits.max_columns:
+        raise LimitExceededError(
+            f"The header row has {len(header):,} columns, over the limit of "
+            f"{limits.max_columns:,}. Delete the columns the template does not use, "
+            "or raise Limits.max_columns.",
+            limit="max_columns",
+            value=limits.max_columns,
+            detected=format,
+        )
+    return Sheet(
+        format=format,
+        name=name,
+        header=header,
+        header_row=header_row,
+        rows=rows,
+        notices=list(notices),
     )

@@ -16,10 +16,10 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import IO
 
-from .._errors import ImportFileError, LimitExceededError
+from .._errors import ImportFileError
 from .._limits import Limits
 from .._problems import make_problem
-from ._sheet import RowIssue, RowItem, Sheet, split_header
+from ._sheet import RowIssue, RowItem, Sheet, sheet_from_rows
 
 __all__ = ["read_text"]
 
@@ -128,28 +128,14 @@ def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
         else:
             delimiter = _choose_delimiter(leading[-1] if leading else "")
         records = _records(_chain(leading, lines), delimiter)
-        found = split_header(records)
-        if found is None:
-            yield None
-            return
-        header_row, header = found
-        if len(header) > limits.max_columns:
-            raise LimitExceededError(
-                f"The header row has {len(header):,} columns, over the limit of "
-                f"{limits.max_columns:,}.",
-                limit="max_columns",
-                value=limits.max_columns,
-                detected="csv",
-            )
         notices = []
         if guessed:
             notices.append(make_problem("encoding-assumed", encoding="Windows-1252"))
-        yield Sheet(
+        yield sheet_from_rows(
+            records,
             format="tsv" if delimiter == "\t" else "csv",
             name=None,
-            header=header,
-            header_row=header_row,
-            rows=records,
+            limits=limits,
             notices=notices,
         )
     finally:

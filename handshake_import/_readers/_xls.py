@@ -13,10 +13,10 @@ from typing import IO, Literal
 import xlrd
 from xlrd.biffh import XLRDError
 
-from .._errors import ImportFileError, LimitExceededError
+from .._errors import ImportFileError
 from .._limits import Limits
 from ._cells import cell_text
-from ._sheet import RowItem, Sheet, pick_by_name, split_header
+from ._sheet import RowItem, Sheet, pick_by_name, sheet_from_rows
 
 __all__ = ["read_xls"]
 
@@ -57,26 +57,7 @@ def read_xls(
     try:
         worksheet = _choose_sheet(book, sheet)
         rows = _rows(book, worksheet)
-        found = split_header(rows)
-        if found is None:
-            yield None
-            return
-        header_row, header = found
-        if len(header) > limits.max_columns:
-            raise LimitExceededError(
-                f"The header row has {len(header):,} columns, over the limit of "
-                f"{limits.max_columns:,}.",
-                limit="max_columns",
-                value=limits.max_columns,
-                detected="xls",
-            )
-        yield Sheet(
-            format="xls",
-            name=worksheet.name,
-            header=header,
-            header_row=header_row,
-            rows=rows,
-        )
+        yield sheet_from_rows(rows, format="xls", name=worksheet.name, limits=limits)
     finally:
         book.release_resources()
 

@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
-from ._sheet import RowItem, Sheet, pick_by_name, split_header
+from ._sheet import RowItem, Sheet, pick_by_name, sheet_from_rows
 from ._sniff import MAX_ZIP_DIRECTORY, zip_directory_size
 
 if TYPE_CHECKING:
@@ -205,26 +205,7 @@ def read_xlsx(
         # up to its last row.
         worksheet.reset_dimensions()
         rows = _rows(worksheet)
-        found = split_header(rows)
-        if found is None:
-            yield None
-            return
-        header_row, header = found
-        if len(header) > limits.max_columns:
-            raise LimitExceededError(
-                f"The header row has {len(header):,} columns, over the limit of "
-                f"{limits.max_columns:,}.",
-                limit="max_columns",
-                value=limits.max_columns,
-                detected="xlsx",
-            )
-        yield Sheet(
-            format="xlsx",
-            name=worksheet.title,
-            header=header,
-            header_row=header_row,
-            rows=rows,
-        )
+        yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
         workbook.close()
 
