@@ -332,7 +332,7 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
 
     csv_speed = _ratio(ms["csv_lib"].rows_per_second, ms["csv_base"].rows_per_second)
     xlsx_speed = _ratio(ms["xlsx_lib"].rows_per_second, ms["xlsx_base"].rows_per_second)
-    xlsx_peak = _ratio(ms["xlsx_lib"].peak_mb, ms["xlsx_base"].peak_mb)
+    xlsx_peak = _ratio(ms["xlsx_iter"].peak_mb, ms["xlsx_base"].peak_mb)
     big_peak = ms["big_iter"].peak_mb
     targets = [
         [
@@ -348,7 +348,7 @@ def _report(ms: dict[str, Measurement], rows: int, big_rows: int) -> None:
             _verdict(xlsx_speed, XLSX_SPEED_TARGET, at_least=True),
         ],
         [
-            f"XLSX peak: read_customers / openpyxl ({rows:,} rows)",
+            f"XLSX peak: iter_customers / openpyxl ({rows:,} rows)",
             _fmt(xlsx_peak, ".2f"),
             f"<= {XLSX_PEAK_TARGET:.2f}",
             _verdict(xlsx_peak, XLSX_PEAK_TARGET, at_least=False),
@@ -420,6 +420,10 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
         "xlsx_lib": Measurement(
             "read_customers, XLSX", "read", files["xlsx"], n, repeat
         ),
+        # Memory is compared iteration to iteration: raw openpyxl keeps no
+        # rows, and neither does iter_customers; read_customers' peak (which
+        # holds every record) is shown above for context.
+        "xlsx_iter": Measurement("iter_customers, XLSX", "iter", files["xlsx"], n, 1),
         "big_iter": Measurement(
             f"iter_customers, {big:,}-row CSV", "iter", files["big"], big, 1
         ),
