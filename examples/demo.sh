@@ -4,23 +4,31 @@
 # that importing the first file again has nothing to do.
 set -e
 cd "$(dirname "$0")"
+# The installed command, or the module when pip put the script off the PATH.
+if command -v handshake-import >/dev/null 2>&1; then
+    hi() { handshake-import "$@"; }
+elif command -v python3 >/dev/null 2>&1; then
+    hi() { python3 -m handshake_import "$@"; }
+else
+    hi() { python -m handshake_import "$@"; }
+fi
 DB=demo.db
 rm -f "$DB"
 echo "== register the reference data the example uses"
-handshake-import register --db "$DB" manufacturer "Acme Tools"
-handshake-import register --db "$DB" customer-group retail wholesale
-handshake-import register --db "$DB" paymentTerms "Net 30" "Net 60" "Due on receipt"
-handshake-import register --db "$DB" shippingMethod "UPS Ground" "FedEx 2Day" \
+hi register --db "$DB" manufacturer "Acme Tools"
+hi register --db "$DB" customer-group retail wholesale
+hi register --db "$DB" paymentTerms "Net 30" "Net 60" "Due on receipt"
+hi register --db "$DB" shippingMethod "UPS Ground" "FedEx 2Day" \
     "DHL Paket" "DPD" "Colissimo" "Chronopost" "Canada Post Expedited" \
     "Purolator Ground" "Australia Post Parcel" "StarTrack Road Express" \
     "Royal Mail Tracked 48" "Freight (LTL)" "Pallet delivery" "Pickup" "Spedition"
 # "Messagerie" is left out on purpose: its rows show an unknown-option warning.
 echo
 echo "== import customers.xlsx (its 4 deliberately wrong rows are left out: --partial)"
-handshake-import apply --db "$DB" --yes --partial --quiet customers.xlsx || true
+hi apply --db "$DB" --yes --partial --quiet customers.xlsx || true
 echo
 echo "== plan customers-changed.csv against the database"
-handshake-import plan --db "$DB" customers-changed.csv || true
+hi plan --db "$DB" customers-changed.csv || true
 echo
 echo "== import customers.xlsx again: nothing to do"
-handshake-import apply --db "$DB" --yes --partial --quiet customers.xlsx || true
+hi apply --db "$DB" --yes --partial --quiet customers.xlsx || true

@@ -276,3 +276,22 @@ def test_many_problems_of_one_code_are_grouped(
     out = capsys.readouterr().out
     assert 5 == out.count("[invalid-email] ")
     assert "  ... and 20 more [invalid-email]" in out
+
+
+@pytest.mark.slow
+def test_the_readme_main_job(tmp_path: Path) -> None:
+    """examples/demo.sh, the README's main job, runs and shows every outcome."""
+    for name in ("demo.sh", "customers.xlsx", "customers-changed.csv"):
+        (tmp_path / name).write_bytes((ROOT / "examples" / name).read_bytes())
+
+    result = subprocess.run(
+        ["sh", str(tmp_path / "demo.sh")], check=False, capture_output=True, text=True
+    )
+
+    assert 0 == result.returncode, result.stderr
+    out = result.stdout
+    assert "Applied: 46 created, 0 updated, 2 user groups created." in out
+    assert "2 to create, 2 to update, 42 unchanged" in out
+    assert "[possible-duplicate]" in out
+    assert "[invalid-email]" in out
+    assert out.rstrip().endswith("Nothing to do.")
