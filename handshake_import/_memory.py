@@ -61,6 +61,9 @@ class InMemoryStore:
                 f"unknown option keys {sorted(unknown)}; use {OPTION_KEYS}"
             )
         given = list(customers)
+        ids = [customer.id for customer in given if customer.id is not None]
+        if len(set(ids)) < len(ids):
+            raise ValueError("two customers with the same id; ids identify customers")
         # Customers that bring an internal id keep it; the others get free ones.
         taken: set[str] = set()
         for customer in given:

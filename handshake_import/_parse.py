@@ -211,6 +211,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 "into smaller files.",
                 limit="max_rows",
                 value=max_rows,
+                detected=sheet.format,
             )
         values.append("")
 

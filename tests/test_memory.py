@@ -290,3 +290,9 @@ def test_importing_the_kit_imports_no_test_runner() -> None:
     )
 
     assert "False False" == result.stdout.strip()
+
+
+def test_two_customers_with_one_id_are_refused() -> None:
+    """Ids identify customers: InMemoryStore refuses two with the same id."""
+    with pytest.raises(ValueError, match="same id"):
+        InMemoryStore([Customer(id="C1", name="A"), Customer(id="C1", name="B")])

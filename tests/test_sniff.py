@@ -289,7 +289,7 @@ def test_ole2_file_that_is_not_a_workbook() -> None:
     """A compound file without a Workbook stream (a .doc) is 'ole2'."""
     data = rename_ole2_entry(xls_bytes(TABLE), "Workbook", "WordDocument")
 
-    refused(data, "ole2", "not a workbook", *UPLOAD_INSTEAD)
+    refused(data, "ole2", "Word, PowerPoint or similar", *UPLOAD_INSTEAD)
 
 
 def test_ole2_magic_and_nothing_else() -> None:
@@ -304,7 +304,7 @@ def test_ole2_directory_position_is_read_from_the_header() -> None:
     struct.pack_into("<I", header, 48, 0x41)  # first directory sector
     data = bytes(header) + bytes(0x42 * 512)
 
-    refused(data, "ole2", "not a workbook")
+    refused(data, "ole2", "Word, PowerPoint or similar")
     refused(data[: 512 + 0x41 * 512], "xls", "cannot be read")
 
 
@@ -328,7 +328,7 @@ def test_document_whose_text_says_workbook_is_not_an_xls() -> None:
     )
     assert "Workbook".encode("utf-16-le") in data
 
-    refused(data, "ole2", "not a workbook")
+    refused(data, "ole2", "Word, PowerPoint or similar")
 
 
 def test_xls_stream_name_in_another_case_is_an_xls() -> None:

@@ -137,3 +137,19 @@ def test_iter_customers_yields_problems_in_file_order() -> None:
     ]
 
     assert ["CustomerRow", "Problem", "CustomerRow"] == kinds
+
+
+def test_xls_time_of_day_cells_read_as_times() -> None:
+    """An XLS time-of-day cell reads as the time, as it does from XLSX."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Customers")
+    sheet.write(0, 0, "name")
+    sheet.write(0, 1, "contact")
+    sheet.write(1, 0, "Acme")
+    sheet.write(1, 1, dt.time(10, 30), xlwt.easyxf(num_format_str="hh:mm"))
+    out = io.BytesIO()
+    book.save(out)
+
+    (row,) = read_customers(out.getvalue()).rows
+
+    assert "10:30:00" == row.customer.contact

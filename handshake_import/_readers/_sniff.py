@@ -49,7 +49,7 @@ _DESCRIPTIONS = {
     "xlsb": "an Excel binary workbook (.xlsb)",
     "ods": "an OpenDocument spreadsheet (.ods)",
     "encrypted": "a password-protected Office file",
-    "ole2": "an Office 97-2003 document that is not a workbook",
+    "ole2": "an Office 97-2003 document (Word, PowerPoint or similar)",
     "docx": "a Word document (.docx)",
     "pptx": "a PowerPoint presentation (.pptx)",
     "zip": "a ZIP archive",

@@ -109,6 +109,9 @@ def _date_text(value: float, date_mode: Literal[0, 1]) -> str:
         moment = xlrd.xldate.xldate_as_datetime(value, date_mode)
     except (ValueError, OverflowError, xlrd.xldate.XLDateError):
         return cell_text(value)
+    if 0 <= value < 1:
+        # A time of day: day 0 is no date, so show the time alone, as XLSX does.
+        return cell_text(moment.time())
     return cell_text(moment)
 
 

@@ -148,8 +148,8 @@ def _check_part(
                 raise LimitExceededError(
                     f"Part {info.filename!r} of this workbook inflates more than "
                     f"{limits.max_compression_ratio} times its compressed size, as a "
-                    "zip bomb does. It is refused. Open the file in Excel and save "
-                    "it again if you trust it.",
+                    "zip bomb does. It is refused. If the file is genuine, raise "
+                    "Limits.max_compression_ratio.",
                     limit="max_compression_ratio",
                     value=limits.max_compression_ratio,
                     detected="xlsx",
