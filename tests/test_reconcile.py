@@ -28,12 +28,23 @@ from handshake_import import (
 
 from .tables import csv_bytes
 
+_SOURCE = {"kind": "csv"}
 
-def table(*rows: Mapping[str, object]) -> bytes:
-    """CSV bytes whose header is the union of the rows' keys, in first-seen order."""
+
+@pytest.fixture(autouse=True, params=["csv", "dicts"])
+def source_kind(request: pytest.FixtureRequest) -> None:
+    """Every test here runs twice: on a CSV file, and on rows of dicts."""
+    _SOURCE["kind"] = request.param
+
+
+def table(*rows: Mapping[str, object]) -> bytes | list[dict[str, object]]:
+    """The rows as a source: CSV bytes, or dicts, with the union of their keys
+    (in first-seen order) as the header, missing keys blank."""
     header: list[str] = []
     for row in rows:
         header.extend(key for key in row if key not in header)
+    if _SOURCE["kind"] == "dicts":
+        return [{key: row.get(key, "") for key in header} for row in rows]
     return csv_bytes([header, *([row.get(key, "") for key in header] for row in rows)])
 
 
