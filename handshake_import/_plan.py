@@ -18,6 +18,7 @@ from ._problems import Problem
 from ._records import Customer
 
 __all__ = [
+    "ACTION_KINDS",
     "Action",
     "CreateCustomer",
     "CreateUserGroup",
@@ -156,15 +157,17 @@ class Plan:
         ``{"actions": {"create": 3, "update": 2, "unchanged": 5,
         "create-user-group": 1}, "errors": {...}, "warnings": {...}}``
         """
-        kinds = Counter(_KIND[type(action)] for action in self.actions)
+        kinds = Counter(ACTION_KINDS[type(action)] for action in self.actions)
         return {
-            "actions": {kind: kinds.get(kind, 0) for kind in _KIND.values()},
+            "actions": {kind: kinds.get(kind, 0) for kind in ACTION_KINDS.values()},
             "errors": dict(Counter(p.code for p in self.problems if p.is_error)),
             "warnings": dict(Counter(p.code for p in self.problems if not p.is_error)),
         }
 
 
-_KIND: dict[type, str] = {
+#: Each action class and its kind, as `Plan.summary` counts it and as a
+#: serialised plan tags it.
+ACTION_KINDS: dict[type, str] = {
     CreateUserGroup: "create-user-group",
     CreateCustomer: "create",
     UpdateCustomer: "update",

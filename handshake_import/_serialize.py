@@ -17,27 +17,12 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from ._fields import FieldValue
-from ._plan import (
-    Action,
-    CreateCustomer,
-    CreateUserGroup,
-    Plan,
-    Unchanged,
-    UpdateCustomer,
-)
-from ._problems import Problem
+from ._plan import ACTION_KINDS, Action, Plan
 from ._records import CustomValue
 
 __all__ = ["converter", "structure_plan", "unstructure_plan"]
 
 converter = cattrs.Converter()
-
-_KINDS: dict[type, str] = {
-    CreateUserGroup: "create-user-group",
-    CreateCustomer: "create",
-    UpdateCustomer: "update",
-    Unchanged: "unchanged",
-}
 
 
 def _unstructure_value(value: object) -> Any:
@@ -79,7 +64,7 @@ def _is_value_union(type_: object) -> bool:
 
 
 def _kind(cls: type) -> str:
-    return _KINDS[cls]
+    return ACTION_KINDS[cls]
 
 
 converter.register_unstructure_hook_func(_is_value_union, _unstructure_value)
@@ -96,8 +81,3 @@ def unstructure_plan(plan: Plan) -> dict[str, Any]:
 def structure_plan(data: Any) -> Plan:
     """The `Plan` that `unstructure_plan` turned into *data*."""
     return converter.structure(data, Plan)
-
-
-def unstructure_problems(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
-    """Problems as JSON-able dicts."""
-    return [converter.unstructure(problem) for problem in problems]
