@@ -86,23 +86,31 @@ class InMemoryStore:
 
     def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
         """See `CustomerStore.customers_by_id`."""
-        return {i: self._customers[self._by_id[i]] for i in ids if i in self._by_id}
+        customers, by_id = self._customers, self._by_id
+        return {
+            i: customers[internal_id]
+            for i in ids
+            if (internal_id := by_id.get(i)) is not None
+        }
 
     def customers_by_internal_id(
         self, internal_ids: Sequence[str]
     ) -> Mapping[str, Customer]:
         """See `CustomerStore.customers_by_internal_id`."""
-        return {i: self._customers[i] for i in internal_ids if i in self._customers}
+        customers = self._customers
+        return {
+            i: customer
+            for i in internal_ids
+            if (customer := customers.get(i)) is not None
+        }
 
     def customers_by_name_key(
         self, keys: Sequence[str]
     ) -> Mapping[str, Sequence[Customer]]:
         """See `CustomerStore.customers_by_name_key`."""
-        return {
-            key: [self._customers[i] for i in self._by_name_key[key]]
-            for key in keys
-            if key in self._by_name_key
-        }
+        # The index's groups are tuples: shared with the caller, not copied.
+        by_name_key = self._by_name_key
+        return {key: by_name_key[key] for key in keys if key in by_name_key}
 
     def highest_generated_id(self) -> int:
         """See `CustomerStore.highest_generated_id`."""
@@ -205,7 +213,7 @@ class InMemoryStore:
 
     def _reindex(self) -> None:
         self._by_id: dict[str, str] = {}
-        self._by_name_key: dict[str, list[str]] = defaultdict(list)
+        by_name_key: dict[str, list[Customer]] = defaultdict(list)
         self._highest_generated = 0
         for internal_id, customer in self._customers.items():
             if customer.id is not None:
@@ -215,7 +223,9 @@ class InMemoryStore:
                     self._highest_generated = max(
                         self._highest_generated, int(match.group(1))
                     )
-            self._by_name_key[name_key(customer.name)].append(internal_id)
+            by_name_key[name_key(customer.name)].append(customer)
+        #: name key -> its customers, in the order they were added
+        self._by_name_key = {key: tuple(group) for key, group in by_name_key.items()}
 
 
 def _free_id(taken: Collection[str], number: int) -> tuple[str, int]:

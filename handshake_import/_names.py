@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold_name", "name_key"]
+__all__ = ["fold_name", "key_of_folded", "name_key"]
 
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -67,8 +67,26 @@ def name_key(name: str) -> str:
     ``name_key("Acme, Inc.")`` and ``name_key("ACME")`` are both ``"acme"``.
     Names that `fold_name` makes equal always have equal keys.
     """
+    return key_of_folded(fold_name(name))
+
+
+def key_of_folded(folded: str) -> str:
+    """`name_key` of a name whose `fold_name` is *folded*: for callers that
+    already have the fold, so the name is not folded twice."""
     # Dots vanish rather than split, so that "S.A." is one word, "sa".
-    words = _PUNCTUATION.sub(" ", fold_name(name).replace(".", "")).split()
+    undotted = folded.replace(".", "")
+    if undotted.replace(" ", "").isalnum():
+        # Nothing for _PUNCTUATION to replace: `isalnum` is `\w` without the
+        # underscore. Without dots, the fold has single spaces only, so when
+        # it has no leading "the" and no legal suffix (the common case) it
+        # is its own key: no regular expression, no split and join.
+        if "." not in folded:
+            last = folded.rpartition(" ")[2]
+            if last not in _LEGAL_SUFFIXES and not folded.startswith("the "):
+                return folded
+        words = undotted.split()
+    else:
+        words = _PUNCTUATION.sub(" ", undotted).split()
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
     while len(words) > 1 and words[0] == "the":

@@ -13,23 +13,39 @@ emails in a cell; a cell may be at most ``Limits.max_cell_chars`` long.
 A row with any error yields its problems and no record, so nothing half-read
 reaches reconciliation. The loop that knows the position (this one) attaches
 row, column, cell and sheet to every problem.
+
+The loop runs once per row of files of a million rows, so it takes the cheap
+road where one exists and says why: whole-row checks on the joined cells
+rather than a check per cell, slices and C-level maps rather than Python
+loops, and the positional record builders of `_records`, which make what
+the public constructors make.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 from ._errors import LimitExceededError
 from ._limits import Limits
 from ._problems import Problem, make_problem, quote
 from ._readers import RowIssue, Sheet
-from ._records import Address, Customer, CustomerRow, CustomValue
+from ._records import (
+    NO_MAPPING,
+    CustomerRow,
+    CustomValue,
+    build_address,
+    build_customer,
+    build_customer_row,
+)
 from ._schema import ADDRESS_PARTS, ColumnMap, CustomColumn, MappedColumn, column_letter
 from ._values import (
     EXCEL_ERRORS,
+    NUMBER_START,
     CellError,
     clean,
+    clean_keeps,
     parse_boolean,
     parse_choice,
     parse_date,
@@ -75,28 +91,16 @@ def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
     return str
 
 
-def _address(parts: tuple[str, ...]) -> Address | None:
-    if not any(parts):
-        return None
-    return Address(
-        id=parts[0] or None,
-        name=parts[1] or None,
-        street=parts[2] or None,
-        street2=parts[3] or None,
-        city=parts[4] or None,
-        state=parts[5] or None,
-        postcode=parts[6] or None,
-        country=parts[7] or None,
-        phone=parts[8] or None,
-        fax=parts[9] or None,
-    )
-
-
-def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
-    """A C-speed picker of *positions* that always returns a tuple."""
+def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], Sequence[str]]:
+    """A C-speed picker of *positions* that always returns a sequence."""
     if len(positions) == 1:
         (position,) = positions
         return lambda cells: (cells[position],)
+    first = positions[0]
+    if list(positions) == list(range(first, first + len(positions))):
+        # Side by side, as in the template: one slice is cheaper than
+        # picking them one by one.
+        return operator.itemgetter(slice(first, first + len(positions)))
     return operator.itemgetter(*positions)
 
 
@@ -119,6 +123,9 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     slot = {column.field: position for position, column in enumerate(mapped)}
     blank = len(mapped)
     pick_cells = _getter([column.index for column in mapped])
+    # A file laid out like the template maps every column, in order: then a
+    # row's cells are its values as they are, with nothing to pick.
+    in_order = [column.index for column in mapped] == list(range(width))
     pick_bill = _getter([slot.get(field, blank) for field in _BILL])
     pick_ship = _getter([slot.get(field, blank) for field in _SHIP])
     (
@@ -134,15 +141,18 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         at_user_group,
     ) = (slot.get(field, blank) for field in _SINGLE_FIELDS)
     id_checks = [
-        (slot[column.field], column)
+        slot[column.field]
         for column in mapped
         if column.kind in ("id", "manufacturer-id")
     ]
     manufacturers = [
-        (slot[column.field], column.manufacturer, column)
+        (slot[column.field], column.manufacturer)
         for column in mapped
         if column.manufacturer
     ]
+    # Most files have one manufacturer column at most: with one, a row's id
+    # is read without a loop or a comprehension (a function call).
+    only_manufacturer = manufacturers[0] if len(manufacturers) == 1 else None
     customs = [
         (slot[column.field], column, column.custom, _custom_parser(column.custom))
         for column in mapped
@@ -150,7 +160,6 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     ]
     email_column = mapped[at_email] if at_email != blank else None
     name_column = mapped[at_name]
-    no_mapping: dict[str, str] = {}
     read_count = 0
 
     def problem_at(
@@ -192,15 +201,17 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                         letter=column_letter(extra),
                     )
                     continue
+                cells = cells[:width]  # noqa: PLW2901 - only blanks cut off
             else:
                 cells = [*cells, *[""] * (width - count)]  # noqa: PLW2901 - padded
-        values = list(map(str.strip, pick_cells(cells)))
-        # One join answers two questions for the whole row: is any cell
-        # non-ASCII (then it needs the full clean), and could any be too long.
+        values = [*map(str.strip, cells if in_order else pick_cells(cells)), ""]
+        # One join answers three questions for the whole row: is it blank,
+        # could any cell be too long, and does any need the full `clean`
+        # (only non-ASCII text can, and most of it is clean already).
         joined = "".join(values)
         if not joined:
             continue
-        if not joined.isascii():
+        if not joined.isascii() and not clean_keeps(joined):
             values = [value if value.isascii() else clean(value) for value in values]
             if not any(values):
                 continue
@@ -213,7 +224,6 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 value=max_rows,
                 detected=sheet.format,
             )
-        values.append("")
 
         problems: list[Problem] = []
         if "#" in joined:
@@ -238,14 +248,16 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     values[position] = ""
         if not values[at_name] and not _has_problem_in(problems, name_column):
             problems.append(problem_at("missing-value", name_column, row, field="name"))
-        for position, column in id_checks:
+        for position in id_checks:
             text = values[position]
-            if text:
+            # What `parse_id` accepts at once, without calling it (a blank
+            # too: its empty slice is no number's start).
+            if text[:1] in NUMBER_START and not text.isdigit():
                 try:
                     parse_id(text)
                 except CellError as error:
                     problems.append(
-                        problem_at(error.code, column, row, **error.details)
+                        problem_at(error.code, mapped[position], row, **error.details)
                     )
         emails: tuple[str, ...] = ()
         if values[at_email]:
@@ -256,50 +268,69 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 problems.append(
                     problem_at(error.code, email_column, row, **error.details)
                 )
-        manufacturer_ids = no_mapping
-        if manufacturers:
-            manufacturer_ids = {
+        # The mappings are made read-only here, as the record's converter
+        # would; an empty one is the shared empty mapping.
+        manufacturer_ids: Mapping[str, str] = NO_MAPPING
+        if only_manufacturer is not None:
+            position, name = only_manufacturer
+            if values[position]:
+                manufacturer_ids = MappingProxyType({name: values[position]})
+        elif manufacturers:
+            found = {
                 name: values[position]
-                for position, name, _ in manufacturers
+                for position, name in manufacturers
                 if values[position]
             }
-        custom: dict[str, CustomValue] = {}
-        for position, column, definition, parser in customs:
-            text = values[position]
-            if not text:
-                if definition.required:
+            if found:
+                manufacturer_ids = MappingProxyType(found)
+        custom: Mapping[str, CustomValue] = NO_MAPPING
+        if customs:
+            typed: dict[str, CustomValue] = {}
+            for position, column, definition, parser in customs:
+                text = values[position]
+                if not text:
+                    if definition.required:
+                        problems.append(
+                            problem_at("missing-value", column, row, field=column.field)
+                        )
+                    continue
+                try:
+                    typed[column.field] = parser(text)
+                except CellError as error:
                     problems.append(
-                        problem_at("missing-value", column, row, field=column.field)
+                        problem_at(error.code, column, row, **error.details)
                     )
-                continue
-            try:
-                custom[column.field] = parser(text)
-            except CellError as error:
-                problems.append(problem_at(error.code, column, row, **error.details))
+            if typed:
+                custom = MappingProxyType(typed)
 
         if problems:
             yield from problems
             continue
-        yield CustomerRow(
-            row=row,
-            sheet=sheet_name,
-            present=present,
-            customer=Customer(
-                name=values[at_name],
-                id=values[at_id] or None,
-                internal_id=values[at_internal_id] or None,
-                contact=values[at_contact] or None,
-                emails=emails,
-                bill_to=_address(pick_bill(values)),
-                ship_to=_address(pick_ship(values)),
-                payment_terms=values[at_terms] or None,
-                shipping_method=values[at_shipping] or None,
-                tax_id=values[at_tax] or None,
-                customer_group=values[at_customer_group] or None,
-                user_group=values[at_user_group] or None,
-                manufacturer_ids=manufacturer_ids,
-                custom=custom,
+        # Blank ship-to (or bill-to) cells: no such address.
+        bill = pick_bill(values)
+        ship = pick_ship(values)
+        # The positional builders of `_records`: the records' keyword
+        # constructors would cost as much as the rest of the row.
+        yield build_customer_row(
+            row,
+            sheet_name,
+            build_customer(
+                values[at_name],
+                values[at_id] or None,
+                values[at_internal_id] or None,
+                values[at_contact] or None,
+                emails,
+                build_address(bill) if any(bill) else None,
+                build_address(ship) if any(ship) else None,
+                values[at_terms] or None,
+                values[at_shipping] or None,
+                values[at_tax] or None,
+                values[at_customer_group] or None,
+                values[at_user_group] or None,
+                manufacturer_ids,
+                custom,
             ),
+            present,
         )
 
 

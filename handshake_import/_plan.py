@@ -175,6 +175,63 @@ ACTION_KINDS: dict[type, str] = {
 }
 
 
+# -- Building actions in bulk ---------------------------------------------------
+#
+# A plan holds an action per row. attrs' generated `__init__` of a frozen
+# class takes keywords and sets each field through `object.__setattr__`, and
+# `UpdateCustomer`'s converter copies the changes into a new dict: together
+# about twice the time of the functions below, which reconciliation builds
+# its actions with. They set the same fields the same way, without the
+# keywords, and wrap changes made for the action alone read-only instead of
+# copying them. tests/test_plan_building.py checks that each sets every
+# field and builds what the class's constructor builds.
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_create(
+    row: int, sheet: str | None, customer: Customer, generated_id: bool
+) -> CreateCustomer:
+    """``CreateCustomer(row=row, sheet=sheet, ...)``, faster."""
+    action = _new(CreateCustomer)
+    _set(action, "row", row)
+    _set(action, "sheet", sheet)
+    _set(action, "customer", customer)
+    _set(action, "generated_id", generated_id)
+    return action
+
+
+def new_update(
+    row: int,
+    sheet: str | None,
+    internal_id: str,
+    matched_by: MatchedBy,
+    changes: dict[str, tuple[FieldValue, FieldValue]],
+) -> UpdateCustomer:
+    """``UpdateCustomer(row=row, sheet=sheet, ...)``, faster, for *changes*
+    that nothing else holds (the action keeps them rather than a copy)."""
+    action = _new(UpdateCustomer)
+    _set(action, "row", row)
+    _set(action, "sheet", sheet)
+    _set(action, "internal_id", internal_id)
+    _set(action, "matched_by", matched_by)
+    _set(action, "changes", MappingProxyType(changes))
+    return action
+
+
+def new_unchanged(
+    row: int, sheet: str | None, internal_id: str, matched_by: MatchedBy
+) -> Unchanged:
+    """``Unchanged(row=row, sheet=sheet, ...)``, faster."""
+    action = _new(Unchanged)
+    _set(action, "row", row)
+    _set(action, "sheet", sheet)
+    _set(action, "internal_id", internal_id)
+    _set(action, "matched_by", matched_by)
+    return action
+
+
 def unreachable(action: NoReturn) -> NoReturn:
     """End a dispatch on `Action`: mypy flags any kind not handled before it.
 

@@ -23,26 +23,29 @@ hands everything to `build_plan`, which applies the template's rules:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from ._fields import FieldValue
-from ._names import fold_name, name_key
+from ._names import fold_name, key_of_folded, name_key
 from ._plan import (
     Action,
     CreateCustomer,
     CreateUserGroup,
     MatchedBy,
     Plan,
-    Unchanged,
     UpdateCustomer,
+    new_create,
+    new_unchanged,
+    new_update,
 )
 from ._problems import Problem, make_problem, quote
-from ._records import Customer, CustomerRow
+from ._records import Address, Customer, CustomerRow
 from ._result import Column
 from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
 
@@ -97,19 +100,43 @@ class StoreAnswers:
 
 def lookups(rows: Iterable[CustomerRow]) -> Lookups:
     """The ids, internal ids and name keys reconciling *rows* needs."""
-    ids: dict[str, None] = {}
-    internal_ids: dict[str, None] = {}
-    keys: dict[str, None] = {}
-    for row in rows:
-        customer = row.customer
-        if customer.internal_id:
-            internal_ids[customer.internal_id] = None
-        if customer.id:
-            ids[customer.id] = None
-        keys[name_key(customer.name)] = None
+    customers = [row.customer for row in rows]
+    # Each distinct name's key once: files repeat names (a chain's branches),
+    # and a key is far dearer than a dictionary look-up. Keys come out in
+    # the order of the first name giving each, as one pass over the rows
+    # would give them.
+    names = dict.fromkeys(customer.name for customer in customers)
     return Lookups(
-        ids=tuple(ids), internal_ids=tuple(internal_ids), name_keys=tuple(keys)
+        ids=tuple(dict.fromkeys(c.id for c in customers if c.id)),
+        internal_ids=tuple(
+            dict.fromkeys(c.internal_id for c in customers if c.internal_id)
+        ),
+        name_keys=tuple(dict.fromkeys(map(name_key, names))),
     )
+
+
+class _NameForms:
+    """Each distinct name's `fold_name` and `name_key`, computed once per plan.
+
+    Conflicts, matching and duplicate warnings all need them, and names
+    repeat within a file; a dictionary look-up costs a fraction of either.
+    """
+
+    def __init__(self) -> None:
+        self._folds: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+
+    def fold(self, name: str) -> str:
+        folded = self._folds.get(name)
+        if folded is None:
+            folded = self._folds[name] = fold_name(name)
+        return folded
+
+    def key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = key_of_folded(self.fold(name))
+        return key
 
 
 class _Canon:
@@ -117,6 +144,9 @@ class _Canon:
 
     def __init__(self, values: Iterable[str]) -> None:
         self._by_fold = {value.casefold(): value for value in values}
+        #: The values `get` answers with themselves: a value spelled as the
+        #: store spells it (nearly every one) is found without a casefold.
+        self.spelled = frozenset(self._by_fold.values())
 
     def get(self, value: str) -> str | None:
         return self._by_fold.get(value.casefold())
@@ -130,13 +160,17 @@ class _Builder:
     settings: Settings
     problems: list[tuple[int, Problem]] = attrs.field(factory=list)
     bad_rows: set[int] = attrs.field(factory=set)
-    by_number: dict[int, CustomerRow] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        self.by_number = {row.row: row for row in self.rows}
+    names: _NameForms = attrs.field(factory=_NameForms)
+    #: name -> its possible-duplicate warning, not yet placed at a row (None:
+    #: no similar stored customer)
+    duplicate_warnings: dict[str, Problem | None] = attrs.field(factory=dict)
+    # Built on first use: only rows with errors or matched by name need it.
+    _by_number: dict[int, CustomerRow] | None = None
 
     def row(self, number: int) -> CustomerRow:
-        return self.by_number[number]
+        if self._by_number is None:
+            self._by_number = {row.row: row for row in self.rows}
+        return self._by_number[number]
 
     # -- problems ------------------------------------------------------------
 
@@ -168,6 +202,21 @@ class _Builder:
             details=details,
         )
 
+    def warn_as(self, row: CustomerRow, field: str, unplaced: Problem) -> None:
+        """Warn at *row* with the words of *unplaced* (a problem made without
+        a row), for a warning worded the same on many rows."""
+        column = self.columns.get(field)
+        problem = Problem(
+            severity=unplaced.severity,
+            code=unplaced.code,
+            message=unplaced.message,
+            row=row.row,
+            column=column.header if column else None,
+            cell=f"{column.letter}{row.row}" if column else None,
+            sheet=row.sheet,
+        )
+        self.problems.append((row.row, problem))
+
 
 def build_plan(
     rows: Sequence[CustomerRow],
@@ -190,76 +239,23 @@ def build_plan(
 
     references = _References(answers)
     next_number = max(answers.highest_generated_id, _highest_in_file(rows)) + 1
-    actions: list[Action] = []
-    changed_fields: dict[str, int] = defaultdict(int)
-
-    differs: dict[int, _Diff] = {}
-    for row in rows:
-        if row.row in builder.bad_rows:
-            continue
-        customer = _known_manufacturers(row.customer, manufacturer_names)
-        checked = references.normalise(builder, row, customer)
-        if checked is None:
-            continue
-        customer = checked
-        match = matches.get(row.row)
-        if match is None:
-            if settings.mode == "update-only":
-                builder.error(row, "not-found", None)
-                continue
-            generated = not customer.id
-            if generated:
-                customer = attrs.evolve(customer, id=f"HS-{next_number}")
-                next_number += 1
-            _warn_if_duplicate(builder, row, answers)
-            actions.append(
-                CreateCustomer(
-                    row=row.row,
-                    sheet=row.sheet,
-                    customer=customer,
-                    generated_id=generated,
-                )
-            )
-            continue
-        stored, matched_by = match
-        if settings.mode == "create-only":
-            builder.error(row, "already-exists", None, customer=_describe(stored))
-            continue
-        # Rows share one `present` set (one header), so its diff is built once.
-        diff = differs.get(id(row.present))
-        if diff is None:
-            diff = differs[id(row.present)] = _Diff(row.present, manufacturer_names)
-        changes = diff(stored, customer)
-        assert stored.internal_id is not None
-        if changes:
-            for field in changes:
-                changed_fields[field] += 1
-            actions.append(
-                UpdateCustomer(
-                    row=row.row,
-                    sheet=row.sheet,
-                    internal_id=stored.internal_id,
-                    matched_by=matched_by,
-                    changes=changes,
-                )
-            )
-        else:
-            actions.append(
-                Unchanged(
-                    row=row.row,
-                    sheet=row.sheet,
-                    internal_id=stored.internal_id,
-                    matched_by=matched_by,
-                )
-            )
-
+    errors_before = len(builder.bad_rows)
+    actions, changed_fields = _actions(
+        builder, matches, references, manufacturer_names, next_number
+    )
     references.warn_unknown_options(builder)
     plan_problems = [
         *header_problems,
         *_mass_changes(changed_fields, answers, settings),
     ]
-    actions = [action for action in actions if _row_of(action) not in builder.bad_rows]
+    if len(builder.bad_rows) != errors_before:
+        # A row's action is only added while the row has no error, so only
+        # an error found in the loop (for a row number two rows share) can
+        # leave an action to drop.
+        actions = [a for a in actions if _row_of(a) not in builder.bad_rows]
     plan = _finish(read_problems, builder, plan_problems, actions, settings)
+    if not references.new_user_groups:
+        return plan
     return attrs.evolve(
         plan,
         actions=(
@@ -267,6 +263,75 @@ def build_plan(
             *plan.actions,
         ),
     )
+
+
+def _actions(
+    builder: _Builder,
+    matches: Mapping[int, tuple[Customer, MatchedBy]],
+    references: _References,
+    manufacturer_names: Mapping[str, str | None],
+    next_number: int,
+) -> tuple[list[Action], dict[str, int]]:
+    """An action for each row without errors (errors for the rows that get
+    none), and how many updates change each field."""
+    mode = builder.settings.mode
+    bad_rows = builder.bad_rows
+    actions: list[Action] = []
+    changed_fields: dict[str, int] = defaultdict(int)
+    differs: dict[frozenset[str], _Diff] = {}
+    # Manufacturers the store spells as the file does: ids under only those
+    # need no rewriting (nearly always all of them).
+    as_stored = frozenset(
+        name for name, known in manufacturer_names.items() if known == name
+    )
+    for row in builder.rows:
+        number = row.row
+        if number in bad_rows:
+            continue
+        customer = row.customer
+        if customer.manufacturer_ids and not (
+            customer.manufacturer_ids.keys() <= as_stored
+        ):
+            customer = _known_manufacturers(customer, manufacturer_names)
+        checked = references.normalise(builder, row, customer)
+        if checked is None:
+            continue
+        customer = checked
+        match = matches.get(number)
+        if match is None:
+            if mode == "update-only":
+                builder.error(row, "not-found", None)
+                continue
+            generated = not customer.id
+            if generated:
+                customer = attrs.evolve(customer, id=f"HS-{next_number}")
+                next_number += 1
+            _warn_if_duplicate(builder, row)
+            actions.append(new_create(number, row.sheet, customer, generated))
+            continue
+        stored, matched_by = match
+        if mode == "create-only":
+            builder.error(row, "already-exists", None, customer=_describe(stored))
+            continue
+        # Rows share one `present` set (one header), so its diff is built
+        # once. (A frozenset keeps its hash: the look-up is cheap.)
+        diff = differs.get(row.present)
+        if diff is None:
+            diff = differs[row.present] = _Diff(row.present, manufacturer_names)
+        changes = diff(stored, customer)
+        assert stored.internal_id is not None
+        if changes:
+            for field in changes:
+                changed_fields[field] += 1
+            # `changes` is the diff's new dict, and this action's alone.
+            actions.append(
+                new_update(number, row.sheet, stored.internal_id, matched_by, changes)
+            )
+        else:
+            actions.append(
+                new_unchanged(number, row.sheet, stored.internal_id, matched_by)
+            )
+    return actions, changed_fields
 
 
 def _user_groups_used(
@@ -300,25 +365,58 @@ class _References:
         )
         #: case-folded name -> the spelling of its first row
         self.new_user_groups: dict[str, str] = {}
+        no_values: frozenset[str] = frozenset()
+        self._payment_terms = (
+            option.spelled
+            if (option := self.options.get("paymentTerms"))
+            else no_values
+        )
+        self._shipping_methods = (
+            option.spelled
+            if (option := self.options.get("shippingMethod"))
+            else no_values
+        )
 
     def normalise(
         self, builder: _Builder, row: CustomerRow, customer: Customer
     ) -> Customer | None:
         """*customer* with references spelled as the store spells them, or
         ``None`` when the row has an error."""
+        # Nearly every row spells each value as the store does: one test for
+        # that, before the look-ups.
+        if (
+            (
+                customer.customer_group is None
+                or customer.customer_group in self.customer_groups.spelled
+            )
+            and (
+                customer.user_group is None
+                or customer.user_group in self.user_groups.spelled
+            )
+            and (
+                customer.payment_terms is None
+                or customer.payment_terms in self._payment_terms
+            )
+            and (
+                customer.shipping_method is None
+                or customer.shipping_method in self._shipping_methods
+            )
+        ):
+            return customer
         changed: dict[str, Any] = {}
+        # Each value spelled as the store spells it is left as it is without
+        # a look-up; the others are looked up case-insensitively.
         group = customer.customer_group
-        if group is not None:
+        if group is not None and group not in self.customer_groups.spelled:
             known = self.customer_groups.get(group)
             if known is None:
                 builder.error(
                     row, "unknown-customer-group", "customerGroup", value=quote(group)
                 )
                 return None
-            if known != group:
-                changed["customer_group"] = known
+            changed["customer_group"] = known
         user_group = customer.user_group
-        if user_group is not None:
+        if user_group is not None and user_group not in self.user_groups.spelled:
             known = self.user_groups.get(user_group)
             if known is None:
                 known = self.new_user_groups.setdefault(
@@ -330,10 +428,12 @@ class _References:
             value = getattr(customer, attribute)
             if value is not None:
                 option = self.options.get(key)
+                if option is not None and value in option.spelled:
+                    continue
                 known = option.get(value) if option else None
                 if known is None:
                     self.unknown_options[(key, value.casefold())].append(row)
-                elif known != value:
+                else:  # spelled otherwise: the store's spelling
                     changed[attribute] = known
         return attrs.evolve(customer, **changed) if changed else customer
 
@@ -364,25 +464,31 @@ def _finish(
     settings: Settings,
 ) -> Plan:
     # File order: problems of the whole file first, then by row (the header's
-    # problems are row 1); plan-level warnings (no row) last.
+    # problems are row 1); plan-level warnings (no row) last. The sort is
+    # stable: a row's problems keep the order they were found in.
     ordered = sorted(
         [(p.row if p.row is not None else 0, p) for p in read_problems]
         + builder.problems
         + [(p.row, p) for p in plan_problems if p.row is not None],
-        key=lambda pair: pair[0],
+        key=operator.itemgetter(0),
     )
     problems = [problem for _, problem in ordered]
     problems += [p for p in plan_problems if p.row is None]
     limit = settings.max_errors
+    if limit is None:
+        return Plan(actions=tuple(actions), problems=tuple(problems))
     errors = [p for p in problems if p.is_error]
-    if limit is None or len(errors) <= limit:
+    if len(errors) <= limit:
         return Plan(actions=tuple(actions), problems=tuple(problems))
     # Stop at the first error past the limit: keep what came before its row.
     stop_row = errors[limit].row or 0
+    # A set: looking each problem up in the list of errors took time
+    # proportional to the limit (problems are frozen, so hashable).
+    kept_errors = set(errors[:limit])
     kept = [
         p
         for p in problems
-        if (p.row or 0) < stop_row or (p.is_error and p in errors[:limit])
+        if (p.row or 0) < stop_row or (p.is_error and p in kept_errors)
     ]
     kept.append(make_problem("stopped-early", count=limit, row_limit=stop_row))
     kept_actions = tuple(
@@ -398,12 +504,15 @@ def _describe(customer: Customer) -> str:
 
 
 def _highest_in_file(rows: Iterable[CustomerRow]) -> int:
+    # The prefix test first: it is cheap, and few ids are generated ones.
+    candidates = [
+        id_ for row in rows if (id_ := row.customer.id) and id_.startswith("HS-")
+    ]
     highest = 0
-    for row in rows:
-        if row.customer.id:
-            match = _GENERATED.fullmatch(row.customer.id)
-            if match:
-                highest = max(highest, int(match.group(1)))
+    for id_ in candidates:
+        match = _GENERATED.fullmatch(id_)
+        if match:
+            highest = max(highest, int(match.group(1)))
     return highest
 
 
@@ -441,10 +550,12 @@ def _known_manufacturers(
     customer: Customer, names: Mapping[str, str | None]
 ) -> Customer:
     """*customer* with manufacturer ids under the store's spelling of each
-    manufacturer, and without those of unknown manufacturers."""
+    manufacturer, and without those of unknown manufacturers.
+
+    (Only called for a customer that has ids the store spells otherwise or
+    does not know.)
+    """
     ids = customer.manufacturer_ids
-    if not ids or all(names.get(name) == name for name in ids):
-        return customer
     return attrs.evolve(
         customer,
         manufacturer_ids={
@@ -466,26 +577,100 @@ _SCALAR_COLUMNS = (
 )
 
 
+def _template_scalars(customer: Customer) -> tuple[str | None, ...]:
+    """The values of every `_SCALAR_COLUMNS` column, in its order.
+
+    Written out because plain attribute reads in a function are several
+    times faster than `operator.attrgetter`'s, and most files have every
+    column; `_values_of` serves the others.
+    """
+    return (
+        customer.name,
+        customer.contact,
+        customer.payment_terms,
+        customer.shipping_method,
+        customer.tax_id,
+        customer.customer_group,
+        customer.user_group,
+    )
+
+
+def _address_values(address: Address) -> tuple[str | None, ...]:
+    """The values of every part of `ADDRESS_PARTS`, in its order (written out
+    as `_template_scalars` is)."""
+    return (
+        address.id,
+        address.name,
+        address.street,
+        address.street2,
+        address.city,
+        address.state,
+        address.postcode,
+        address.country,
+        address.phone,
+        address.fax,
+    )
+
+
+def _values_of(attributes: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving an object's *attributes* as a tuple."""
+    if len(attributes) > 1:
+        return operator.attrgetter(*attributes)
+    # `attrgetter` of one attribute answers the value itself, not a tuple.
+    getters = [operator.attrgetter(attribute) for attribute in attributes]
+    return lambda value: tuple(get(value) for get in getters)
+
+
+class _Block:
+    """The columns of one address block that the file has."""
+
+    def __init__(self, prefix: str, present: frozenset[str]) -> None:
+        parts = [part for part in ADDRESS_PARTS if f"{prefix}_{part}" in present]
+        self.columns = [f"{prefix}_{part}" for part in parts]
+        self.values_of: Callable[[Address], tuple[str | None, ...]] = (
+            _address_values if len(parts) == len(ADDRESS_PARTS) else _values_of(parts)
+        )
+        self.blank = (None,) * len(parts)  # the values of a blank block
+
+    def changes(
+        self,
+        changes: dict[str, tuple[FieldValue, FieldValue]],
+        old: Address | None,
+        new: Address | None,
+    ) -> None:
+        """Add to *changes* the columns where addresses *old* and *new*
+        differ."""
+        befores = self.blank if old is None else self.values_of(old)
+        afters = self.blank if new is None else self.values_of(new)
+        for column, before, after in zip(self.columns, befores, afters, strict=True):
+            if before != after:
+                changes[column] = (before, after)
+
+
 class _Diff:
     """The changes between a stored customer and a row, for one set of
     columns: only the columns the file has are compared (an absent column
-    leaves its field alone; a blank cell clears it)."""
+    leaves its field alone; a blank cell clears it).
+
+    Most compared values are equal, so each group of values (the scalars,
+    each address, the manufacturer ids) is compared as one first, and value
+    by value only when it differs.
+    """
 
     def __init__(
         self, present: frozenset[str], names: Mapping[str, str | None]
     ) -> None:
         self.id = "id" in present
-        self.scalars = [pair for pair in _SCALAR_COLUMNS if pair[0] in present]
+        scalars = [pair for pair in _SCALAR_COLUMNS if pair[0] in present]
+        self.scalar_columns = [column for column, _ in scalars]
+        self.scalars_of: Callable[[Customer], tuple[str | None, ...]] = (
+            _template_scalars
+            if len(scalars) == len(_SCALAR_COLUMNS)
+            else _values_of([attribute for _, attribute in scalars])
+        )
         self.email = "email" in present
-        self.blocks = [
-            (
-                prefix,
-                attribute,
-                [p for p in ADDRESS_PARTS if f"{prefix}_{p}" in present],
-            )
-            for prefix, attribute in (("bill", "bill_to"), ("ship", "ship_to"))
-        ]
-        self.blocks = [block for block in self.blocks if block[2]]
+        self.bill = _Block("bill", present) if _has_block("bill", present) else None
+        self.ship = _Block("ship", present) if _has_block("ship", present) else None
         # Sorted: `present` is a set, and a plan's changes keep one order.
         self.manufacturers = sorted(
             known
@@ -507,52 +692,75 @@ class _Diff:
         # Identity: a blank id never clears an id; internal_id never changes.
         if self.id and new.id and new.id != stored.id:
             changes["id"] = (stored.id, new.id)
-        for column, attribute in self.scalars:
-            before, after = getattr(stored, attribute), getattr(new, attribute)
-            if before != after:
-                changes[column] = (before, after)
-        if self.email and not same_value("email", stored.emails, new.emails):
-            changes["email"] = (stored.emails or None, new.emails or None)
-        for prefix, attribute, parts in self.blocks:
-            old_address, new_address = (
-                getattr(stored, attribute),
-                getattr(new, attribute),
-            )
-            if old_address == new_address:
-                continue
-            for part in parts:
-                before = getattr(old_address, part) if old_address else None
-                after = getattr(new_address, part) if new_address else None
+        # Scalars are text or None: tuples of them are equal exactly when
+        # every pair is.
+        befores, afters = self.scalars_of(stored), self.scalars_of(new)
+        if befores != afters:
+            for column, before, after in zip(
+                self.scalar_columns, befores, afters, strict=True
+            ):
                 if before != after:
-                    changes[f"{prefix}_{part}"] = (before, after)
-        for manufacturer in self.manufacturers:
-            before = stored.manufacturer_ids.get(manufacturer)
-            after = new.manufacturer_ids.get(manufacturer)
-            if before != after:
-                changes[f"id:{manufacturer}"] = (before, after)
+                    changes[column] = (before, after)
+        # Equal tuples are the same set, without casefolding each address.
+        if (
+            self.email
+            and stored.emails != new.emails
+            and not same_value("email", stored.emails, new.emails)
+        ):
+            changes["email"] = (stored.emails or None, new.emails or None)
+        # Whole addresses first (`Address.__eq__`), their parts only when
+        # they differ.
+        if self.bill is not None and stored.bill_to != new.bill_to:
+            self.bill.changes(changes, stored.bill_to, new.bill_to)
+        if self.ship is not None and stored.ship_to != new.ship_to:
+            self.ship.changes(changes, stored.ship_to, new.ship_to)
+        # Equal mappings hold no change; one comparison is cheaper than a
+        # `get` per name (a read-only mapping's `get` is a slow call).
+        if self.manufacturers and stored.manufacturer_ids != new.manufacturer_ids:
+            for manufacturer in self.manufacturers:
+                before = stored.manufacturer_ids.get(manufacturer)
+                after = new.manufacturer_ids.get(manufacturer)
+                if before != after:
+                    changes[f"id:{manufacturer}"] = (before, after)
+        # Custom values one by one, as they come: a mapping's comparison
+        # would take an identical NaN for no change, where `!=` sees one.
         for name in self.custom:
-            before, after = stored.custom.get(name), new.custom.get(name)
-            if before != after:
-                changes[name] = (before, after)
+            old_value, new_value = stored.custom.get(name), new.custom.get(name)
+            if old_value != new_value:
+                changes[name] = (old_value, new_value)
         return changes
 
 
+def _has_block(prefix: str, present: frozenset[str]) -> bool:
+    return any(f"{prefix}_{part}" in present for part in ADDRESS_PARTS)
+
+
 def _in_file_conflicts(builder: _Builder) -> None:
-    groups: dict[tuple[str, str], list[CustomerRow]] = defaultdict(list)
-    names: dict[str, list[CustomerRow]] = defaultdict(list)
-    for row in builder.rows:
-        customer = row.customer
-        if customer.internal_id:
-            groups[("internal_id", customer.internal_id)].append(row)
-        if customer.id:
-            groups[("id", customer.id)].append(row)
-        names[fold_name(customer.name)].append(row)
-    for (what, value), rows in groups.items():
-        if len(rows) > 1:
-            _duplicates(builder, rows, rows, what, value)
+    customers = [row.customer for row in builder.rows]
+    # Sets first: most files repeat no id, and then there is nothing to
+    # group (grouping costs a list per row).
+    internal_ids = [c.internal_id for c in customers if c.internal_id]
+    ids = [c.id for c in customers if c.id]
+    if len(set(internal_ids)) < len(internal_ids) or len(set(ids)) < len(ids):
+        groups: dict[tuple[str, str], list[CustomerRow]] = defaultdict(list)
+        for row in builder.rows:
+            customer = row.customer
+            if customer.internal_id:
+                groups[("internal_id", customer.internal_id)].append(row)
+            if customer.id:
+                groups[("id", customer.id)].append(row)
+        for (what, value), rows in groups.items():
+            if len(rows) > 1:
+                _duplicates(builder, rows, rows, what, value)
     # A blank-id row is matched by its name: sharing that name with another
     # row of the file (even one with an id) makes it ambiguous, now or on the
-    # next upload, so the blank-id rows of such a name are errors.
+    # next upload, so the blank-id rows of such a name are errors. Without
+    # blank-id rows there is nothing to find.
+    if not [c for c in customers if not c.id and not c.internal_id]:
+        return
+    names: dict[str, list[CustomerRow]] = defaultdict(list)
+    for row in builder.rows:
+        names[builder.names.fold(row.customer.name)].append(row)
     for rows in names.values():
         blank_ids = [
             row for row in rows if not row.customer.id and not row.customer.internal_id
@@ -587,14 +795,17 @@ def _rows_text(rows: Sequence[CustomerRow]) -> str:
 
 def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
     answers = builder.answers
+    by_internal_id = answers.by_internal_id
+    by_id = answers.by_id
+    bad_rows = builder.bad_rows
     matches: dict[int, tuple[Customer, MatchedBy]] = {}
     by_name: list[CustomerRow] = []
     for row in builder.rows:
-        if row.row in builder.bad_rows:
+        if row.row in bad_rows:
             continue
         customer = row.customer
         if customer.internal_id:
-            stored = answers.by_internal_id.get(customer.internal_id)
+            stored = by_internal_id.get(customer.internal_id)
             if stored is None:
                 builder.error(
                     row,
@@ -604,7 +815,7 @@ def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
                 )
                 continue
             if customer.id and customer.id != stored.id:
-                other = answers.by_id.get(customer.id)
+                other = by_id.get(customer.id)
                 if other is not None and other.internal_id != stored.internal_id:
                     builder.error(
                         row,
@@ -616,27 +827,31 @@ def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
                     continue
             matches[row.row] = (stored, "internal_id")
         elif customer.id:
-            stored = answers.by_id.get(customer.id)
+            stored = by_id.get(customer.id)
             if stored is not None:
                 matches[row.row] = (stored, "id")
         else:
             by_name.append(row)
+    if not by_name:
+        return matches
+    fold = builder.names.fold
     # Names are matched against the store as the file leaves it: a customer
     # that another row renames no longer answers to its old name (otherwise
     # the next upload of the same file would match differently).
     renamed = {
         stored.internal_id
         for number, (stored, _) in matches.items()
-        if fold_name(builder.row(number).customer.name) != fold_name(stored.name)
+        if fold(builder.row(number).customer.name) != fold(stored.name)
     }
     for row in by_name:
         customer = row.customer
-        folded = fold_name(customer.name)
+        folded = fold(customer.name)
         candidates = [
             candidate
-            for candidate in answers.by_name_key.get(name_key(customer.name), ())
-            if fold_name(candidate.name) == folded
-            and candidate.internal_id not in renamed
+            for candidate in answers.by_name_key.get(
+                builder.names.key(customer.name), ()
+            )
+            if fold(candidate.name) == folded and candidate.internal_id not in renamed
         ]
         if len(candidates) == 1:
             matches[row.row] = (candidates[0], "name")
@@ -655,11 +870,13 @@ def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
 def _same_customer_twice(
     builder: _Builder, matches: Mapping[int, tuple[Customer, MatchedBy]]
 ) -> None:
+    reached = [stored.internal_id for stored, _ in matches.values()]
+    if len(set(reached)) == len(reached):
+        return  # the usual case: no stored customer is reached twice
     by_target: dict[str, list[CustomerRow]] = defaultdict(list)
-    rows = {row.row: row for row in builder.rows}
     for number, (stored, _) in matches.items():
         assert stored.internal_id is not None
-        by_target[stored.internal_id].append(rows[number])
+        by_target[stored.internal_id].append(builder.row(number))
     for targets in by_target.values():
         if len(targets) < 2:
             continue
@@ -681,20 +898,26 @@ def same_value(field: str, old: FieldValue, new: FieldValue) -> bool:
     return old == new
 
 
-def _warn_if_duplicate(
-    builder: _Builder, row: CustomerRow, answers: StoreAnswers
-) -> None:
-    similar = answers.by_name_key.get(name_key(row.customer.name), ())
-    if similar:
-        other = similar[0]
-        builder.warn(
-            row,
-            "possible-duplicate",
-            "name",
-            value=quote(row.customer.name),
-            other=quote(other.name),
-            other_id=quote(other.id or ""),
+def _warn_if_duplicate(builder: _Builder, row: CustomerRow) -> None:
+    name = row.customer.name
+    # The warning's words depend on the name alone, and a file's new
+    # customers share names (a chain's branches): word it once per name.
+    if name in builder.duplicate_warnings:
+        unplaced = builder.duplicate_warnings[name]
+    else:
+        similar = builder.answers.by_name_key.get(builder.names.key(name), ())
+        unplaced = builder.duplicate_warnings[name] = (
+            make_problem(
+                "possible-duplicate",
+                value=quote(name),
+                other=quote(similar[0].name),
+                other_id=quote(similar[0].id or ""),
+            )
+            if similar
+            else None
         )
+    if unplaced is not None:
+        builder.warn_as(row, "name", unplaced)
 
 
 def _mass_changes(

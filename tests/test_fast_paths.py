@@ -1,0 +1,206 @@
+"""Each shortcut of the reading hot path gives what the plain way gives."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from handshake_import import read_customers
+from handshake_import._readers import RowItem
+from handshake_import._readers._text import _issue, _records
+from handshake_import._values import (
+    _EMAIL_SEPARATORS,
+    _email_fault,
+    _plain_addresses,
+    _plain_cell_pattern,
+    clean,
+    clean_keeps,
+)
+
+from .tables import csv_bytes
+
+# -- the text reader: lines without quotes are split, not parsed -----------------
+
+
+def csv_records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
+    """The plain way: the csv module reads every line."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    while True:
+        try:
+            yield from reader
+        except csv.Error as error:
+            yield _issue(str(error))
+        else:
+            return
+
+
+def lines_of(text: str) -> list[str]:
+    # How the text reader gets its lines: universal line breaks, kept.
+    return list(io.StringIO(text, newline=""))
+
+
+csv_text = st.text(alphabet='ab ,;"|\t\r\né\x1f', max_size=60)
+
+
+@given(csv_text, st.sampled_from([",", ";", "\t", "|", " "]))
+@example('a,"b\r\nc",d\r\n"e" f,g\n"h"\rx,"",""""\n', ",")
+@example('"never closed\nnext,line\n', ",")
+@example("\r\n\r\n,\n ,a \n", ",")
+def test_text_records_are_what_the_csv_module_reads(text: str, delimiter: str) -> None:
+    """Records, cells and reading errors are the csv module's, line for line."""
+    expected = list(csv_records(iter(lines_of(text)), delimiter))
+
+    assert expected == list(_records(iter(lines_of(text)), delimiter))
+
+
+def test_lines_over_the_field_size_limit_are_left_to_the_csv_module() -> None:
+    """A line longer than the csv module's limit gets that module's error."""
+    lines = ["a,bbbbbbbbbbbb\n", "a,bbbbbbb\n", "a,b\n", "a,b,c,d,e,f,g\n"]
+    old_limit = csv.field_size_limit(8)
+    try:
+        expected = list(csv_records(iter(lines), ","))
+        got = list(_records(iter(lines), ","))
+    finally:
+        csv.field_size_limit(old_limit)
+
+    assert expected == got
+    assert "cell-too-long" == getattr(got[0], "code", None)
+
+
+# -- the parser: one check for a whole row of cells ------------------------------
+
+cell_text = st.text(
+    alphabet="ae \u0301\u0308\u00e9\u00a0\u200b\ufeff\x00\u212b\u1100\u1161\u0f73",
+    max_size=6,
+)
+
+
+@given(st.lists(cell_text, max_size=5))
+def test_clean_keeps_a_row_only_when_it_keeps_every_cell(cells: list[str]) -> None:
+    """When `clean` would leave the joined row as it is, it leaves each cell."""
+    stripped = [cell.strip() for cell in cells]
+    if clean_keeps("".join(stripped)):
+        assert stripped == [clean(cell) for cell in stripped]
+
+
+def test_latin_text_is_kept() -> None:
+    """Common accented text needs no cleaning; decomposed text does."""
+    assert clean_keeps("Montréal")
+    assert not clean_keeps(unicodedata.normalize("NFD", "Montréal"))
+    assert not clean_keeps("Acme\u200b")
+
+
+# -- email addresses -------------------------------------------------------------
+
+email_text = st.text(alphabet="ab1-._@,; +!Z\u00a0É", max_size=40) | st.lists(
+    st.sampled_from(
+        ["a", "b.c", "x-y", "@", ".", "-", "com", "1", ",", " ", ";", "9", "e", "a@b.c"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+def careful_addresses(text: str) -> tuple[str, ...] | None:
+    """The careful check alone: every address checked, duplicates dropped."""
+    addresses: list[str] = []
+    for address in _EMAIL_SEPARATORS.split(text):
+        if address and _email_fault(address) is not None:
+            return None
+        if address and address.casefold() not in map(str.casefold, addresses):
+            addresses.append(address)
+    return tuple(addresses)
+
+
+@given(email_text)
+@example("a@x.example, b@y.example;c@z.example")
+@example("a@b.c1")
+@example("a@b.c-")
+@example("A@x.example a@X.EXAMPLE")
+def test_fast_path_returns_what_the_careful_check_returns(text: str) -> None:
+    """Whatever the fast path accepts, it reads as the careful check does."""
+    plain = _plain_addresses(text)
+    if plain is not None:
+        assert careful_addresses(text) == plain
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive quantifiers")
+@given(email_text)
+def test_possessive_pattern_matches_what_the_plain_one_matches(text: str) -> None:
+    """Giving characters back never lets the email pattern match otherwise."""
+    plain = re.compile(_plain_cell_pattern("")).fullmatch(text)
+    possessive = re.compile(_plain_cell_pattern("+")).fullmatch(text)
+
+    assert (plain is None) == (possessive is None)
+    if plain is not None and possessive is not None:
+        assert plain.lastindex == possessive.lastindex
+
+
+# -- records: the manufacturer ids ------------------------------------------------
+
+
+def test_one_and_several_manufacturer_columns() -> None:
+    """Blank ids are left out, with one manufacturer column or several."""
+    one = read_customers(csv_bytes([["name", "id:Acme"], ["A", "7"], ["B", ""]]))
+    several = read_customers(
+        csv_bytes(
+            [
+                ["name", "id:Acme", "id:Bolt"],
+                ["A", "7", ""],
+                ["B", "", ""],
+                ["C", "8", "9"],
+            ]
+        )
+    )
+
+    assert [{"Acme": "7"}, {}] == [dict(r.customer.manufacturer_ids) for r in one.rows]
+    assert [{"Acme": "7"}, {}, {"Acme": "8", "Bolt": "9"}] == [
+        dict(r.customer.manufacturer_ids) for r in several.rows
+    ]
+
+
+# -- the garbage collector --------------------------------------------------------
+
+
+def test_records_are_left_in_the_oldest_generation() -> None:
+    """Reading leaves the collector as it found it, and the records where a
+    young collection will not walk them all at once."""
+    data = csv_bytes(
+        [["name", "email"], *[[f"C{n}", "a@x.example"] for n in range(3000)]]
+    )
+    assert gc.isenabled()
+    result = read_customers(data)
+
+    assert gc.isenabled()
+    assert 0 == gc.get_freeze_count()
+    assert gc.get_count()[0] < 100
+    assert 3000 == len(result.rows)
+
+
+def test_frozen_objects_stay_frozen() -> None:
+    """A program's frozen objects are not released by reading a file."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        read_customers(csv_bytes([["name"], ["A"]]))
+        assert frozen == gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_stays_off_when_it_was_off() -> None:
+    """A program that turned the collector off finds it off."""
+    gc.disable()
+    try:
+        read_customers(csv_bytes([["name"], ["A"]]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
