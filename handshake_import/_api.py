@@ -14,7 +14,15 @@ from ._parse import parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
-from ._reconcile import Lookups, Mode, Settings, StoreAnswers, build_plan, lookups
+from ._reconcile import (
+    Lookups,
+    Mode,
+    Settings,
+    StoreAnswers,
+    build_plan,
+    lookups,
+    name_keys_needed,
+)
 from ._records import Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import ColumnMap, Schema, map_header
@@ -306,7 +314,7 @@ def reconcile(
         )
     rows = result.rows
     with _collector_paused():
-        answers = _ask_store(store, lookups(rows), batch_size)
+        answers = _ask_store(store, rows, lookups(rows), batch_size)
         plan = build_plan(
             rows,
             read_problems=result.problems,
@@ -337,7 +345,12 @@ def _batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield keys[start : start + size]
 
 
-def _ask_store(store: CustomerStore, keys: Lookups, batch_size: int) -> StoreAnswers:
+def _ask_store(
+    store: CustomerStore,
+    rows: Sequence[CustomerRow],
+    keys: Lookups,
+    batch_size: int,
+) -> StoreAnswers:
     """Every store call reconciliation makes: one per batch of keys, plus a
     constant number for the reference data."""
     by_id: dict[str, Customer] = {}
@@ -347,7 +360,8 @@ def _ask_store(store: CustomerStore, keys: Lookups, batch_size: int) -> StoreAns
     for batch in _batches(keys.internal_ids, batch_size):
         by_internal_id.update(store.customers_by_internal_id(batch))
     by_name_key: dict[str, Sequence[Customer]] = {}
-    for batch in _batches(keys.name_keys, batch_size):
+    needed = name_keys_needed(rows, by_id, by_internal_id)
+    for batch in _batches(needed, batch_size):
         by_name_key.update(store.customers_by_name_key(batch))
     for customer in itertools.chain(
         by_id.values(), by_internal_id.values(), *by_name_key.values()

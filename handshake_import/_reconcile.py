@@ -56,6 +56,7 @@ __all__ = [
     "StoreAnswers",
     "build_plan",
     "lookups",
+    "name_keys_needed",
     "same_value",
 ]
 
@@ -99,7 +100,8 @@ class StoreAnswers:
 
 
 def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """The ids, internal ids and name keys reconciling *rows* needs."""
+    """The ids and internal ids reconciling *rows* needs (asked first), and
+    the name keys of all rows (see `name_keys_needed` for the ones asked)."""
     customers = [row.customer for row in rows]
     # Each distinct name's key once: files repeat names (a chain's branches),
     # and a key is far dearer than a dictionary look-up. Keys come out in
@@ -113,6 +115,31 @@ def lookups(rows: Iterable[CustomerRow]) -> Lookups:
         ),
         name_keys=tuple(dict.fromkeys(map(name_key, names))),
     )
+
+
+def name_keys_needed(
+    rows: Iterable[CustomerRow],
+    by_id: Mapping[str, Customer],
+    by_internal_id: Mapping[str, Customer],
+) -> tuple[str, ...]:
+    """The name keys to ask the store about, once ids are answered.
+
+    Names matter only for rows that an id or internal id does not settle:
+    blank-id rows (matched by name) and rows that will create a customer
+    (checked for probable duplicates). A row found by its id or internal id
+    needs no name look-up, which spares the store most of the work on a
+    re-upload.
+    """
+    names: dict[str, None] = {}
+    for row in rows:
+        customer = row.customer
+        if customer.internal_id:
+            if customer.internal_id in by_internal_id:
+                continue
+        elif customer.id and customer.id in by_id:
+            continue
+        names[customer.name] = None
+    return tuple(dict.fromkeys(map(name_key, names)))
 
 
 class _NameForms:
