@@ -81,7 +81,6 @@ class Lookups:
 
     ids: tuple[str, ...]
     internal_ids: tuple[str, ...]
-    name_keys: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -100,20 +99,14 @@ class StoreAnswers:
 
 
 def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """The ids and internal ids reconciling *rows* needs (asked first), and
-    the name keys of all rows (see `name_keys_needed` for the ones asked)."""
+    """The ids and internal ids reconciling *rows* needs; the store is asked
+    about these first, then about `name_keys_needed`."""
     customers = [row.customer for row in rows]
-    # Each distinct name's key once: files repeat names (a chain's branches),
-    # and a key is far dearer than a dictionary look-up. Keys come out in
-    # the order of the first name giving each, as one pass over the rows
-    # would give them.
-    names = dict.fromkeys(customer.name for customer in customers)
     return Lookups(
         ids=tuple(dict.fromkeys(c.id for c in customers if c.id)),
         internal_ids=tuple(
             dict.fromkeys(c.internal_id for c in customers if c.internal_id)
         ),
-        name_keys=tuple(dict.fromkeys(map(name_key, names))),
     )
 
 
