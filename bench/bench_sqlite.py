@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from _files import REFERENCE_DATA, write_csv
 from bench_read import _fmt, _peak_mb, _ratio, _table, _verdict
+from bench_reconcile import _counts, _mapping
 
 if TYPE_CHECKING:
     from handshake_import import CustomerStore, Plan
@@ -592,19 +593,6 @@ def _measure(
             if target is not None and not target.exists() and not m.error:
                 db.replace(target)
             _remove_db(db)
-
-
-def _mapping(value: object) -> dict[str, int]:
-    """A JSON object of counts as a dict (empty for anything else)."""
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): int(v) for k, v in value.items() if isinstance(v, int)}
-
-
-def _counts(value: object) -> str:
-    """``{"a": 3, "b": 1}`` as ``"a 3, b 1"`` (``"none"`` when empty)."""
-    found = _mapping(value)
-    return ", ".join(f"{k} {v:,}" for k, v in found.items()) or "none"
 
 
 def _note(m: Measurement) -> str:
