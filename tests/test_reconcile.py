@@ -570,6 +570,7 @@ def test_plan_summary_and_problems_in_file_order() -> None:
     } == plan.summary()
     assert [2, 3] == [p.row for p in plan.problems]
     assert not plan.ok
+    assert frozenset({2, 3}) == plan.error_rows
 
 
 def test_plan_round_trips_through_json() -> None:
