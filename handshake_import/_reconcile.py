@@ -23,16 +23,17 @@ hands everything to `build_plan`, which applies the template's rules:
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from ._fields import FieldValue
-from ._names import fold_name, key_of_folded, name_key
+from ._names import fold_name, key_of_folded
 from ._plan import (
     Action,
     CreateCustomer,
@@ -44,7 +45,7 @@ from ._plan import (
     new_unchanged,
     new_update,
 )
-from ._problems import Problem, make_problem, quote
+from ._problems import Problem, make_problem, new_problem, quote
 from ._records import Address, Customer, CustomerRow
 from ._result import Column
 from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
@@ -52,9 +53,11 @@ from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
 __all__ = [
     "Lookups",
     "Mode",
+    "NameForms",
     "Settings",
     "StoreAnswers",
     "build_plan",
+    "ids_to_ask",
     "lookups",
     "name_keys_needed",
     "same_value",
@@ -77,10 +80,23 @@ class Settings:
 
 @attrs.frozen(kw_only=True)
 class Lookups:
-    """The keys the store is asked about, each without duplicates, in file order."""
+    """What the rows ask of the store, found in one pass over them.
 
+    The store is asked about `internal_ids` first, then about `ids_to_ask`,
+    then about `name_keys_needed`; `build_plan` reuses the rest of what the
+    pass found rather than walking the rows again.
+    """
+
+    #: every id of the file, without duplicates, in file order
     ids: tuple[str, ...]
+    #: every internal id of the file, without duplicates, in file order
     internal_ids: tuple[str, ...]
+    #: whether some id or internal id is on two rows or more
+    repeated: bool
+    #: the rows without an internal id: they are matched by id or by name
+    by_id_or_name: tuple[CustomerRow, ...]
+    #: whether some row has neither an id nor an internal id
+    blank_ids: bool
 
 
 @attrs.frozen(kw_only=True)
@@ -99,43 +115,68 @@ class StoreAnswers:
 
 
 def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """The ids and internal ids reconciling *rows* needs; the store is asked
-    about these first, then about `name_keys_needed`."""
-    customers = [row.customer for row in rows]
+    """Gather the keys of *rows*, and what `build_plan` needs of them, at once."""
+    ids: dict[str, None] = {}
+    internal_ids: dict[str, None] = {}
+    id_count = internal_id_count = 0
+    by_id_or_name: list[CustomerRow] = []
+    blank_ids = False
+    for row in rows:
+        customer = row.customer
+        id_ = customer.id
+        if id_:
+            ids[id_] = None
+            id_count += 1
+        if customer.internal_id:
+            internal_ids[customer.internal_id] = None
+            internal_id_count += 1
+        else:
+            by_id_or_name.append(row)
+            if not id_:
+                blank_ids = True
     return Lookups(
-        ids=tuple(dict.fromkeys(c.id for c in customers if c.id)),
-        internal_ids=tuple(
-            dict.fromkeys(c.internal_id for c in customers if c.internal_id)
-        ),
+        ids=tuple(ids),
+        internal_ids=tuple(internal_ids),
+        repeated=len(ids) < id_count or len(internal_ids) < internal_id_count,
+        by_id_or_name=tuple(by_id_or_name),
+        blank_ids=blank_ids,
     )
 
 
+def ids_to_ask(
+    keys: Lookups, by_internal_id: Mapping[str, Customer]
+) -> tuple[dict[str, Customer], list[str]]:
+    """What the customers found by internal id tell about ids, and the ids
+    still to ask the store about.
+
+    A customer found by its internal id answers for its own id too (ids are
+    unique in a store): on a re-upload, where most rows carry both, only the
+    new customers' ids are left to ask.
+    """
+    by_id = {c.id: c for c in by_internal_id.values() if c.id is not None}
+    return by_id, [id_ for id_ in keys.ids if id_ not in by_id]
+
+
 def name_keys_needed(
-    rows: Iterable[CustomerRow],
-    by_id: Mapping[str, Customer],
-    by_internal_id: Mapping[str, Customer],
+    keys: Lookups, by_id: Mapping[str, Customer], names: NameForms
 ) -> tuple[str, ...]:
     """The name keys to ask the store about, once ids are answered.
 
-    Names matter only for rows that an id or internal id does not settle:
-    blank-id rows (matched by name) and rows that will create a customer
-    (checked for probable duplicates). A row found by its id or internal id
-    needs no name look-up, which spares the store most of the work on a
-    re-upload.
+    Names matter only for rows that no id or internal id settles: blank-id
+    rows (matched by name) and rows that will create a customer (checked for
+    probable duplicates). A row with an internal id is settled by it, or is
+    an error; a row found by its id needs no name look-up: that spares the
+    store most of the work on a re-upload.
     """
-    names: dict[str, None] = {}
-    for row in rows:
+    needed: dict[str, None] = {}
+    for row in keys.by_id_or_name:
         customer = row.customer
-        if customer.internal_id:
-            if customer.internal_id in by_internal_id:
-                continue
-        elif customer.id and customer.id in by_id:
-            continue
-        names[customer.name] = None
-    return tuple(dict.fromkeys(map(name_key, names)))
+        if not (customer.id and customer.id in by_id):
+            needed[names.key(customer.name)] = None
+    return tuple(needed)
 
 
-class _NameForms:
+class NameForms:
     """Each distinct name's `fold_name` and `name_key`, computed once per plan.
 
     Conflicts, matching and duplicate warnings all need them, and names
@@ -180,10 +221,7 @@ class _Builder:
     settings: Settings
     problems: list[tuple[int, Problem]] = attrs.field(factory=list)
     bad_rows: set[int] = attrs.field(factory=set)
-    names: _NameForms = attrs.field(factory=_NameForms)
-    #: name -> its possible-duplicate warning, not yet placed at a row (None:
-    #: no similar stored customer)
-    duplicate_warnings: dict[str, Problem | None] = attrs.field(factory=dict)
+    names: NameForms = attrs.field(factory=NameForms)
     # Built on first use: only rows with errors or matched by name need it.
     _by_number: dict[int, CustomerRow] | None = None
 
@@ -222,43 +260,34 @@ class _Builder:
             details=details,
         )
 
-    def warn_as(self, row: CustomerRow, field: str, unplaced: Problem) -> None:
-        """Warn at *row* with the words of *unplaced* (a problem made without
-        a row), for a warning worded the same on many rows."""
-        column = self.columns.get(field)
-        problem = Problem(
-            severity=unplaced.severity,
-            code=unplaced.code,
-            message=unplaced.message,
-            row=row.row,
-            column=column.header if column else None,
-            cell=f"{column.letter}{row.row}" if column else None,
-            sheet=row.sheet,
-        )
-        self.problems.append((row.row, problem))
-
 
 def build_plan(
     rows: Sequence[CustomerRow],
     *,
+    keys: Lookups,
+    names: NameForms,
     read_problems: Sequence[Problem],
     columns: Sequence[Column],
     header_row: int | None,
     answers: StoreAnswers,
     settings: Settings,
 ) -> Plan:
-    """Apply every template rule to *rows* given the store's *answers*."""
+    """Apply every template rule to *rows* given the store's *answers*.
+
+    *keys* is what `lookups` found in *rows*; *names* holds the name forms
+    computed so far (by `name_keys_needed`), and gains the others.
+    """
     by_field = {column.field: column for column in columns}
-    builder = _Builder(rows, by_field, answers, settings)
+    builder = _Builder(rows, by_field, answers, settings, names=names)
     header_problems, manufacturer_names = _check_manufacturers(
         columns, answers, header_row, rows[0].sheet if rows else None
     )
-    _in_file_conflicts(builder)
+    _in_file_conflicts(builder, keys)
     matches = _match(builder)
     _same_customer_twice(builder, matches)
 
     references = _References(answers)
-    next_number = max(answers.highest_generated_id, _highest_in_file(rows)) + 1
+    next_number = max(answers.highest_generated_id, _highest_in_file(keys.ids)) + 1
     errors_before = len(builder.bad_rows)
     actions, changed_fields = _actions(
         builder, matches, references, manufacturer_names, next_number
@@ -291,32 +320,56 @@ def _actions(
     references: _References,
     manufacturer_names: Mapping[str, str | None],
     next_number: int,
-) -> tuple[list[Action], dict[str, int]]:
+) -> tuple[list[Action], Counter[str]]:
     """An action for each row without errors (errors for the rows that get
     none), and how many updates change each field."""
     mode = builder.settings.mode
     bad_rows = builder.bad_rows
     actions: list[Action] = []
-    changed_fields: dict[str, int] = defaultdict(int)
+    all_changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
     differs: dict[frozenset[str], _Diff] = {}
-    # Manufacturers the store spells as the file does: ids under only those
-    # need no rewriting (nearly always all of them).
+    # The file's manufacturer ids come from its header's columns: when the
+    # store spells each of those as the file does (nearly always), no row's
+    # ids need rewriting.
     as_stored = frozenset(
         name for name, known in manufacturer_names.items() if known == name
     )
+    rewrite_manufacturers = len(as_stored) < len(manufacturer_names)
+    # Nearly every row spells each reference as the store does: one test of
+    # that here, before `_References.normalise` looks anything up.
+    customer_groups = references.customer_groups.spelled
+    user_groups = references.user_groups.spelled
+    payment_terms = references.payment_terms
+    shipping_methods = references.shipping_methods
+    warn_if_duplicate = _DuplicateWarnings(builder)
     for row in builder.rows:
         number = row.row
-        if number in bad_rows:
+        if bad_rows and number in bad_rows:
             continue
         customer = row.customer
-        if customer.manufacturer_ids and not (
+        if rewrite_manufacturers and not (
             customer.manufacturer_ids.keys() <= as_stored
         ):
             customer = _known_manufacturers(customer, manufacturer_names)
-        checked = references.normalise(builder, row, customer)
-        if checked is None:
-            continue
-        customer = checked
+        if not (
+            (
+                customer.customer_group is None
+                or customer.customer_group in customer_groups
+            )
+            and (customer.user_group is None or customer.user_group in user_groups)
+            and (
+                customer.payment_terms is None
+                or customer.payment_terms in payment_terms
+            )
+            and (
+                customer.shipping_method is None
+                or customer.shipping_method in shipping_methods
+            )
+        ):
+            checked = references.normalise(builder, row, customer)
+            if checked is None:
+                continue
+            customer = checked
         match = matches.get(number)
         if match is None:
             if mode == "update-only":
@@ -326,7 +379,7 @@ def _actions(
             if generated:
                 customer = attrs.evolve(customer, id=f"HS-{next_number}")
                 next_number += 1
-            _warn_if_duplicate(builder, row)
+            warn_if_duplicate(row)
             actions.append(new_create(number, row.sheet, customer, generated))
             continue
         stored, matched_by = match
@@ -339,19 +392,18 @@ def _actions(
         if diff is None:
             diff = differs[row.present] = _Diff(row.present, manufacturer_names)
         changes = diff(stored, customer)
-        assert stored.internal_id is not None
+        # Every stored customer has one: the driver checks the store's answers.
+        internal_id: str = stored.internal_id  # type: ignore[assignment]
         if changes:
-            for field in changes:
-                changed_fields[field] += 1
+            all_changes.append(changes)
             # `changes` is the diff's new dict, and this action's alone.
             actions.append(
-                new_update(number, row.sheet, stored.internal_id, matched_by, changes)
+                new_update(number, row.sheet, internal_id, matched_by, changes)
             )
         else:
-            actions.append(
-                new_unchanged(number, row.sheet, stored.internal_id, matched_by)
-            )
-    return actions, changed_fields
+            actions.append(new_unchanged(number, row.sheet, internal_id, matched_by))
+    # Counted in C: iterating a dict gives its keys.
+    return actions, Counter(itertools.chain.from_iterable(all_changes))
 
 
 def _user_groups_used(
@@ -386,12 +438,13 @@ class _References:
         #: case-folded name -> the spelling of its first row
         self.new_user_groups: dict[str, str] = {}
         no_values: frozenset[str] = frozenset()
-        self._payment_terms = (
+        #: the option values as the store spells them
+        self.payment_terms = (
             option.spelled
             if (option := self.options.get("paymentTerms"))
             else no_values
         )
-        self._shipping_methods = (
+        self.shipping_methods = (
             option.spelled
             if (option := self.options.get("shippingMethod"))
             else no_values
@@ -402,27 +455,6 @@ class _References:
     ) -> Customer | None:
         """*customer* with references spelled as the store spells them, or
         ``None`` when the row has an error."""
-        # Nearly every row spells each value as the store does: one test for
-        # that, before the look-ups.
-        if (
-            (
-                customer.customer_group is None
-                or customer.customer_group in self.customer_groups.spelled
-            )
-            and (
-                customer.user_group is None
-                or customer.user_group in self.user_groups.spelled
-            )
-            and (
-                customer.payment_terms is None
-                or customer.payment_terms in self._payment_terms
-            )
-            and (
-                customer.shipping_method is None
-                or customer.shipping_method in self._shipping_methods
-            )
-        ):
-            return customer
         changed: dict[str, Any] = {}
         # Each value spelled as the store spells it is left as it is without
         # a look-up; the others are looked up case-insensitively.
@@ -523,11 +555,9 @@ def _describe(customer: Customer) -> str:
     return f"{quote(customer.name)} (id {quote(customer.id or '')})"
 
 
-def _highest_in_file(rows: Iterable[CustomerRow]) -> int:
+def _highest_in_file(ids: Iterable[str]) -> int:
     # The prefix test first: it is cheap, and few ids are generated ones.
-    candidates = [
-        id_ for row in rows if (id_ := row.customer.id) and id_.startswith("HS-")
-    ]
+    candidates = [id_ for id_ in ids if id_.startswith("HS-")]
     highest = 0
     for id_ in candidates:
         match = _GENERATED.fullmatch(id_)
@@ -597,39 +627,34 @@ _SCALAR_COLUMNS = (
 )
 
 
-def _template_scalars(customer: Customer) -> tuple[str | None, ...]:
-    """The values of every `_SCALAR_COLUMNS` column, in its order.
-
-    Written out because plain attribute reads in a function are several
-    times faster than `operator.attrgetter`'s, and most files have every
-    column; `_values_of` serves the others.
-    """
-    return (
-        customer.name,
-        customer.contact,
-        customer.payment_terms,
-        customer.shipping_method,
-        customer.tax_id,
-        customer.customer_group,
-        customer.user_group,
-    )
+# The changes of the common file, which has every template column, are
+# found by `_scalar_changes` and `_Block.whole_changes`: written out, a plain
+# attribute read and comparison per column, because that is the cheapest
+# way there is (tuples of the values, or `operator.attrgetter`, cost more,
+# and an attrs `__eq__` is a Python call of its own). `_SomeScalars` and
+# `_Block.some_changes` serve the files that lack some columns.
+# tests/test_plan_building.py compares them column by column.
 
 
-def _address_values(address: Address) -> tuple[str | None, ...]:
-    """The values of every part of `ADDRESS_PARTS`, in its order (written out
-    as `_template_scalars` is)."""
-    return (
-        address.id,
-        address.name,
-        address.street,
-        address.street2,
-        address.city,
-        address.state,
-        address.postcode,
-        address.country,
-        address.phone,
-        address.fax,
-    )
+def _scalar_changes(
+    stored: Customer, new: Customer, changes: dict[str, tuple[FieldValue, FieldValue]]
+) -> None:
+    """Add to *changes* every `_SCALAR_COLUMNS` column where *stored* and
+    *new* differ."""
+    if stored.name != new.name:
+        changes["name"] = (stored.name, new.name)
+    if stored.contact != new.contact:
+        changes["contact"] = (stored.contact, new.contact)
+    if stored.payment_terms != new.payment_terms:
+        changes["paymentTerms"] = (stored.payment_terms, new.payment_terms)
+    if stored.shipping_method != new.shipping_method:
+        changes["shippingMethod"] = (stored.shipping_method, new.shipping_method)
+    if stored.tax_id != new.tax_id:
+        changes["taxID"] = (stored.tax_id, new.tax_id)
+    if stored.customer_group != new.customer_group:
+        changes["customerGroup"] = (stored.customer_group, new.customer_group)
+    if stored.user_group != new.user_group:
+        changes["userGroup"] = (stored.user_group, new.user_group)
 
 
 def _values_of(attributes: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
@@ -641,15 +666,51 @@ def _values_of(attributes: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda value: tuple(get(value) for get in getters)
 
 
+def _add_changes(
+    changes: dict[str, tuple[FieldValue, FieldValue]],
+    columns: Sequence[str],
+    befores: Sequence[str | None],
+    afters: Sequence[str | None],
+) -> None:
+    """Add to *changes* each column whose value before and after differ."""
+    for column, before, after in zip(columns, befores, afters, strict=True):
+        if before != after:
+            changes[column] = (before, after)
+
+
+class _SomeScalars:
+    """`_scalar_changes` for some of the `_SCALAR_COLUMNS`."""
+
+    def __init__(self, present: frozenset[str]) -> None:
+        scalars = [pair for pair in _SCALAR_COLUMNS if pair[0] in present]
+        self.columns = [column for column, _ in scalars]
+        self.values_of = _values_of([attribute for _, attribute in scalars])
+
+    def __call__(
+        self,
+        stored: Customer,
+        new: Customer,
+        changes: dict[str, tuple[FieldValue, FieldValue]],
+    ) -> None:
+        # Scalars are text or None: tuples of them are equal exactly when
+        # every pair is.
+        befores, afters = self.values_of(stored), self.values_of(new)
+        if befores != afters:
+            for column, before, after in zip(
+                self.columns, befores, afters, strict=True
+            ):
+                if before != after:
+                    changes[column] = (before, after)
+
+
 class _Block:
     """The columns of one address block that the file has."""
 
     def __init__(self, prefix: str, present: frozenset[str]) -> None:
         parts = [part for part in ADDRESS_PARTS if f"{prefix}_{part}" in present]
         self.columns = [f"{prefix}_{part}" for part in parts]
-        self.values_of: Callable[[Address], tuple[str | None, ...]] = (
-            _address_values if len(parts) == len(ADDRESS_PARTS) else _values_of(parts)
-        )
+        self.whole = len(parts) == len(ADDRESS_PARTS)
+        self.values_of = _values_of(parts)
         self.blank = (None,) * len(parts)  # the values of a blank block
 
     def changes(
@@ -660,33 +721,79 @@ class _Block:
     ) -> None:
         """Add to *changes* the columns where addresses *old* and *new*
         differ."""
+        if self.whole and old is not None and new is not None:
+            self.whole_changes(changes, old, new)
+        else:
+            self.some_changes(changes, old, new)
+
+    def whole_changes(
+        self,
+        changes: dict[str, tuple[FieldValue, FieldValue]],
+        old: Address,
+        new: Address,
+    ) -> None:
+        """`changes` of a whole block, between two addresses."""
+        (
+            id_,
+            name,
+            street,
+            street2,
+            city,
+            state,
+            postcode,
+            country,
+            phone,
+            fax,
+        ) = self.columns
+        if old.id != new.id:
+            changes[id_] = (old.id, new.id)
+        if old.name != new.name:
+            changes[name] = (old.name, new.name)
+        if old.street != new.street:
+            changes[street] = (old.street, new.street)
+        if old.street2 != new.street2:
+            changes[street2] = (old.street2, new.street2)
+        if old.city != new.city:
+            changes[city] = (old.city, new.city)
+        if old.state != new.state:
+            changes[state] = (old.state, new.state)
+        if old.postcode != new.postcode:
+            changes[postcode] = (old.postcode, new.postcode)
+        if old.country != new.country:
+            changes[country] = (old.country, new.country)
+        if old.phone != new.phone:
+            changes[phone] = (old.phone, new.phone)
+        if old.fax != new.fax:
+            changes[fax] = (old.fax, new.fax)
+
+    def some_changes(
+        self,
+        changes: dict[str, tuple[FieldValue, FieldValue]],
+        old: Address | None,
+        new: Address | None,
+    ) -> None:
+        """`changes` of any block, either address possibly none."""
         befores = self.blank if old is None else self.values_of(old)
         afters = self.blank if new is None else self.values_of(new)
-        for column, before, after in zip(self.columns, befores, afters, strict=True):
-            if before != after:
-                changes[column] = (before, after)
+        if befores != afters:
+            _add_changes(changes, self.columns, befores, afters)
 
 
 class _Diff:
     """The changes between a stored customer and a row, for one set of
     columns: only the columns the file has are compared (an absent column
-    leaves its field alone; a blank cell clears it).
-
-    Most compared values are equal, so each group of values (the scalars,
-    each address, the manufacturer ids) is compared as one first, and value
-    by value only when it differs.
-    """
+    leaves its field alone; a blank cell clears it)."""
 
     def __init__(
         self, present: frozenset[str], names: Mapping[str, str | None]
     ) -> None:
         self.id = "id" in present
-        scalars = [pair for pair in _SCALAR_COLUMNS if pair[0] in present]
-        self.scalar_columns = [column for column, _ in scalars]
-        self.scalars_of: Callable[[Customer], tuple[str | None, ...]] = (
-            _template_scalars
-            if len(scalars) == len(_SCALAR_COLUMNS)
-            else _values_of([attribute for _, attribute in scalars])
+        self.scalars: Callable[
+            [Customer, Customer, dict[str, tuple[FieldValue, FieldValue]]], None
+        ] = (
+            _scalar_changes
+            if all(column in present for column, _ in _SCALAR_COLUMNS)
+            else _SomeScalars(present)
         )
         self.email = "email" in present
         self.bill = _Block("bill", present) if _has_block("bill", present) else None
@@ -712,15 +819,7 @@ class _Diff:
         # Identity: a blank id never clears an id; internal_id never changes.
         if self.id and new.id and new.id != stored.id:
             changes["id"] = (stored.id, new.id)
-        # Scalars are text or None: tuples of them are equal exactly when
-        # every pair is.
-        befores, afters = self.scalars_of(stored), self.scalars_of(new)
-        if befores != afters:
-            for column, before, after in zip(
-                self.scalar_columns, befores, afters, strict=True
-            ):
-                if before != after:
-                    changes[column] = (before, after)
+        self.scalars(stored, new, changes)
         # Equal tuples are the same set, without casefolding each address.
         if (
             self.email
@@ -728,11 +827,10 @@ class _Diff:
             and not same_value("email", stored.emails, new.emails)
         ):
             changes["email"] = (stored.emails or None, new.emails or None)
-        # Whole addresses first (`Address.__eq__`), their parts only when
-        # they differ.
-        if self.bill is not None and stored.bill_to != new.bill_to:
+        # Two blank addresses are the same None: nothing to compare.
+        if self.bill is not None and stored.bill_to is not new.bill_to:
             self.bill.changes(changes, stored.bill_to, new.bill_to)
-        if self.ship is not None and stored.ship_to != new.ship_to:
+        if self.ship is not None and stored.ship_to is not new.ship_to:
             self.ship.changes(changes, stored.ship_to, new.ship_to)
         # Equal mappings hold no change; one comparison is cheaper than a
         # `get` per name (a read-only mapping's `get` is a slow call).
@@ -755,13 +853,10 @@ def _has_block(prefix: str, present: frozenset[str]) -> bool:
     return any(f"{prefix}_{part}" in present for part in ADDRESS_PARTS)
 
 
-def _in_file_conflicts(builder: _Builder) -> None:
-    customers = [row.customer for row in builder.rows]
-    # Sets first: most files repeat no id, and then there is nothing to
-    # group (grouping costs a list per row).
-    internal_ids = [c.internal_id for c in customers if c.internal_id]
-    ids = [c.id for c in customers if c.id]
-    if len(set(internal_ids)) < len(internal_ids) or len(set(ids)) < len(ids):
+def _in_file_conflicts(builder: _Builder, keys: Lookups) -> None:
+    # Most files repeat no id, and then there is nothing to group (grouping
+    # costs a list per row).
+    if keys.repeated:
         groups: dict[tuple[str, str], list[CustomerRow]] = defaultdict(list)
         for row in builder.rows:
             customer = row.customer
@@ -776,7 +871,7 @@ def _in_file_conflicts(builder: _Builder) -> None:
     # row of the file (even one with an id) makes it ambiguous, now or on the
     # next upload, so the blank-id rows of such a name are errors. Without
     # blank-id rows there is nothing to find.
-    if not [c for c in customers if not c.id and not c.internal_id]:
+    if not keys.blank_ids:
         return
     names: dict[str, list[CustomerRow]] = defaultdict(list)
     for row in builder.rows:
@@ -918,26 +1013,62 @@ def same_value(field: str, old: FieldValue, new: FieldValue) -> bool:
     return old == new
 
 
-def _warn_if_duplicate(builder: _Builder, row: CustomerRow) -> None:
-    name = row.customer.name
-    # The warning's words depend on the name alone, and a file's new
-    # customers share names (a chain's branches): word it once per name.
-    if name in builder.duplicate_warnings:
-        unplaced = builder.duplicate_warnings[name]
-    else:
-        similar = builder.answers.by_name_key.get(builder.names.key(name), ())
-        unplaced = builder.duplicate_warnings[name] = (
-            make_problem(
-                "possible-duplicate",
-                value=quote(name),
-                other=quote(similar[0].name),
-                other_id=quote(similar[0].id or ""),
+class _DuplicateWarnings:
+    """Warns at the rows that would create a customer named like a stored
+    one (`possible-duplicate`).
+
+    The warning's words depend on the name alone, and a file's new customers
+    share names (a chain's branches): each name is worded once, and each row
+    gets those words placed at its name cell.
+    """
+
+    def __init__(self, builder: _Builder) -> None:
+        self._problems = builder.problems
+        self._similar = builder.answers.by_name_key
+        self._key = builder.names.key
+        column = builder.columns.get("name")
+        self._header = column.header if column else None
+        self._letter = column.letter if column else None
+        #: name -> its warning, not yet placed at a row (None: no similar
+        #: stored customer)
+        self._worded: dict[str, Problem | None] = {}
+
+    def __call__(self, row: CustomerRow) -> None:
+        name = row.customer.name
+        words = self._worded.get(name, _NOT_WORDED)
+        if words is _NOT_WORDED:
+            words = self._worded[name] = self._word(name)
+        if words is not None:
+            number = row.row
+            self._problems.append(
+                (
+                    number,
+                    new_problem(
+                        words.severity,
+                        words.code,
+                        words.message,
+                        number,
+                        self._header,
+                        None if self._letter is None else f"{self._letter}{number}",
+                        row.sheet,
+                    ),
+                )
             )
-            if similar
-            else None
+
+    def _word(self, name: str) -> Problem | None:
+        similar = self._similar.get(self._key(name), ())
+        if not similar:
+            return None
+        return make_problem(
+            "possible-duplicate",
+            value=quote(name),
+            other=quote(similar[0].name),
+            other_id=quote(similar[0].id or ""),
         )
-    if unplaced is not None:
-        builder.warn_as(row, "name", unplaced)
+
+
+#: `_DuplicateWarnings`' mark for a name not worded yet (None is a wording).
+_NOT_WORDED = make_problem("possible-duplicate", value="", other="", other_id="")
 
 
 def _mass_changes(

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
 
 import attrs
+
+from ._fill import filling
 
 __all__ = ["Address", "CustomValue", "Customer", "CustomerRow"]
 
@@ -115,40 +116,12 @@ class CustomerRow:
 
 # --- Fast construction, for the reader's hot loop ------------------------------
 #
-# attrs' generated ``__init__`` of a frozen class sets each field through
-# ``object.__setattr__`` (the class's own ``__setattr__`` refuses), and takes
-# the fields as keywords: about 1 µs for an `Address`, a third of the time
-# it took to read a row. The builders below are private and positional.
-# Each fills a new instance of a subclass that adds no slots and restores
-# ``object``'s ``__init__`` (so calling the subclass only allocates) and
-# ``__setattr__`` (so each assignment is a plain slot store), then assigns
-# ``__class__``: Python allows that between classes of the same layout, and
-# what leaves the builder is an ordinary frozen instance of the public
-# class. The builders skip the converters, so callers pass values the
-# converters would leave as they are. tests/test_records.py checks that each
-# builder sets every field and builds objects equal to the public
-# constructor's.
+# The records' keyword constructors would cost as much as the rest of a row;
+# the reader builds them positionally instead (see `_fill`).
 
-
-class _FillingAddress(Address):
-    __slots__ = ()
-    __init__ = object.__init__
-    __setattr__ = object.__setattr__
-    __delattr__ = object.__delattr__
-
-
-class _FillingCustomer(Customer):
-    __slots__ = ()
-    __init__ = object.__init__
-    __setattr__ = object.__setattr__
-    __delattr__ = object.__delattr__
-
-
-class _FillingCustomerRow(CustomerRow):
-    __slots__ = ()
-    __init__ = object.__init__
-    __setattr__ = object.__setattr__
-    __delattr__ = object.__delattr__
+_FillingAddress = filling(Address)
+_FillingCustomer = filling(Customer)
+_FillingCustomerRow = filling(CustomerRow)
 
 
 def build_address(texts: Sequence[str]) -> Address:
@@ -159,8 +132,7 @@ def build_address(texts: Sequence[str]) -> Address:
     per address rather than two.
     """
     id_, name, street, street2, city, state, postcode, country, phone, fax = texts
-    # Any: the checker knows these fields are read-only, which is the point.
-    address: Any = _FillingAddress()
+    address = _FillingAddress()
     address.id = id_ or None
     address.name = name or None
     address.street = street or None
@@ -196,7 +168,7 @@ def build_customer(  # noqa: PLR0917 - positional is what makes it fast
     *manufacturer_ids* and *custom* must already be what `frozen_mapping`
     returns: `MappingProxyType` objects, the shared empty one when empty.
     """
-    customer: Any = _FillingCustomer()
+    customer = _FillingCustomer()
     customer.name = name
     customer.id = id
     customer.internal_id = internal_id
@@ -219,7 +191,7 @@ def build_customer_row(
     row: int, sheet: str | None, customer: Customer, present: frozenset[str]
 ) -> CustomerRow:
     """``CustomerRow(row=row, sheet=sheet, ...)``, faster."""
-    built: Any = _FillingCustomerRow()
+    built = _FillingCustomerRow()
     built.row = row
     built.sheet = sheet
     built.customer = customer

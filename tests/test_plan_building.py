@@ -24,6 +24,7 @@ from handshake_import import (
     CustomColumn,
     Customer,
     InMemoryStore,
+    Problem,
     Schema,
     Unchanged,
     UpdateCustomer,
@@ -33,6 +34,7 @@ from handshake_import import (
 )
 from handshake_import._names import _LEGAL_SUFFIXES
 from handshake_import._plan import new_create, new_unchanged, new_update
+from handshake_import._problems import new_problem
 
 from .tables import csv_bytes
 
@@ -90,7 +92,7 @@ def test_name_keys(name: str, key: str) -> None:
 # -- building actions ------------------------------------------------------------------
 
 
-def test_action_builders_build_what_the_constructors_build() -> None:
+def test_action_and_problem_builders_build_what_the_constructors_build() -> None:
     """Each builder sets every field, to what the class's constructor sets."""
     customer = Customer(name="Acme", id="C1")
     changes = {"contact": ("Jo", "Bo"), "email": (("a@x.example",), None)}
@@ -108,6 +110,19 @@ def test_action_builders_build_what_the_constructors_build() -> None:
         (
             new_unchanged(4, None, "11", "name"),
             Unchanged(row=4, sheet=None, internal_id="11", matched_by="name"),
+        ),
+        (
+            new_problem(
+                "warning", "possible-duplicate", "Words.", 5, "name", "B5", None
+            ),
+            Problem(
+                severity="warning",
+                code="possible-duplicate",
+                message="Words.",
+                row=5,
+                column="name",
+                cell="B5",
+            ),
         ),
     ]
     for built, constructed in pairs:
@@ -188,6 +203,61 @@ def test_changes_column_by_column(
     """Each group of columns, whole or in part, equal or not, gives the
     changes of its differing columns and no others."""
     assert expected == changes_of(header, cells, STORED)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # a whole bill block, filled, for a customer without a bill-to address
+        (["", "Acme", "1 Main St", "", "Oslo", "", "", "NO", "", ""],
+         {"bill_name": (None, "Acme"), "bill_street": (None, "1 Main St"),
+          "bill_city": (None, "Oslo"), "bill_country": (None, "NO")}),
+        # and left blank: still none, so nothing changes
+        ([""] * 10, {}),
+    ],
+)  # fmt: skip
+def test_a_whole_block_against_no_address(
+    cells: list[str], expected: dict[str, object]
+) -> None:
+    """A file with every bill column, for a customer who has no bill-to
+    address: the filled parts are changes, a blank block is no change."""
+    stored = attrs.evolve(STORED, bill_to=None)
+    assert expected == changes_of(
+        ["id", "name", *_BILL], ["C1", "Acme", *cells], stored
+    )
+
+
+def test_every_template_column_at_once() -> None:
+    """A file with every template column: each scalar, each part of both
+    addresses, the emails and a manufacturer id, changed at once, are each a
+    change; the same values again are none."""
+    header = ["id", "name", "contact", "email", *_BILL, *[f"ship_{c[5:]}" for c in _BILL],
+              "paymentTerms", "shippingMethod", "taxID", "customerGroup", "userGroup",
+              "id:Acme Tools"]  # fmt: skip
+    old_cells = [f"old {column}" for column in header]
+    new_cells = [f"new {column}" for column in header]
+    for cells in (old_cells, new_cells):
+        cells[0] = "C1"
+        cells[header.index("email")] = f"{cells[1][:3]}@acme.example"
+    store = InMemoryStore(
+        manufacturers=["Acme Tools"],
+        customer_groups=["old customerGroup", "new customerGroup"],
+        user_groups=["old userGroup", "new userGroup"],
+    )
+    plan = reconcile(csv_bytes([header, old_cells]), store)
+    store.apply(plan)
+
+    same = reconcile(csv_bytes([header, old_cells]), store)
+    changed = reconcile(csv_bytes([header, new_cells]), store)
+
+    assert [Unchanged] == [type(action) for action in same.actions]
+    (update,) = changed.actions
+    assert isinstance(update, UpdateCustomer)
+    assert set(header[1:]) == set(update.changes)
+    assert ("old bill_city", "new bill_city") == update.changes["bill_city"]
+    assert ("old ship_fax", "new ship_fax") == update.changes["ship_fax"]
+    assert ("old taxID", "new taxID") == update.changes["taxID"]
+    assert (("old@acme.example",), ("new@acme.example",)) == update.changes["email"]
 
 
 def test_custom_values_are_compared_one_by_one() -> None:

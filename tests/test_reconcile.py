@@ -515,15 +515,36 @@ def test_changes_keep_one_order() -> None:
     assert ["id:Acme", "id:Bolt", "id:Zed"] == list(plan.updates[0].changes)
 
 
-def test_a_store_must_return_internal_ids() -> None:
-    """A store that returns customers without internal ids is reported clearly."""
+class WithoutInternalIds(InMemoryStore):
+    """A broken store: every look-up finds a customer without an internal id."""
 
-    class Broken(InMemoryStore):
-        def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
-            return {i: Customer(id=i, name="X") for i in ids}
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        return {i: Customer(id=i, name="By id") for i in ids}
 
-    with pytest.raises(StoreError, match="without an internal_id"):
-        reconcile(table({"id": "C1", "name": "X"}), Broken())
+    def customers_by_internal_id(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Customer]:
+        return {i: Customer(id="C9", name="By internal id") for i in internal_ids}
+
+    def customers_by_name_key(
+        self, keys: Sequence[str]
+    ) -> Mapping[str, Sequence[Customer]]:
+        return {key: [Customer(id="C9", name="By name")] for key in keys}
+
+
+@pytest.mark.parametrize(
+    ("row", "found_by"),
+    [
+        ({"id": "C1", "name": "X", "internal_id": ""}, "By id"),
+        ({"id": "C1", "name": "X", "internal_id": "7"}, "By internal id"),
+        ({"id": "", "name": "X", "internal_id": ""}, "By name"),
+    ],
+)
+def test_a_store_must_return_internal_ids(row: dict[str, str], found_by: str) -> None:
+    """A store that returns customers without internal ids, from any of its
+    look-ups, is reported clearly, naming the customer."""
+    with pytest.raises(StoreError, match=f"'{found_by}' without an internal_id"):
+        reconcile(table(row), WithoutInternalIds())
 
 
 def test_progress_counts_rows_with_errors_too() -> None:
@@ -650,6 +671,43 @@ def test_store_calls_are_bulk(batch_size: int) -> None:
     limit = math.ceil(len(rows) / batch_size)
     assert all(count <= limit for count in counting.calls.values()), counting.calls
     assert {"id", "internal_id", "name_key"} == set(counting.calls)
+
+
+class RecordingStore(InMemoryStore):
+    """Records the ids it is asked about."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.asked: list[str] = []
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        self.asked += ids
+        return super().customers_by_id(ids)
+
+
+def test_ids_of_customers_found_by_internal_id_are_not_asked() -> None:
+    """A customer found by its internal id answers for its own id: the store
+    is asked only about the other ids, and still finds a renaming row's
+    clash with another customer's id."""
+    recording = RecordingStore(
+        [
+            Customer(id="C1", name="One", internal_id="1"),
+            Customer(id="C2", name="Two", internal_id="2"),
+            Customer(id="C3", name="Three", internal_id="3"),
+        ]
+    )
+    plan = reconcile(
+        table(
+            {"internal_id": "1", "id": "C1", "name": "One"},
+            {"internal_id": "2", "id": "C3", "name": "Two"},
+            {"internal_id": "", "id": "C4", "name": "Four"},
+        ),
+        recording,
+    )
+
+    assert ["C3", "C4"] == recording.asked
+    assert [("id-taken", 3)] == [(p.code, p.row) for p in plan.problems]
+    assert [Unchanged, CreateCustomer] == [type(a) for a in plan.actions]
 
 
 def test_progress_is_reported() -> None:
