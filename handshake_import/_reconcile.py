@@ -242,14 +242,6 @@ class _Builder:
     problems: list[tuple[int, Problem]] = attrs.field(factory=list)
     bad_rows: set[int] = attrs.field(factory=set)
     names: NameForms = attrs.field(factory=NameForms)
-    # Built on first use: only rows with errors or matched by name need it.
-    _by_number: dict[int, CustomerRow] | None = None
-
-    def row(self, number: int) -> CustomerRow:
-        if self._by_number is None:
-            self._by_number = {row.row: row for row in self.rows}
-        return self._by_number[number]
-
     # -- problems ------------------------------------------------------------
 
     def error(
@@ -303,27 +295,33 @@ def build_plan(
         columns, answers, header_row, rows[0].sheet if rows else None
     )
     _in_file_conflicts(builder, keys)
-    matches = _match(builder, keys)
-    _check_reached(builder, matches)
-
+    by_name = _match_by_name(builder, keys) if keys.blank_ids else {}
     references = _References(answers)
     next_number = (
         max(answers.highest_generated_id, _highest_in_file(keys.generated_like)) + 1
     )
     errors_before = len(builder.bad_rows)
-    actions, changed_fields = _actions(
-        builder, matches, references, manufacturer_names, next_number
+    problems_before = len(builder.problems)
+    actions, changed_fields, reached_twice = _actions(
+        builder, by_name, references, manufacturer_names, next_number
     )
+    if reached_twice:
+        _same_customer_twice(builder, reached_twice, problems_before)
     references.warn_unknown_options(builder)
+    if len(builder.bad_rows) != errors_before:
+        # A row's action is added before the end of the loop can give it an
+        # error (another row reaching its customer, or sharing its row
+        # number): such actions are dropped, and the changes counted again.
+        actions = [a for a in actions if _row_of(a) not in builder.bad_rows]
+        changed_fields = Counter(
+            itertools.chain.from_iterable(
+                a.changes for a in actions if isinstance(a, UpdateCustomer)
+            )
+        )
     plan_problems = [
         *header_problems,
         *_mass_changes(changed_fields, answers, settings),
     ]
-    if len(builder.bad_rows) != errors_before:
-        # A row's action is only added while the row has no error, so only
-        # an error found in the loop (for a row number two rows share) can
-        # leave an action to drop.
-        actions = [a for a in actions if _row_of(a) not in builder.bad_rows]
     plan = _finish(read_problems, builder, plan_problems, actions, settings)
     if not references.new_user_groups:
         return plan
@@ -336,19 +334,33 @@ def build_plan(
     )
 
 
-def _actions(
+def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
     builder: _Builder,
-    matches: Mapping[int, tuple[Customer, MatchedBy]],
+    by_name: Mapping[int, Customer],
     references: _References,
     manufacturer_names: Mapping[str, str | None],
     next_number: int,
-) -> tuple[list[Action], Counter[str]]:
-    """An action for each row without errors (errors for the rows that get
-    none), and how many updates change each field."""
+) -> tuple[list[Action], Counter[str], dict[str, tuple[Customer, list[CustomerRow]]]]:
+    """Match each row without errors to its stored customer and give it an
+    action (or an error); *by_name* holds the matches of blank-id rows.
+
+    Returns the actions, how many updates change each field, and the stored
+    customers that several rows reach (internal id -> the customer and those
+    rows), which the caller turns into errors.
+
+    Matching happens here, row by row, rather than in a pass of its own: a
+    row's records are then read once, which is most of what matching costs.
+    """
     mode = builder.settings.mode
     bad_rows = builder.bad_rows
+    by_internal_id = builder.answers.by_internal_id
+    by_id = builder.answers.by_id
     actions: list[Action] = []
     all_changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
+    #: internal id -> the first row that reaches that customer
+    reached: dict[str, CustomerRow] = {}
+    reached_twice: dict[str, tuple[Customer, list[CustomerRow]]] = {}
+    internal_id = ""  # the internal id of the row's stored customer, if any
     differs: dict[frozenset[str], _Diff] = {}
     # The file's manufacturer ids come from its header's columns: when the
     # store spells each of those as the file does (nearly always), no row's
@@ -369,6 +381,35 @@ def _actions(
         if bad_rows and number in bad_rows:
             continue
         customer = row.customer
+        # -- matching: internal id, then id, then name ----------------------
+        matched_by: MatchedBy
+        if customer.internal_id:
+            stored = by_internal_id.get(customer.internal_id)
+            matched_by = "internal_id"
+            # An unknown internal id, or a new id that another customer may
+            # have: the careful path, which reports the row's error.
+            if (stored is None or (customer.id and customer.id != stored.id)) and (
+                not _internal_id_holds(builder, row, stored, report=True)
+            ):
+                continue
+        elif customer.id:
+            stored = by_id.get(customer.id)
+            matched_by = "id"
+        else:
+            stored = by_name.get(number)
+            matched_by = "name"
+        if stored is not None:
+            if stored.internal_id is None:
+                raise StoreError(
+                    f"The store returned customer {stored.name!r} without an "
+                    "internal_id; a CustomerStore returns stored customers "
+                    "with theirs."
+                )
+            internal_id = stored.internal_id
+            first = reached.setdefault(internal_id, row)
+            if first is not row:
+                reached_twice.setdefault(internal_id, (stored, [first]))[1].append(row)
+        # -- references -----------------------------------------------------
         if rewrite_manufacturers and not (
             customer.manufacturer_ids.keys() <= as_stored
         ):
@@ -392,8 +433,8 @@ def _actions(
             if checked is None:
                 continue
             customer = checked
-        match = matches.get(number)
-        if match is None:
+        # -- the action -----------------------------------------------------
+        if stored is None:
             if mode == "update-only":
                 builder.error(row, "not-found", None)
                 continue
@@ -404,7 +445,6 @@ def _actions(
             warn_if_duplicate(row)
             actions.append(new_create(number, row.sheet, customer, generated))
             continue
-        stored, matched_by = match
         if mode == "create-only":
             builder.error(row, "already-exists", None, customer=_describe(stored))
             continue
@@ -414,8 +454,6 @@ def _actions(
         if diff is None:
             diff = differs[row.present] = _Diff(row.present, manufacturer_names)
         changes = diff(stored, customer)
-        # Every stored customer a row reaches has one (`_check_reached`).
-        internal_id: str = stored.internal_id  # type: ignore[assignment]
         if changes:
             all_changes.append(changes)
             # `changes` is the diff's new dict, and this action's alone.
@@ -425,7 +463,8 @@ def _actions(
         else:
             actions.append(new_unchanged(number, row.sheet, internal_id, matched_by))
     # Counted in C: iterating a dict gives its keys.
-    return actions, Counter(itertools.chain.from_iterable(all_changes))
+    changed_fields = Counter(itertools.chain.from_iterable(all_changes))
+    return actions, changed_fields, reached_twice
 
 
 def _user_groups_used(
@@ -926,30 +965,27 @@ def _rows_text(rows: Sequence[CustomerRow]) -> str:
     return ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
-def _match(builder: _Builder, keys: Lookups) -> dict[int, tuple[Customer, MatchedBy]]:
-    """Each row's stored customer, by the template's rules; the rows that
-    have an error already are left out."""
-    answers = builder.answers
-    by_internal_id = answers.by_internal_id
-    by_id = answers.by_id
-    bad_rows = builder.bad_rows
-    matches: dict[int, tuple[Customer, MatchedBy]] = {}
-    for row in keys.by_internal_id:
-        if bad_rows and row.row in bad_rows:
-            continue
-        customer = row.customer
-        stored = by_internal_id.get(customer.internal_id)  # type: ignore[arg-type]
-        if stored is None:
+def _internal_id_holds(
+    builder: _Builder, row: CustomerRow, stored: Customer | None, *, report: bool
+) -> bool:
+    """Whether a row with an internal id reaches *stored*, the customer with
+    that internal id (``None``: there is none): it does unless the internal
+    id is unknown, or the row gives the customer an id another customer has.
+    With *report*, the row's error is recorded."""
+    customer = row.customer
+    if stored is None:
+        if report:
             builder.error(
                 row,
                 "unknown-internal-id",
                 "internal_id",
                 value=quote(customer.internal_id or ""),
             )
-            continue
-        if customer.id and customer.id != stored.id:
-            other = by_id.get(customer.id)
-            if other is not None and other.internal_id != stored.internal_id:
+        return False
+    if customer.id and customer.id != stored.id:
+        other = builder.answers.by_id.get(customer.id)
+        if other is not None and other.internal_id != stored.internal_id:
+            if report:
                 builder.error(
                     row,
                     "id-taken",
@@ -957,31 +993,44 @@ def _match(builder: _Builder, keys: Lookups) -> dict[int, tuple[Customer, Matche
                     value=quote(customer.id),
                     other=_describe(other),
                 )
-                continue
-        matches[row.row] = (stored, "internal_id")
-    by_name: list[CustomerRow] = []
-    for row in keys.by_id_or_name:
-        if bad_rows and row.row in bad_rows:
-            continue
-        id_ = row.customer.id
-        if id_:
-            stored = by_id.get(id_)
-            if stored is not None:
-                matches[row.row] = (stored, "id")
-        else:
-            by_name.append(row)
-    if not by_name:
-        return matches
+            return False
+    return True
+
+
+def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:
+    """The stored customer of each blank-id row that has exactly one; an
+    error for each row that has several.
+
+    Names are matched against the store as the file leaves it: a customer
+    that another row renames no longer answers to its old name (otherwise
+    the next upload of the same file would match differently). So the rows
+    with ids are matched first, only to see which customers they rename;
+    `_actions` matches them again, and reports their errors.
+    """
+    answers = builder.answers
+    bad_rows = builder.bad_rows
     fold = builder.names.fold
-    # Names are matched against the store as the file leaves it: a customer
-    # that another row renames no longer answers to its old name (otherwise
-    # the next upload of the same file would match differently).
-    renamed = {
-        stored.internal_id
-        for number, (stored, _) in matches.items()
-        if fold(builder.row(number).customer.name) != fold(stored.name)
-    }
-    for row in by_name:
+    renamed: set[str | None] = set()
+    for row in keys.by_internal_id:
+        if row.row in bad_rows:
+            continue
+        stored = answers.by_internal_id.get(row.customer.internal_id or "")
+        if _internal_id_holds(builder, row, stored, report=False):
+            assert stored is not None
+            if fold(row.customer.name) != fold(stored.name):
+                renamed.add(stored.internal_id)
+    blank_ids: list[CustomerRow] = []
+    for row in keys.by_id_or_name:
+        if row.row in bad_rows:
+            continue
+        if not row.customer.id:
+            blank_ids.append(row)
+            continue
+        stored = answers.by_id.get(row.customer.id)
+        if stored is not None and fold(row.customer.name) != fold(stored.name):
+            renamed.add(stored.internal_id)
+    matches: dict[int, Customer] = {}
+    for row in blank_ids:
         customer = row.customer
         folded = fold(customer.name)
         candidates = [
@@ -992,7 +1041,7 @@ def _match(builder: _Builder, keys: Lookups) -> dict[int, tuple[Customer, Matche
             if fold(candidate.name) == folded and candidate.internal_id not in renamed
         ]
         if len(candidates) == 1:
-            matches[row.row] = (candidates[0], "name")
+            matches[row.row] = candidates[0]
         elif len(candidates) > 1:
             builder.error(
                 row,
@@ -1005,34 +1054,27 @@ def _match(builder: _Builder, keys: Lookups) -> dict[int, tuple[Customer, Matche
     return matches
 
 
-def _check_reached(
-    builder: _Builder, matches: Mapping[int, tuple[Customer, MatchedBy]]
+def _same_customer_twice(
+    builder: _Builder,
+    reached_twice: Mapping[str, tuple[Customer, list[CustomerRow]]],
+    problems_before: int,
 ) -> None:
-    """Check the stored customers the rows reach: each has an internal id
-    (else the store broke its contract: `StoreError`), and none is reached
-    by two rows (an error on each)."""
-    reached = [stored.internal_id for stored, _ in matches.values()]
-    if None in reached:
-        stored = next(s for s, _ in matches.values() if s.internal_id is None)
-        raise StoreError(
-            f"The store returned customer {stored.name!r} without an "
-            "internal_id; a CustomerStore returns stored customers with theirs."
-        )
-    if len(set(reached)) == len(reached):
-        return  # the usual case: no stored customer is reached twice
-    by_target: dict[str | None, list[CustomerRow]] = defaultdict(list)
-    for number, (stored, _) in sorted(matches.items(), key=operator.itemgetter(0)):
-        by_target[stored.internal_id].append(builder.row(number))
-    for targets in by_target.values():
-        if len(targets) < 2:
-            continue
-        stored = matches[targets[0].row][0]
-        for row in targets:
+    """An error on each row of each group of rows that reach one stored
+    customer, in place of the errors `_actions` gave those rows."""
+    involved = {row.row for _, rows in reached_twice.values() for row in rows}
+    builder.problems[problems_before:] = [
+        (number, problem)
+        for number, problem in builder.problems[problems_before:]
+        if number not in involved or not problem.is_error
+    ]
+    for stored, rows in reached_twice.values():
+        listed = _rows_text(rows)
+        for row in rows:
             builder.error(
                 row,
                 "same-customer-twice",
                 None,
-                rows=_rows_text(targets),
+                rows=listed,
                 customer=_describe(stored),
             )
 

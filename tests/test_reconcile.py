@@ -221,6 +221,59 @@ def test_two_routes_to_one_customer_is_an_error() -> None:
     )
 
 
+def test_a_row_reaching_a_customer_twice_gets_that_error_alone() -> None:
+    """Rows that reach one customer get the same-customer-twice error and
+    no other error for what they would have done (an unknown customer
+    group, a match in create-only mode)."""
+    bad_group = reconcile(
+        table(
+            {"internal_id": "10", "name": "Acme Tools", "customerGroup": "Nope"},
+            {"id": "C1", "name": "Acme Tools", "customerGroup": ""},
+        ),
+        store(ACME),
+    )
+    create_only = reconcile(
+        table(
+            {"internal_id": "10", "name": "Acme Tools"},
+            {"id": "C1", "name": "Acme Tools"},
+            {"id": "C2", "name": "Beta Supply"},
+        ),
+        store(ACME, BETA),
+        mode="create-only",
+    )
+
+    twice = [("same-customer-twice", 2), ("same-customer-twice", 3)]
+    assert twice == codes(bad_group)
+    assert [*twice, ("already-exists", 4)] == codes(create_only)
+    assert () == bad_group.actions == create_only.actions
+
+
+def test_a_customer_another_row_renames_is_not_matched_by_its_old_name() -> None:
+    """Names match the store as the file leaves it: a blank-id row named as
+    a customer another row renames (by internal id or by id) creates a new
+    customer; rows that keep their customer's name, or have errors, rename
+    nothing."""
+    gamma = Customer(id="C3", name="Gamma Foods", internal_id="12")
+    plan = reconcile(
+        table(
+            {"internal_id": "10", "id": "C1", "name": "Acme Renamed"},
+            {"internal_id": "", "id": "C3", "name": "Gamma Renamed"},
+            {"internal_id": "11", "id": "C2", "name": "Beta Supply"},
+            {"internal_id": "99", "id": "C9", "name": "Nobody"},
+            {"internal_id": "", "id": "", "name": "Acme Tools"},
+            {"internal_id": "", "id": "", "name": "Gamma Foods"},
+        ),
+        store(ACME, BETA, gamma),
+    )
+
+    assert [("unknown-internal-id", 5)] == [
+        (p.code, p.row) for p in plan.problems if p.is_error
+    ]
+    assert ["UpdateCustomer", "UpdateCustomer", "Unchanged", "CreateCustomer",
+            "CreateCustomer"] == kinds(plan)  # fmt: skip
+    assert [6, 7] == [action.row for action in plan.creates]
+
+
 # -- changes -------------------------------------------------------------------------
 
 
