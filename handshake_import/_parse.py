@@ -53,6 +53,7 @@ from ._values import (
     parse_emails,
     parse_id,
     parse_integer,
+    plain_addresses,
 )
 
 __all__ = ["parse_rows"]
@@ -262,7 +263,11 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         emails: tuple[str, ...] = ()
         if values[at_email]:
             try:
-                emails = parse_emails(values[at_email])
+                # The plain cell (nearly all of them) without the call
+                # `parse_emails` makes to check it first.
+                emails = plain_addresses(values[at_email]) or parse_emails(
+                    values[at_email]
+                )
             except CellError as error:
                 assert email_column is not None
                 problems.append(

@@ -351,7 +351,8 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
     Matching happens here, row by row, rather than in a pass of its own: a
     row's records are then read once, which is most of what matching costs.
     """
-    mode = builder.settings.mode
+    create_only = builder.settings.mode == "create-only"
+    update_only = builder.settings.mode == "update-only"
     bad_rows = builder.bad_rows
     by_internal_id = builder.answers.by_internal_id
     by_id = builder.answers.by_id
@@ -435,7 +436,7 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
             customer = checked
         # -- the action -----------------------------------------------------
         if stored is None:
-            if mode == "update-only":
+            if update_only:
                 builder.error(row, "not-found", None)
                 continue
             generated = not customer.id
@@ -445,7 +446,7 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
             warn_if_duplicate(row)
             actions.append(new_create(number, row.sheet, customer, generated))
             continue
-        if mode == "create-only":
+        if create_only:
             builder.error(row, "already-exists", None, customer=_describe(stored))
             continue
         # Rows share one `present` set (one header), so its diff is built

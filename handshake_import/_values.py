@@ -31,6 +31,7 @@ __all__ = [
     "parse_emails",
     "parse_id",
     "parse_integer",
+    "plain_addresses",
 ]
 
 
@@ -198,7 +199,7 @@ _PLAIN_CELL = re.compile(
 _LABEL_BREAKS = re.compile(r"[.@]")
 
 
-def _plain_addresses(text: str) -> tuple[str, ...] | None:
+def plain_addresses(text: str) -> tuple[str, ...] | None:
     """The addresses of *text* if they are all plainly valid and distinct.
 
     What the pattern lets through but an address may not have (a domain
@@ -226,7 +227,7 @@ def _plain_addresses(text: str) -> tuple[str, ...] | None:
             and len(set(map(str.casefold, addresses))) < count
         ):
             return None
-    if len(text) > 63:
+    if len(text) > 63 and max(map(len, addresses)) > 63:
         # Only then can an address, or a part of one, be too long.
         for address in addresses:
             if len(address) > 63 and (
@@ -243,7 +244,7 @@ def parse_emails(text: str) -> tuple[str, ...]:
 
     Duplicates are dropped, compared ignoring case; the first spelling wins.
     """
-    plain = _plain_addresses(text)
+    plain = plain_addresses(text)
     if plain is not None:
         return plain
     addresses: list[str] = []

@@ -20,10 +20,10 @@ from handshake_import._readers._text import _issue, _records
 from handshake_import._values import (
     _EMAIL_SEPARATORS,
     _email_fault,
-    _plain_addresses,
     _plain_cell_pattern,
     clean,
     clean_keeps,
+    plain_addresses,
 )
 
 from .tables import csv_bytes
@@ -127,7 +127,7 @@ def careful_addresses(text: str) -> tuple[str, ...] | None:
 @example("A@x.example a@X.EXAMPLE")
 def test_fast_path_returns_what_the_careful_check_returns(text: str) -> None:
     """Whatever the fast path accepts, it reads as the careful check does."""
-    plain = _plain_addresses(text)
+    plain = plain_addresses(text)
     if plain is not None:
         assert careful_addresses(text) == plain
 
