@@ -472,6 +472,26 @@ def test_mass_change_guard() -> None:
     assert () == small.problems
 
 
+def test_mass_change_counts_only_the_updates_the_plan_keeps() -> None:
+    """Rows that lose their update to an error found late (two rows
+    reaching one customer) do not count towards the mass-change guard."""
+    customers = [
+        Customer(id=f"C{i}", name=f"N{i}", internal_id=str(i), contact="x")
+        for i in range(30)
+    ]
+    rows = [
+        {"internal_id": str(i), "id": "", "name": f"N{i}", "contact": "y"}
+        for i in range(22)
+    ]
+    rows.append({"internal_id": "", "id": "C0", "name": "Other", "contact": "y"})
+    plan = reconcile(table(*rows), store(*customers))
+
+    assert [2, 24] == [p.row for p in plan.problems if p.code == "same-customer-twice"]
+    assert 21 == len(plan.updates)
+    (warning,) = [p for p in plan.problems if p.code == "mass-change"]
+    assert "changes 'contact' for 21 of the 30 customers" in warning.message
+
+
 def test_max_errors_stops_and_says_so() -> None:
     """max_errors: collecting stops after N errors and the plan says it stopped."""
     rows = [{"id": f"N{i}", "name": "" if i % 2 else f"N{i}"} for i in range(10)]
