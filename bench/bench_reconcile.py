@@ -22,8 +22,7 @@ fresh interpreter:
 
 Speed figures are the best of ``--repeat`` runs. The script reports; it
 always exits 0 (except on bad arguments). Internally it re-runs itself as
-``bench_reconcile.py --child NAME PATH ROWS OTHERS``; see ``_child``. It
-shares its small helpers (peak memory, tables) with ``bench_read.py``.
+``bench_reconcile.py --child NAME PATH ROWS OTHERS``; see ``_child``.
 """
 
 from __future__ import annotations
@@ -32,27 +31,41 @@ import argparse
 import csv
 import gc
 import importlib.util
-import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from _files import REFERENCE_DATA, Cells, iter_existing, write_csv
-from bench_read import _fmt, _peak_mb, _ratio, _table, _verdict
+from _harness import (
+    Measurement,
+    Outcome,
+    _counts,
+    _fmt,
+    _in_workdir,
+    _mapping,
+    _measure,
+    _measurements_table,
+    _parse_common,
+    _peak_mb,
+    _print_result,
+    _print_targets,
+    _print_warnings,
+    _ratio,
+    _run_child,
+    _status_mb,
+    _table,
+    _verdict,
+    _write_files,
+)
 
 if TYPE_CHECKING:
     from handshake_import import Customer, InMemoryStore
-
-_MARKER = "BENCH-RESULT "
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SPEED_TARGET = 1 / 3
 """reconcile rows/s ÷ csv.DictReader rows/s, at least."""
@@ -74,14 +87,7 @@ _INSTALL_HINT = "pip install -e '.[bench]'"
 
 def _rss_mb() -> float | None:
     """Current resident set size of this process in MB (MiB); Linux only."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return None
+    return _status_mb("VmRSS")
 
 
 def _reset_peak() -> bool:
@@ -332,216 +338,39 @@ def _child(name: str, path: str, rows: int, others: int) -> None:
     """
     if name == "reconcile":
         importlib.import_module("handshake_import")
-    result = _CHILDREN[name](path, rows, others)
-    result.setdefault("peak_mb", _peak_mb())
-    print(_MARKER + json.dumps(result), flush=True)
+    _print_result(_CHILDREN[name](path, rows, others))
 
 
 # --- parent side -------------------------------------------------------------
 
 
 @dataclass
-class Measurement:
-    """One line of the report: a child run ``runs`` times, and its results."""
+class Reconciling(Measurement):
+    """A measurement of this script, with the child's ``OTHERS`` argument."""
 
-    label: str
-    child: str
-    path: Path
-    rows: int
     others: int = 0
-    results: list[dict[str, object]] = field(default_factory=list)
-    error: str | None = None
-    skipped: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        """Whether it has results and neither failed nor was skipped."""
-        return bool(self.results) and not self.error and not self.skipped
-
-    def numbers(self, key: str) -> list[float]:
-        """The numeric values of ``key`` over the runs."""
-        return [
-            float(value)
-            for result in self.results
-            if isinstance(value := result.get(key), (int, float))
-            and not isinstance(value, bool)
-        ]
-
-    def best(self, key: str = "seconds") -> float | None:
-        """The lowest value of ``key`` over the runs (the best time)."""
-        values = self.numbers(key)
-        return min(values) if values and self.done else None
-
-    def highest(self, key: str) -> float | None:
-        """The highest value of ``key`` over the runs (the worst memory)."""
-        values = self.numbers(key)
-        return max(values) if values and self.done else None
-
-    def highest_difference(self, minuend: str, subtrahend: str) -> float | None:
-        """The highest ``minuend - subtrahend`` over the runs that have both."""
-        values = [
-            float(a) - float(b)
-            for result in self.results
-            if isinstance(a := result.get(minuend), (int, float))
-            and isinstance(b := result.get(subtrahend), (int, float))
-        ]
-        return max(values) if values and self.done else None
-
-    def last(self, key: str) -> object:
-        """The value of ``key`` in the last run (for deterministic figures)."""
-        return self.results[-1].get(key) if self.done else None
-
-    @property
-    def rows_per_second(self) -> float | None:
-        """Data rows per second of the best run."""
-        seconds = self.best()
-        return self.rows / seconds if seconds else None
+    """Stored customers the file does not mention, beyond those it does."""
 
 
-def _run_child(m: Measurement, timeout: float) -> dict[str, object] | str:
-    """Run one child; return its JSON result or a one-line failure reason."""
-    env = dict(os.environ)
-    # Let the child find the package when it is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(_REPO_ROOT), env.get("PYTHONPATH", "")) if p
-    )
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        m.child,
-        str(m.path),
-        str(m.rows),
-        str(m.others),
-    ]
-    try:
-        done = subprocess.run(
-            command,
-            check=False,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=timeout,
+def _note(m: Measurement) -> str:
+    """The note column of a measurement's line: what its child reconciled against."""
+    if m.child == "reconcile":
+        store = m.last("store_customers")
+        return f"store: {store:,} customers" if isinstance(store, int) else ""
+    if m.child == "django":
+        stored = m.last("stored")
+        load = m.best("load_seconds")
+        return (
+            f"table: {stored:,} customers; Dataset load {_fmt(load, '.3f')} s"
+            if isinstance(stored, int)
+            else ""
         )
-    except subprocess.TimeoutExpired:
-        return f"timed out after {timeout:.0f} s"
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(_MARKER):
-            parsed: dict[str, object] = json.loads(line[len(_MARKER) :])
-            return parsed
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    reason = lines[-1].strip() if lines else "no output"
-    return f"exit {done.returncode}: {reason}"
-
-
-def _measure(group: Sequence[Measurement], repeat: int, timeout: float) -> None:
-    """Run each child of ``group`` ``repeat`` times, interleaved.
-
-    Interleaving puts a measurement and its baseline under the same load
-    when the machine is busy with something else.
-    """
-    for run in range(1, repeat + 1):
-        for m in group:
-            if m.error or m.skipped:
-                continue
-            outcome = _run_child(m, timeout)
-            if isinstance(outcome, str):
-                m.error = outcome
-                print(f"  {m.label}: failed", flush=True)
-                continue
-            skipped = outcome.get("skipped")
-            if isinstance(skipped, str):
-                m.skipped = skipped
-                print(f"  {m.label}: skipped", flush=True)
-                continue
-            m.results.append(outcome)
-            warning = outcome.get("warning")
-            if isinstance(warning, str) and warning not in m.warnings:
-                m.warnings.append(warning)
-            seconds = outcome.get("seconds")
-            shown = f"{seconds:.3f} s" if isinstance(seconds, float) else "done"
-            print(f"  {m.label}: run {run}/{repeat}: {shown}", flush=True)
-
-
-def _generate(workdir: Path, sizes: Sequence[int]) -> dict[int, Path]:
-    """Write one CSV per distinct size and print how long each took."""
-    out: dict[int, Path] = {}
-    report = []
-    for rows in sorted(set(sizes), reverse=True):
-        path = workdir / f"customers_{rows}.csv"
-        start = time.perf_counter()
-        write_csv(path, rows)
-        elapsed = time.perf_counter() - start
-        size = path.stat().st_size / (1024 * 1024)
-        report.append([path.name, f"{rows:,}", f"{elapsed:.1f}", f"{size:.1f}"])
-        out[rows] = path
-    print("Generated files", flush=True)
-    print(_table(["file", "rows", "seconds", "MB"], report))
-    print()
-    return out
+    return ""
 
 
 def _missing_extra() -> list[str]:
     """The modules of the ``bench`` extra that cannot be imported here."""
     return [name for name in _BENCH_EXTRA if importlib.util.find_spec(name) is None]
-
-
-def _mapping(value: object) -> dict[str, int]:
-    """A JSON object of counts as a dict (empty for anything else)."""
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): int(v) for k, v in value.items() if isinstance(v, int)}
-
-
-def _counts(value: object) -> str:
-    """``{"a": 3, "b": 1}`` as ``"a 3, b 1"`` (``"none"`` when empty)."""
-    found = _mapping(value)
-    return ", ".join(f"{k} {v:,}" for k, v in found.items()) or "none"
-
-
-def _measurements_table(ms: Mapping[str, Measurement], repeat: int) -> None:
-    """Print one line per measurement."""
-    lines = []
-    for m in ms.values():
-        if m.error or m.skipped:
-            note = f"failed: {m.error}" if m.error else "skipped (see below)"
-            lines.append([m.label, f"{m.rows:,}", "-", "-", "-", note])
-            continue
-        note = ""
-        if m.child == "reconcile":
-            store = m.last("store_customers")
-            note = f"store: {store:,} customers" if isinstance(store, int) else ""
-        elif m.child == "django":
-            stored = m.last("stored")
-            load = m.best("load_seconds")
-            note = (
-                f"table: {stored:,} customers; Dataset load {_fmt(load, '.3f')} s"
-                if isinstance(stored, int)
-                else ""
-            )
-        lines.append(
-            [
-                m.label,
-                f"{m.rows:,}",
-                _fmt(m.best(), ".3f"),
-                _fmt(m.rows_per_second, ",.0f"),
-                _fmt(m.highest("peak_mb"), ".1f"),
-                note,
-            ]
-        )
-    print(
-        f"Measurements (time: best of {repeat} run{'s' if repeat > 1 else ''}; "
-        "peak MB: the child's high-water RSS, highest run)"
-    )
-    print(
-        _table(
-            ["measurement", "rows", "best s", "rows/s", "peak MB", "note"],
-            lines,
-            left=(0, 5),
-        )
-    )
-    print()
 
 
 def _reconcile_details(m: Measurement) -> tuple[float | None, dict[str, float]]:
@@ -648,7 +477,8 @@ def _django_details(small: Measurement, django: Measurement) -> None:
 
 def _report(ms: Mapping[str, Measurement], repeat: int) -> None:
     """Print the measurements, the details, the targets and any warnings."""
-    _measurements_table(ms, repeat)
+    _measurements_table(ms, repeat, _note)
+    print()
     big, small, django = ms["reconcile"], ms["small"], ms["django"]
     peak_growth, shares = _reconcile_details(big)
     _django_details(small, django)
@@ -691,13 +521,10 @@ def _report(ms: Mapping[str, Measurement], repeat: int) -> None:
             else _verdict(versus, DJANGO_SPEED_TARGET, at_least=True),
         ],
     ]
-    print("Targets")
-    print(_table(["figure", "value", "target", "verdict"], targets, left=(0, 3)))
+    _print_targets(targets)
     if django.skipped:
         print(f"django-import-export comparison skipped: {django.skipped}")
-    for m in ms.values():
-        for warning in m.warnings:
-            print(f"WARNING: {m.label}: {warning}")
+    _print_warnings(ms)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -716,23 +543,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="smoke run: 10,000 / 2,000 rows"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per speed figure")
-    parser.add_argument(
-        "--timeout", type=float, default=1800.0, help="seconds allowed per child"
-    )
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        help="write the files here and keep them (default: a temporary directory)",
-    )
-    parser.add_argument(
-        "--child",
-        nargs=4,
-        metavar=("NAME", "PATH", "ROWS", "OTHERS"),
-        help=argparse.SUPPRESS,
-    )
-    args = parser.parse_args(argv)
-    if args.child and args.child[0] not in _CHILDREN:
-        parser.error(f"unknown child {args.child[0]!r}")
+    args = _parse_common(parser, argv, _CHILDREN, ("NAME", "PATH", "ROWS", "OTHERS"))
     if args.quick:
         args.rows, args.compare_rows = 10_000, 2_000
     if args.rows < 1 or args.compare_rows < 1 or args.repeat < 1:
@@ -743,19 +554,24 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def _bench(workdir: Path, args: argparse.Namespace) -> None:
     """Generate the files, run every measurement and print the report."""
     rows, compare = args.rows, args.compare_rows
-    files = _generate(workdir, (rows, compare))
+    files = _write_files(
+        {
+            n: (workdir / f"customers_{n}.csv", write_csv, n)
+            for n in sorted({rows, compare}, reverse=True)
+        }
+    )
     others = rows * 2 // 5
     ms = {
-        "dictreader": Measurement(
+        "dictreader": Reconciling(
             "csv.DictReader, CSV", "dictreader", files[rows], rows
         ),
-        "reconcile": Measurement(
+        "reconcile": Reconciling(
             "reconcile, CSV -> plan", "reconcile", files[rows], rows, others
         ),
-        "small": Measurement(
+        "small": Reconciling(
             f"reconcile, first {compare:,} rows", "reconcile", files[compare], compare
         ),
-        "django": Measurement(
+        "django": Reconciling(
             f"django-import-export dry run, first {compare:,} rows",
             "django",
             files[compare],
@@ -768,9 +584,13 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
             f"{', '.join(missing)} not installed; install the bench extra: "
             f"{_INSTALL_HINT}"
         )
+
+    def run(m: Reconciling, _: int) -> Outcome:
+        return _run_child(__file__, [m.child, m.path, m.rows, m.others], args.timeout)
+
     print("Measuring")
-    _measure([ms["dictreader"], ms["reconcile"]], args.repeat, args.timeout)
-    _measure([ms["small"], ms["django"]], args.repeat, args.timeout)
+    _measure([ms["dictreader"], ms["reconcile"]], args.repeat, run)
+    _measure([ms["small"], ms["django"]], args.repeat, run)
     print()
     _report(ms, args.repeat)
 
@@ -783,12 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _child(name, path, int(rows), int(others))
         return 0
     print(f"Python {sys.version.split()[0]} on {sys.platform}")
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        _bench(args.workdir, args)
-    else:
-        with tempfile.TemporaryDirectory(prefix="hsi-bench-") as tmp:
-            _bench(Path(tmp), args)
+    _in_workdir(args.workdir, lambda workdir: _bench(workdir, args))
     return 0
 
 

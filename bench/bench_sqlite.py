@@ -20,8 +20,7 @@ in a fresh interpreter:
 Speed figures are the best of ``--repeat`` runs, measurement and baseline
 interleaved. The script reports; it always exits 0 (except on bad
 arguments). Internally it re-runs itself as ``bench_sqlite.py --child NAME
-CSV DB ROWS``; see ``_child``. It shares its small helpers (peak memory,
-tables) with ``bench_read.py``.
+CSV DB ROWS``; see ``_child``.
 """
 
 from __future__ import annotations
@@ -33,29 +32,39 @@ import gc
 import hashlib
 import importlib
 import io
-import json
 import os
 import pstats
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from _files import REFERENCE_DATA, write_csv
-from bench_read import _fmt, _peak_mb, _ratio, _table, _verdict
-from bench_reconcile import _counts, _mapping
+from _harness import (
+    Measurement,
+    Outcome,
+    _counts,
+    _fmt,
+    _in_workdir,
+    _mapping,
+    _measure,
+    _measurements_table,
+    _parse_common,
+    _print_result,
+    _print_targets,
+    _print_warnings,
+    _ratio,
+    _run_child,
+    _table,
+    _verdict,
+)
 
 if TYPE_CHECKING:
     from handshake_import import CustomerStore, Plan
     from handshake_import.adapters.sqlite import SQLiteStore
-
-_MARKER = "BENCH-RESULT "
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 APPLY_SPEED_TARGET = 1 / 3
 """``SQLiteStore.apply`` rows/s ÷ plain ``executemany`` rows/s, at least."""
@@ -438,66 +447,19 @@ def _child(name: str, csv_path: str, db: str, rows: int) -> None:
     """
     importlib.import_module("handshake_import")
     importlib.import_module("handshake_import.adapters.sqlite")
-    result = _CHILDREN[name](csv_path, db, rows)
-    result.setdefault("peak_mb", _peak_mb())
-    print(_MARKER + json.dumps(result), flush=True)
+    _print_result(_CHILDREN[name](csv_path, db, rows))
 
 
 # --- parent side -------------------------------------------------------------
 
 
 @dataclass
-class Measurement:
-    """One line of the report: a child run ``--repeat`` times, and its results."""
+class SQLiteRun(Measurement):
+    """A measurement of this script: its child reads the CSV ``path`` and ``db``."""
 
-    label: str
-    child: str
-    csv: Path
     db: Path
-    rows: int
     fresh_db: bool
     """Each run gets an empty database file of its own (else all share ``db``)."""
-    results: list[dict[str, object]] = field(default_factory=list)
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        """Whether it has results and did not fail."""
-        return bool(self.results) and not self.error
-
-    def numbers(self, key: str) -> list[float]:
-        """The numeric values of ``key`` over the runs."""
-        return [
-            float(value)
-            for result in self.results
-            if isinstance(value := result.get(key), (int, float))
-            and not isinstance(value, bool)
-        ]
-
-    def best(self, key: str = "seconds") -> float | None:
-        """The lowest value of ``key`` over the runs (the best time)."""
-        values = self.numbers(key)
-        return min(values) if values and self.done else None
-
-    def highest(self, key: str) -> float | None:
-        """The highest value of ``key`` over the runs (the worst memory)."""
-        values = self.numbers(key)
-        return max(values) if values and self.done else None
-
-    def last(self, key: str) -> object:
-        """The value of ``key`` in the last run (for deterministic figures)."""
-        return self.results[-1].get(key) if self.done else None
-
-    def values(self, key: str) -> set[str]:
-        """The distinct text values of ``key`` over the runs."""
-        return {str(r[key]) for r in self.results if key in r}
-
-    @property
-    def rows_per_second(self) -> float | None:
-        """Data rows per second of the best run."""
-        seconds = self.best()
-        return self.rows / seconds if seconds else None
 
 
 def _remove_db(path: Path) -> None:
@@ -506,49 +468,15 @@ def _remove_db(path: Path) -> None:
         name.unlink(missing_ok=True)
 
 
-def _run_child(
-    m: Measurement, db: Path, timeout: float, profile: bool = False
-) -> dict[str, object] | str:
-    """Run one child; return its JSON result or a one-line failure reason."""
-    env = dict(os.environ)
-    # Let the child find the package when it is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(_REPO_ROOT), env.get("PYTHONPATH", "")) if p
-    )
-    env.pop("BENCH_SQLITE_PROFILE", None)
-    if profile:
-        env["BENCH_SQLITE_PROFILE"] = "1"
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        m.child,
-        str(m.csv),
-        str(db),
-        str(m.rows),
-    ]
-    try:
-        done = subprocess.run(
-            command,
-            check=False,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return f"timed out after {timeout:.0f} s"
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(_MARKER):
-            parsed: dict[str, object] = json.loads(line[len(_MARKER) :])
-            failure = parsed.get("failure")
-            return str(failure) if failure else parsed
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    reason = lines[-1].strip() if lines else "no output"
-    return f"exit {done.returncode}: {reason}"
+def _run(m: SQLiteRun, db: Path, timeout: float, profile: bool = False) -> Outcome:
+    """Run the child of ``m`` once, on the database file ``db``."""
+    # Blank, not absent: the child takes a blank value as off, so a value this
+    # process inherited cannot turn profiling on; only --profile does.
+    env = {"BENCH_SQLITE_PROFILE": "1" if profile else ""}
+    return _run_child(__file__, [m.child, m.path, db, m.rows], timeout, env)
 
 
-def _run_db(m: Measurement, run: int) -> Path:
+def _run_db(m: SQLiteRun, run: int) -> Path:
     """The database file run ``run`` of ``m`` uses (emptied first if its own)."""
     if not m.fresh_db:
         return m.db
@@ -557,48 +485,27 @@ def _run_db(m: Measurement, run: int) -> Path:
     return path
 
 
-def _measure(
-    group: Sequence[Measurement],
-    repeat: int,
-    timeout: float,
-    keep: Mapping[str, Path] | None = None,
-) -> None:
-    """Run each child of ``group`` ``repeat`` times, interleaved.
+def _run_measured(
+    m: SQLiteRun, run: int, timeout: float, keep: Mapping[str, Path]
+) -> Outcome:
+    """Run the child of ``m`` once, as run number ``run`` of its measurement.
 
-    Interleaving puts a measurement and its baseline under the same load
-    when the machine is busy with something else. A child's own database
-    is deleted after its run, except the first good run's of a child named
-    in ``keep``, which is moved to the path given there.
+    A child's own database is deleted after its run, except the first good
+    run's of a child named in ``keep``, which is moved to the path given
+    there.
     """
-    for run in range(1, repeat + 1):
-        for m in group:
-            if m.error:
-                continue
-            db = _run_db(m, run)
-            outcome = _run_child(m, db, timeout)
-            if isinstance(outcome, str):
-                m.error = outcome
-                print(f"  {m.label}: failed", flush=True)
-            else:
-                m.results.append(outcome)
-                warning = outcome.get("warning")
-                if isinstance(warning, str) and warning not in m.warnings:
-                    m.warnings.append(warning)
-                seconds = outcome.get("seconds")
-                shown = f"{seconds:.3f} s" if isinstance(seconds, float) else "done"
-                print(f"  {m.label}: run {run}/{repeat}: {shown}", flush=True)
-            if not m.fresh_db:
-                continue
-            target = (keep or {}).get(m.child)
-            if target is not None and not target.exists() and not m.error:
-                db.replace(target)
-            _remove_db(db)
+    db = _run_db(m, run)
+    outcome = _run(m, db, timeout)
+    if m.fresh_db:
+        target = keep.get(m.child)
+        if target is not None and not target.exists() and isinstance(outcome, dict):
+            db.replace(target)
+        _remove_db(db)
+    return outcome
 
 
 def _note(m: Measurement) -> str:
-    """The note column of a measurement's line."""
-    if m.error:
-        return f"failed: {m.error}"
+    """The note column of a measurement's line: what was not timed."""
     if m.child == "apply":
         return (
             f"plan made in {_fmt(m.best('plan_seconds'), '.2f')} s (not timed); "
@@ -609,40 +516,13 @@ def _note(m: Measurement) -> str:
     return ""
 
 
-def _measurements_table(ms: Mapping[str, Measurement], repeat: int) -> None:
-    """Print one line per measurement."""
-    lines = []
-    for m in ms.values():
-        if m.error:
-            lines.append([m.label, f"{m.rows:,}", "-", "-", "-", _note(m)])
-            continue
-        lines.append(
-            [
-                m.label,
-                f"{m.rows:,}",
-                _fmt(m.best(), ".3f"),
-                _fmt(m.rows_per_second, ",.0f"),
-                _fmt(m.highest("peak_mb"), ".1f"),
-                _note(m),
-            ]
-        )
-    print(
-        f"Measurements (time: best of {repeat} run{'s' if repeat > 1 else ''}; "
-        "peak MB: the child's high-water RSS, highest run)"
-    )
-    print(
-        _table(
-            ["measurement", "rows", "best s", "rows/s", "peak MB", "note"],
-            lines,
-            left=(0, 5),
-        )
-    )
+def _runs_table(ms: Mapping[str, Measurement]) -> None:
+    """Print every run's time of each measurement that has them."""
     runs = [
         [m.label, ", ".join(f"{s:.3f}" for s in m.numbers("seconds"))]
         for m in ms.values()
         if m.done
     ]
-    print()
     print("Every run, seconds")
     print(_table(["measurement", "runs"], runs, left=(0, 1)))
     print()
@@ -688,7 +568,9 @@ def _report(ms: Mapping[str, Measurement], repeat: int) -> list[str]:
 
     Returns the keys of the SQLite-side measurements whose target failed.
     """
-    _measurements_table(ms, repeat)
+    _measurements_table(ms, repeat, _note)
+    print()
+    _runs_table(ms)
     apply_m, base = ms["apply"], ms["executemany"]
     sqlite_m, memory_m = ms["reconcile_sqlite"], ms["reconcile_memory"]
     if apply_m.done:
@@ -726,11 +608,8 @@ def _report(ms: Mapping[str, Measurement], repeat: int) -> list[str]:
             "n/a" if same is None else ("PASS" if same == "same" else "FAIL"),
         ],
     ]
-    print("Targets")
-    print(_table(["figure", "value", "target", "verdict"], targets, left=(0, 3)))
-    for m in ms.values():
-        for warning in m.warnings:
-            print(f"WARNING: {m.label}: {warning}")
+    _print_targets(targets)
+    _print_warnings(ms)
     failed = []
     if apply_verdict == "FAIL":
         failed.append("apply")
@@ -739,14 +618,12 @@ def _report(ms: Mapping[str, Measurement], repeat: int) -> list[str]:
     return failed
 
 
-def _profile(
-    ms: Mapping[str, Measurement], keys: Sequence[str], timeout: float
-) -> None:
+def _profile(ms: Mapping[str, SQLiteRun], keys: Sequence[str], timeout: float) -> None:
     """Run each SQLite-side child once more under cProfile; print the top."""
     for key in keys:
         m = ms[key]
         db = _run_db(m, 0)
-        outcome = _run_child(m, db, timeout, profile=True)
+        outcome = _run(m, db, timeout, profile=True)
         if m.fresh_db:
             _remove_db(db)
         print()
@@ -770,23 +647,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="when a speed target fails, profile its SQLite side once and print it",
     )
-    parser.add_argument(
-        "--timeout", type=float, default=1800.0, help="seconds allowed per child"
-    )
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        help="write the files here and keep them (default: a temporary directory)",
-    )
-    parser.add_argument(
-        "--child",
-        nargs=4,
-        metavar=("NAME", "CSV", "DB", "ROWS"),
-        help=argparse.SUPPRESS,
-    )
-    args = parser.parse_args(argv)
-    if args.child and args.child[0] not in _CHILDREN:
-        parser.error(f"unknown child {args.child[0]!r}")
+    args = _parse_common(parser, argv, _CHILDREN, ("NAME", "CSV", "DB", "ROWS"))
     if args.quick:
         args.rows = 10_000
     if args.rows < CHANGE_EVERY or args.repeat < 1:
@@ -801,44 +662,44 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
     filled = workdir / f"customers_{rows}.sqlite"
     _remove_db(filled)
     ms = {
-        "executemany": Measurement(
+        "executemany": SQLiteRun(
             "executemany, customers table",
             "executemany",
             files["new"],
-            filled,
             rows,
+            filled,
             True,
         ),
-        "executemany_indexed": Measurement(
+        "executemany_indexed": SQLiteRun(
             "executemany, customers table + its indexes",
             "executemany_indexed",
             files["new"],
-            filled,
             rows,
+            filled,
             True,
         ),
-        "apply": Measurement(
+        "apply": SQLiteRun(
             "SQLiteStore.apply, empty database",
             "apply",
             files["new"],
-            filled,
             rows,
+            filled,
             True,
         ),
-        "reconcile_memory": Measurement(
+        "reconcile_memory": SQLiteRun(
             "reconcile changed CSV, InMemoryStore",
             "reconcile_memory",
             files["changed"],
-            filled,
             rows,
+            filled,
             False,
         ),
-        "reconcile_sqlite": Measurement(
+        "reconcile_sqlite": SQLiteRun(
             "reconcile changed CSV, SQLiteStore",
             "reconcile_sqlite",
             files["changed"],
-            filled,
             rows,
+            filled,
             False,
         ),
     }
@@ -846,14 +707,15 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
     _measure(
         [ms["executemany"], ms["executemany_indexed"], ms["apply"]],
         args.repeat,
-        args.timeout,
-        keep={"apply": filled},
+        lambda m, run: _run_measured(m, run, args.timeout, keep={"apply": filled}),
     )
     if ms["apply"].error or not filled.exists():
         reason = "no database to reconcile against: the apply child failed"
         ms["reconcile_memory"].error = ms["reconcile_sqlite"].error = reason
     _measure(
-        [ms["reconcile_memory"], ms["reconcile_sqlite"]], args.repeat, args.timeout
+        [ms["reconcile_memory"], ms["reconcile_sqlite"]],
+        args.repeat,
+        lambda m, run: _run_measured(m, run, args.timeout, keep={}),
     )
     print()
     failed = _report(ms, args.repeat)
@@ -870,12 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     python = sys.version.split()[0]
     print(f"Python {python} on {sys.platform}, SQLite {sqlite3.sqlite_version}")
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        _bench(args.workdir, args)
-    else:
-        with tempfile.TemporaryDirectory(prefix="hsi-bench-") as tmp:
-            _bench(Path(tmp), args)
+    _in_workdir(args.workdir, lambda workdir: _bench(workdir, args))
     return 0
 
 
