@@ -242,6 +242,7 @@ class _Builder:
     problems: list[tuple[int, Problem]] = attrs.field(factory=list)
     bad_rows: set[int] = attrs.field(factory=set)
     names: NameForms = attrs.field(factory=NameForms)
+
     # -- problems ------------------------------------------------------------
 
     def error(
