@@ -301,13 +301,25 @@ def build_plan(
     next_number = (
         max(answers.highest_generated_id, _highest_in_file(keys.generated_like)) + 1
     )
-    errors_before = len(builder.bad_rows)
+    bad_before = set(builder.bad_rows)
     problems_before = len(builder.problems)
+    errors_before = len(builder.bad_rows)
     actions, changed_fields, reached_twice = _actions(
         builder, by_name, references, manufacturer_names, next_number
     )
     if reached_twice:
-        _same_customer_twice(builder, reached_twice, problems_before)
+        # Rows that reach one customer twice are errors and get nothing else
+        # (no other error, no say in a new user group's spelling): the rows
+        # are planned again, with those left out from the start. (Rare: it
+        # costs a second walk over the rows.)
+        del builder.problems[problems_before:]
+        builder.bad_rows = bad_before
+        _same_customer_twice(builder, reached_twice)
+        references = _References(answers)
+        errors_before = len(builder.bad_rows)
+        actions, changed_fields, _ = _actions(
+            builder, by_name, references, manufacturer_names, next_number
+        )
     references.warn_unknown_options(builder)
     if len(builder.bad_rows) != errors_before:
         # A row's action is added before the end of the loop can give it an
@@ -1057,18 +1069,10 @@ def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:
 
 
 def _same_customer_twice(
-    builder: _Builder,
-    reached_twice: Mapping[str, tuple[Customer, list[CustomerRow]]],
-    problems_before: int,
+    builder: _Builder, reached_twice: Mapping[str, tuple[Customer, list[CustomerRow]]]
 ) -> None:
     """An error on each row of each group of rows that reach one stored
-    customer, in place of the errors `_actions` gave those rows."""
-    involved = {row.row for _, rows in reached_twice.values() for row in rows}
-    builder.problems[problems_before:] = [
-        (number, problem)
-        for number, problem in builder.problems[problems_before:]
-        if number not in involved or not problem.is_error
-    ]
+    customer."""
     for stored, rows in reached_twice.values():
         listed = _rows_text(rows)
         for row in rows:
