@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 
 from ._errors import PlanHasErrorsError, StalePlanError
-from ._fields import FieldValue, flatten, unflatten
+from ._fields import FieldValue, flatten, show_value, unflatten
 from ._plan import Plan, UpdateCustomer
 from ._problems import quote
 from ._reconcile import same_value
@@ -52,14 +52,6 @@ def check_plan(plan: Plan, *, partial: bool) -> None:
         )
 
 
-def _show(value: FieldValue) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, tuple):
-        return quote(", ".join(value))
-    return quote(str(value))
-
-
 def apply_update(current: Customer | None, action: UpdateCustomer) -> Customer:
     """The customer *current* with *action*'s changes, after checking that it
     still holds every old value the plan was made against.
@@ -79,8 +71,8 @@ def apply_update(current: Customer | None, action: UpdateCustomer) -> Customer:
         if not same_value(field, fields.get(field), old):
             raise StalePlanError(
                 f"Row {action.row}: the data changed since this plan was made "
-                f"({field} is now {_show(fields.get(field))}, the plan expected "
-                f"{_show(old)}); reconcile the file again.",
+                f"({field} is now {show_value(fields.get(field), 'blank')}, the plan "
+                f"expected {show_value(old, 'blank')}); reconcile the file again.",
                 row=action.row,
             )
         if new is None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ._problems import quote
 from ._records import Address, Customer, CustomValue
 from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
 
-__all__ = ["FieldValue", "flatten", "unflatten"]
+__all__ = ["FieldValue", "flatten", "show_value", "unflatten"]
 
 #: A value in a diff: text, the email addresses, a custom column's value,
 #: or ``None`` for blank.
@@ -104,3 +105,12 @@ def unflatten(fields: Mapping[str, FieldValue], *, internal_id: str | None) -> C
             and value is not None
         },
     )
+
+
+def show_value(value: FieldValue, blank: str) -> str:
+    """*value* as a message shows it: quoted (emails joined), or *blank*."""
+    if value is None:
+        return blank
+    if isinstance(value, tuple):
+        return quote(", ".join(value))
+    return quote(str(value))

@@ -167,14 +167,8 @@ def ids_to_ask(
     unique in a store): on a re-upload, where most rows carry both, only the
     new customers' ids are left to ask.
     """
-    found = list(by_internal_id.values())
-    # Built with `map` and `filter`, which run in C.
-    by_id: dict[str, Customer] = dict(zip(map(_ID, found), found, strict=True))
-    by_id.pop(None, None)  # type: ignore[call-overload]  # customers without an id
+    by_id = {c.id: c for c in by_internal_id.values() if c.id is not None}
     return by_id, list(itertools.filterfalse(by_id.__contains__, keys.ids))
-
-
-_ID = operator.attrgetter("id")
 
 
 def name_keys_needed(
@@ -786,6 +780,13 @@ class _Block:
         self.values_of = _values_of(parts)
         self.blank = (None,) * len(parts)  # the values of a blank block
 
+    @classmethod
+    def of(cls, prefix: str, present: frozenset[str]) -> _Block | None:
+        """The block *prefix* of a file with the *present* columns, or None
+        when it has none of them."""
+        block = cls(prefix, present)
+        return block if block.columns else None
+
     def whole_changes(
         self,
         changes: dict[str, tuple[FieldValue, FieldValue]],
@@ -858,8 +859,8 @@ class _Diff:
             else _SomeScalars(present)
         )
         self.email = "email" in present
-        self.bill = _Block("bill", present) if _has_block("bill", present) else None
-        self.ship = _Block("ship", present) if _has_block("ship", present) else None
+        self.bill = _Block.of("bill", present)
+        self.ship = _Block.of("ship", present)
         # Sorted: `present` is a set, and a plan's changes keep one order.
         self.manufacturers = sorted(
             known
@@ -918,10 +919,6 @@ class _Diff:
             if old_value != new_value:
                 changes[name] = (old_value, new_value)
         return changes
-
-
-def _has_block(prefix: str, present: frozenset[str]) -> bool:
-    return any(f"{prefix}_{part}" in present for part in ADDRESS_PARTS)
 
 
 def _in_file_conflicts(builder: _Builder, keys: Lookups) -> None:

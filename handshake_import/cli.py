@@ -24,7 +24,7 @@ import cattrs
 
 from ._api import read_customers, reconcile
 from ._errors import ApplyError, ImportFileError, StoreError
-from ._fields import FieldValue
+from ._fields import show_value
 from ._plan import (
     CreateCustomer,
     CreateUserGroup,
@@ -196,14 +196,6 @@ def _print_problems(problems: Sequence[Problem], out: TextIO, style: _Style) -> 
         )
 
 
-def _value(value: FieldValue) -> str:
-    if value is None:
-        return "(blank)"
-    if isinstance(value, tuple):
-        return quote(", ".join(value))
-    return quote(str(value))
-
-
 def _print_read(path: str, result: ReadResult, out: TextIO, quiet: bool) -> None:
     out.write(
         f"{path}: {_count(len(result.rows), 'customer')} read; "
@@ -242,7 +234,8 @@ def _print_plan(path: str, plan: Plan, out: TextIO, quiet: bool) -> None:
                 f"{action.internal_id} (matched by {action.matched_by})\n"
             )
             for field, (old, new) in action.changes.items():
-                out.write(f"    {field}: {_value(old)} → {_value(new)}\n")
+                before, after = show_value(old, "(blank)"), show_value(new, "(blank)")
+                out.write(f"    {field}: {before} → {after}\n")
         elif isinstance(action, Unchanged):
             pass
         else:
@@ -329,13 +322,17 @@ def _make_plan(args: argparse.Namespace, store: Any) -> Plan:
             bar.finish()
 
 
-def _plan(args: argparse.Namespace) -> int:
-    with _store(args.db) as store:
-        plan = _make_plan(args, store)
+def _show_plan(args: argparse.Namespace, plan: Plan) -> None:
     if args.json:
         _write_json(unstructure_plan(plan), sys.stdout)
     else:
         _print_plan(args.file, plan, sys.stdout, args.quiet)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    with _store(args.db) as store:
+        plan = _make_plan(args, store)
+    _show_plan(args, plan)
     return EXIT_OK if plan.ok else EXIT_ERRORS
 
 
@@ -347,10 +344,7 @@ def _apply(args: argparse.Namespace) -> int:
         )
     with _store(args.db) as store:
         plan = _make_plan(args, store)
-        if args.json:
-            _write_json(unstructure_plan(plan), sys.stdout)
-        else:
-            _print_plan(args.file, plan, sys.stdout, args.quiet)
+        _show_plan(args, plan)
         if not plan.ok and not args.partial:
             sys.stdout.write("Nothing applied: the plan has errors (see --partial).\n")
             return EXIT_ERRORS
