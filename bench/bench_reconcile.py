@@ -14,6 +14,9 @@ fresh interpreter:
   customers again that the file does not mention), so that the plan creates
   about 40% of the rows, updates 50% and leaves 10% unchanged; and
   ``csv.DictReader`` over the same file, as the speed floor;
+- a naive dict-lookup reconcile over ``csv.DictReader`` with attrs records,
+  against the same store: the calibration point the speed target assumes
+  (reported for context, with no target);
 - the memory that child needs: its peak, and the growth from just before
   ``reconcile`` (store built) to its peak while reconciling;
 - django-import-export's dry run over the small CSV, against an SQLite table
@@ -255,6 +258,88 @@ def _child_reconcile(path: str, rows: int, others: int) -> dict[str, object]:
     return result
 
 
+def _child_naive(path: str, rows: int, others: int) -> dict[str, object]:
+    """Time the speed target's calibration point: a naive dict-lookup
+    reconcile over csv.DictReader with attrs records.
+
+    Each row becomes a `Customer` through the public constructors (as the
+    store's customers are built), is looked up by internal id, else by id, in
+    dictionaries of the stored customers, and is compared field by field:
+    no validation, no name matching, no references, no in-file checks, and
+    the garbage collector left as Python sets it. Same store as the
+    reconcile child, built before the clock starts.
+    """
+    import attrs  # noqa: PLC0415
+
+    from handshake_import import (  # noqa: PLC0415
+        CreateCustomer,
+        Customer,
+        MatchedBy,
+        Unchanged,
+        UpdateCustomer,
+    )
+
+    store, kinds = _build_store(rows, others)
+    gc.collect()
+    fields = [field.name for field in attrs.fields(Customer)]
+    start = time.perf_counter()
+    stored = store.customers
+    by_internal_id = {customer.internal_id: customer for customer in stored}
+    by_id = {customer.id: customer for customer in stored if customer.id}
+    actions: list[object] = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for number, cells in enumerate(csv.DictReader(fh), start=2):
+            customer = _customer(cells)
+            matched_by: MatchedBy
+            if customer.internal_id:
+                match = by_internal_id.get(customer.internal_id)
+                matched_by = "internal_id"
+            else:
+                match = by_id.get(customer.id or "")
+                matched_by = "id"
+            if match is None or match.internal_id is None:
+                actions.append(
+                    CreateCustomer(row=number, sheet=None, customer=customer)
+                )
+                continue
+            changes = {
+                field: (getattr(match, field), getattr(customer, field))
+                for field in fields
+                if getattr(match, field) != getattr(customer, field)
+            }
+            if changes:
+                actions.append(
+                    UpdateCustomer(
+                        row=number,
+                        sheet=None,
+                        internal_id=match.internal_id,
+                        matched_by=matched_by,
+                        changes=changes,
+                    )
+                )
+            else:
+                actions.append(
+                    Unchanged(
+                        row=number,
+                        sheet=None,
+                        internal_id=match.internal_id,
+                        matched_by=matched_by,
+                    )
+                )
+    seconds = time.perf_counter() - start
+    got = Counter(
+        {CreateCustomer: "create", UpdateCustomer: "update", Unchanged: "unchanged"}[
+            type(action)
+        ]
+        for action in actions
+    )
+    expected = _expected(rows, kinds)
+    result: dict[str, object] = {"seconds": seconds, "actions": dict(got)}
+    if dict(got) != expected:
+        result["warning"] = f"planned {dict(got)}, the data implies {expected}"
+    return result
+
+
 def _child_django(path: str, rows: int, others: int) -> dict[str, object]:
     """Time django-import-export's dry run of the CSV against the same customers.
 
@@ -326,6 +411,7 @@ def _child_django(path: str, rows: int, others: int) -> dict[str, object]:
 _CHILDREN: dict[str, Callable[[str, int, int], dict[str, object]]] = {
     "dictreader": _child_dictreader,
     "reconcile": _child_reconcile,
+    "naive": _child_naive,
     "django": _child_django,
 }
 
@@ -336,7 +422,7 @@ def _child(name: str, path: str, rows: int, others: int) -> None:
     handshake_import is imported before any clock starts, so that the times
     cover the work alone (the DictReader child does not import it).
     """
-    if name == "reconcile":
+    if name in ("reconcile", "naive"):
         importlib.import_module("handshake_import")
     _print_result(_CHILDREN[name](path, rows, others))
 
@@ -522,6 +608,14 @@ def _report(ms: Mapping[str, Measurement], repeat: int) -> None:
         ],
     ]
     _print_targets(targets)
+    naive = _ratio(ms["naive"].rows_per_second, ms["dictreader"].rows_per_second)
+    print(
+        "Calibration (no target): a naive dict-lookup reconcile over DictReader "
+        f"runs at {_fmt(naive, '.3f')} of DictReader (the speed target assumes "
+        "about 0.25); reconcile runs at "
+        f"{_fmt(_ratio(big.rows_per_second, ms['naive'].rows_per_second), '.2f')}"
+        " times its rows/s."
+    )
     if django.skipped:
         print(f"django-import-export comparison skipped: {django.skipped}")
     _print_warnings(ms)
@@ -568,6 +662,13 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
         "reconcile": Reconciling(
             "reconcile, CSV -> plan", "reconcile", files[rows], rows, others
         ),
+        "naive": Reconciling(
+            "naive reconcile over DictReader (calibration)",
+            "naive",
+            files[rows],
+            rows,
+            others,
+        ),
         "small": Reconciling(
             f"reconcile, first {compare:,} rows", "reconcile", files[compare], compare
         ),
@@ -589,7 +690,7 @@ def _bench(workdir: Path, args: argparse.Namespace) -> None:
         return _run_child(__file__, [m.child, m.path, m.rows, m.others], args.timeout)
 
     print("Measuring")
-    _measure([ms["dictreader"], ms["reconcile"]], args.repeat, run)
+    _measure([ms["dictreader"], ms["reconcile"], ms["naive"]], args.repeat, run)
     _measure([ms["small"], ms["django"]], args.repeat, run)
     print()
     _report(ms, args.repeat)
