@@ -34,6 +34,8 @@ __all__ = ["Progress", "iter_customers", "read_customers", "reconcile"]
 Progress = Callable[[int, int | None], None]
 
 _PROGRESS_EVERY = 1_000
+#: Keys per store call, unless the caller says otherwise.
+DEFAULT_BATCH_SIZE = 1_000
 
 
 def _check_options(
@@ -245,7 +247,7 @@ def reconcile(
     schema: Schema | None = None,
     limits: Limits | None = None,
     mode: Mode = "upsert",
-    batch_size: int = 1_000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     max_errors: int | None = None,
     mass_change_share: float = 0.5,
     progress: Progress | None = None,
@@ -344,7 +346,7 @@ def _rows_read(result: ReadResult) -> int:
     return last - (result.header_row or 1)
 
 
-def _batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(keys), size):
         yield keys[start : start + size]
 
@@ -355,13 +357,13 @@ def _ask_store(
     """Every store call reconciliation makes: one per batch of keys, plus a
     constant number for the reference data."""
     by_internal_id: dict[str, Customer] = {}
-    for batch in _batches(keys.internal_ids, batch_size):
+    for batch in batches(keys.internal_ids, batch_size):
         by_internal_id.update(store.customers_by_internal_id(batch))
     by_id, unknown_ids = ids_to_ask(keys, by_internal_id)
-    for batch in _batches(unknown_ids, batch_size):
+    for batch in batches(unknown_ids, batch_size):
         by_id.update(store.customers_by_id(batch))
     by_name_key: dict[str, Sequence[Customer]] = {}
-    for batch in _batches(name_keys_needed(keys, by_id, names), batch_size):
+    for batch in batches(name_keys_needed(keys, by_id, names), batch_size):
         by_name_key.update(store.customers_by_name_key(batch))
     return StoreAnswers(
         by_id=by_id,

@@ -16,13 +16,13 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 import cattrs
 
-from ._api import read_customers, reconcile
+from ._api import DEFAULT_BATCH_SIZE, batches, read_customers, reconcile
 from ._errors import ApplyError, ImportFileError, StoreError
 from ._fields import show_value
 from ._plan import (
@@ -34,6 +34,7 @@ from ._plan import (
     unreachable,
 )
 from ._problems import Problem, quote
+from ._records import Customer
 from ._result import ReadResult
 from ._serialize import unstructure_plan
 from ._store import OPTION_KEYS
@@ -206,7 +207,13 @@ def _print_read(path: str, result: ReadResult, out: TextIO, quiet: bool) -> None
         _print_problems(result.problems, out, _Style(out))
 
 
-def _print_plan(path: str, plan: Plan, out: TextIO, quiet: bool) -> None:
+def _print_plan(
+    path: str,
+    plan: Plan,
+    out: TextIO,
+    quiet: bool,
+    updated: Mapping[str, Customer],
+) -> None:
     style = _Style(out)
     actions = plan.summary()["actions"]
     out.write(
@@ -229,9 +236,15 @@ def _print_plan(path: str, plan: Plan, out: TextIO, quiet: bool) -> None:
                 f"id {quote(customer.id or '')}{note}\n"
             )
         elif isinstance(action, UpdateCustomer):
+            stored = updated.get(action.internal_id)
+            who = (
+                f"customer {action.internal_id}"
+                if stored is None
+                else f"{quote(stored.name)} id {quote(stored.id or '')}"
+            )
             out.write(
-                f"{style('~', '36')} row {action.row}: update customer "
-                f"{action.internal_id} (matched by {action.matched_by})\n"
+                f"{style('~', '36')} row {action.row}: update {who} "
+                f"(matched by {action.matched_by})\n"
             )
             for field, (old, new) in action.changes.items():
                 before, after = show_value(old, "(blank)"), show_value(new, "(blank)")
@@ -322,17 +335,32 @@ def _make_plan(args: argparse.Namespace, store: Any) -> Plan:
             bar.finish()
 
 
-def _show_plan(args: argparse.Namespace, plan: Plan) -> None:
+def _updated_customers(store: Any, plan: Plan) -> dict[str, Customer]:
+    """The stored customers the plan updates, as they are now (for their
+    names), asked in bulk like `reconcile` asks."""
+    internal_ids = [
+        action.internal_id
+        for action in plan.actions
+        if isinstance(action, UpdateCustomer)
+    ]
+    found: dict[str, Customer] = {}
+    for batch in batches(internal_ids, DEFAULT_BATCH_SIZE):
+        found.update(store.customers_by_internal_id(batch))
+    return found
+
+
+def _show_plan(args: argparse.Namespace, plan: Plan, store: Any) -> None:
     if args.json:
         _write_json(unstructure_plan(plan), sys.stdout)
     else:
-        _print_plan(args.file, plan, sys.stdout, args.quiet)
+        updated = {} if args.quiet else _updated_customers(store, plan)
+        _print_plan(args.file, plan, sys.stdout, args.quiet, updated)
 
 
 def _plan(args: argparse.Namespace) -> int:
     with _store(args.db) as store:
         plan = _make_plan(args, store)
-    _show_plan(args, plan)
+        _show_plan(args, plan, store)
     return EXIT_OK if plan.ok else EXIT_ERRORS
 
 
@@ -344,7 +372,7 @@ def _apply(args: argparse.Namespace) -> int:
         )
     with _store(args.db) as store:
         plan = _make_plan(args, store)
-        _show_plan(args, plan)
+        _show_plan(args, plan, store)
         if not plan.ok and not args.partial:
             sys.stdout.write("Nothing applied: the plan has errors (see --partial).\n")
             return EXIT_ERRORS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,9 +11,9 @@ from pathlib import Path
 import cattrs
 import pytest
 
-from handshake_import import Problem, reconcile, structure_plan
+from handshake_import import Plan, Problem, UpdateCustomer, reconcile, structure_plan
 from handshake_import.adapters.sqlite import SQLiteStore
-from handshake_import.cli import main
+from handshake_import.cli import _print_plan, main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "customers.xlsx"
@@ -172,6 +173,10 @@ def test_apply_then_plan_the_changed_file(tmp_path: Path) -> None:
     assert 1 == result.returncode  # the changed file has one bad email
     out = result.stdout
     assert "2 to create, 2 to update, 42 unchanged" in out.splitlines()[0]
+    # An update names the stored customer as it is before the update.
+    assert "~ row 2: update 'Harbor Hardware & Supply' id 'C00017' (matched by id)" in (
+        out
+    )
     assert (
         "    name: 'Harbor Hardware & Supply' → 'Harbor Hardware & Marine Supply'"
         in out
@@ -295,3 +300,24 @@ def test_the_readme_main_job(tmp_path: Path) -> None:
     assert "[possible-duplicate]" in out
     assert "[invalid-email]" in out
     assert out.rstrip().endswith("Nothing to do.")
+
+
+def test_an_update_the_store_no_longer_knows_is_shown_by_internal_id() -> None:
+    """The plan's text names an updated customer from the store; one the
+    store no longer returns is shown by its internal id."""
+    plan = Plan(
+        actions=(
+            UpdateCustomer(
+                row=2,
+                sheet=None,
+                internal_id="7",
+                matched_by="id",
+                changes={"contact": ("Ann", "Bo")},
+            ),
+        )
+    )
+    out = io.StringIO()
+
+    _print_plan("f.csv", plan, out, quiet=False, updated={})
+
+    assert "~ row 2: update customer 7 (matched by id)\n" in out.getvalue()
