@@ -11,7 +11,7 @@ from ._limits import Limits
 from ._parse import parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
-from ._readers import Source, open_sheet
+from ._readers import Sheet, Source, open_sheet
 from ._reconcile import (
     Lookups,
     Mode,
@@ -92,7 +92,7 @@ def _iterate(
     columns: Mapping[str, str] | None,
     schema: Schema,
     limits: Limits,
-    on_header: Callable[[int, str | None, ColumnMap], None] | None = None,
+    on_header: Callable[[Sheet, ColumnMap], None] | None = None,
 ) -> Iterator[CustomerRow | Problem]:
     with open_sheet(source, sheet=sheet, limits=limits) as table:
         if table is None:
@@ -107,7 +107,7 @@ def _iterate(
             aliases=columns,
         )
         if on_header is not None:
-            on_header(table.header_row, table.name, column_map)
+            on_header(table, column_map)
         yield from column_map.problems
         if column_map.ok:
             yield from parse_rows(table, column_map, limits=limits)
@@ -164,12 +164,12 @@ def _read(
     rows: list[CustomerRow] = []
     problems: list[Problem] = []
     header: dict[str, object] = {}
+    formats: list[str] = []
 
-    def on_header(
-        header_row: int, sheet_name: str | None, column_map: ColumnMap
-    ) -> None:
-        header["header_row"] = header_row
-        header["sheet"] = sheet_name
+    def on_header(table: Sheet, column_map: ColumnMap) -> None:
+        formats.append(table.format)
+        header["header_row"] = table.header_row
+        header["sheet"] = table.name
         header["columns"] = tuple(
             Column(field=c.field, header=c.header, letter=c.letter)
             for c in column_map.columns
@@ -184,7 +184,7 @@ def _read(
         on_header=on_header,
     )
     reported = 0
-    with _collector_paused():
+    with _collector_paused() as pause:
         for item in items:
             if type(item) is CustomerRow:
                 rows.append(item)
@@ -196,11 +196,24 @@ def _read(
                 if done >= reported + _PROGRESS_EVERY:
                     reported = done - done % _PROGRESS_EVERY
                     progress(reported, None)
-    return ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
+        # The text reader is the library's own code, and so is everything
+        # the loop ran (no progress callback); workbook readers and the
+        # caller's rows or callback are other code.
+        result = ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
+        pause.only_our_objects = progress is None and formats in (["csv"], ["tsv"])
+    return result
+
+
+class _Pause:
+    """What a `_collector_paused` block says about the objects it made."""
+
+    #: Set by a block that ran only the library's own code, which makes no
+    #: reference cycles: its objects can then skip the collector's walk.
+    only_our_objects = False
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[_Pause]:
     """Pause the cyclic garbage collector while records pile up.
 
     Every record is a container the collector tracks, so holding a hundred
@@ -209,18 +222,32 @@ def _collector_paused() -> Iterator[None]:
     nothing. It is re-enabled afterwards (if it was enabled), also on error.
 
     Re-enabled as they are, the records would all still be in the youngest
-    generation, so the next allocation would make the collector walk every
-    one of them at once, long out of the CPU's caches: more than a tenth of
-    the reading time, and they would be walked again on their way to the
-    oldest generation. `_promote_to_oldest` moves them there first.
+    generation and be walked twice on their way to the oldest one. A block
+    that ran other code (a workbook reader, the caller's rows, a progress
+    callback, a store) may have left reference cycles among them: its
+    objects are walked once, by a collection of the young generations,
+    which frees those cycles and moves the rest to the oldest generation.
+    A block that ran only the library's code (`_Pause.only_our_objects`)
+    leaves none, and `_promote_to_oldest` moves its objects there unwalked.
+
+    The young generations are collected before pausing too: their garbage
+    is the program's, and must not be moved to the oldest generation with
+    the records, where it would wait for a full collection. They are small,
+    so this costs little.
     """
+    pause = _Pause()
     was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.collect(1)
     gc.disable()
     try:
-        yield
+        yield pause
     finally:
         if was_enabled:
-            _promote_to_oldest()
+            if pause.only_our_objects:
+                _promote_to_oldest()
+            else:
+                gc.collect(1)
             gc.enable()
 
 
@@ -228,10 +255,10 @@ def _promote_to_oldest() -> None:
     """Move every tracked object to the collector's oldest generation, unwalked.
 
     `gc.freeze` moves all of them aside and `gc.unfreeze` puts them back into
-    the oldest generation: two list splices. Objects the program made young
-    go too, so a cycle among them is freed at the next full collection rather
-    than the next young one. Not done when the program has frozen objects of
-    its own, which unfreezing would release.
+    the oldest generation: two list splices. Only for objects that hold no
+    garbage cycles: those would wait there for a full collection, which
+    the objects moved this way do not bring nearer. Not done when the
+    program has frozen objects of its own, which unfreezing would release.
     """
     if gc.get_freeze_count() == 0:
         gc.freeze()
@@ -315,10 +342,14 @@ def reconcile(
             progress=progress,
         )
     rows = result.rows
-    with _collector_paused():
+    with _collector_paused() as pause:
         keys = lookups(rows)
         names = NameForms()
+        pause.only_our_objects = True
+    with _collector_paused():
+        # The store's code: what it makes is walked once, at the end.
         answers = _ask_store(store, keys, names, batch_size)
+    with _collector_paused() as pause:
         plan = build_plan(
             rows,
             keys=keys,
@@ -331,6 +362,7 @@ def reconcile(
                 mode=mode, max_errors=max_errors, mass_change_share=mass_change_share
             ),
         )
+        pause.only_our_objects = True
     if progress is not None:
         read = _rows_read(result)
         progress(read, read)
