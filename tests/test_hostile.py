@@ -36,6 +36,7 @@ from handshake_import import (
     iter_customers,
     read_customers,
 )
+from handshake_import._readers import _xlsx
 
 from .tables import Table, Writer, csv_bytes, xls_bytes, xlsx_bytes
 
@@ -606,6 +607,37 @@ def test_dimension_claiming_a_million_rows() -> None:
     assert time.perf_counter() - started < 2
     assert result.problems == ()
     assert names(result) == [f"Acme {i}" for i in range(10)]
+
+
+def with_last_row_numbered(number: int) -> bytes:
+    """TABLE as an XLSX whose last row claims row number *number*."""
+    return with_parts(
+        xlsx_bytes(TABLE),
+        {SHEET: lambda sheet: sheet.replace(b'<row r="11"', b'<row r="%d"' % number)},
+    )
+
+
+def test_row_numbered_past_the_last_row_a_sheet_can_have(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row numbered past a worksheet's last row is damage, not a row:
+    the file is refused (openpyxl would yield an empty row for every row
+    number skipped on the way, minutes of them)."""
+    monkeypatch.setattr(_xlsx, "LAST_ROW", 30)
+
+    assert names(read_customers(with_last_row_numbered(30)))[-1] == "Acme 9"
+    with pytest.raises(ImportFileError, match="numbered past 30, the last row"):
+        read_customers(with_last_row_numbered(31))
+
+
+@pytest.mark.slow
+def test_row_numbered_in_the_billions_is_refused_in_seconds() -> None:
+    """The real limit: reading stops at row 1,048,577 whatever the number."""
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError, match="numbered past 1,048,576"):
+        read_customers(with_last_row_numbered(2_000_000_000))
+
+    assert time.perf_counter() - started < 20
 
 
 def empty_xlsx() -> bytes:

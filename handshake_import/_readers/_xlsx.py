@@ -210,14 +210,25 @@ def read_xlsx(
         workbook.close()
 
 
+#: The last row number a worksheet can have (Excel 2007 and later).
+LAST_ROW = 1_048_576
+
+
 def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     number = 0
     values: tuple[object, ...]
     try:
         # Without a dimension openpyxl still yields an empty row for every
         # row number the sheet skips, so rows stay in step with row numbers.
-        for values in worksheet.iter_rows(values_only=True):  # type: ignore[misc]
+        # A row numbered past the last one a worksheet can have is damage
+        # (or a trap: the empty rows before it would take minutes); reading
+        # stops there.
+        for values in worksheet.iter_rows(  # type: ignore[misc]
+            max_row=LAST_ROW + 1, values_only=True
+        ):
             number += 1
+            if number > LAST_ROW:
+                break
             yield [
                 value if type(value) is str else cell_text(value) for value in values
             ]
@@ -225,6 +236,11 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
         raise _damaged(
             f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"
         ) from error
+    if number > LAST_ROW:
+        raise _damaged(
+            f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, the "
+            "last row a worksheet can have"
+        )
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
