@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
@@ -25,11 +24,9 @@ from ._plan import (
     unreachable,
 )
 from ._records import Customer
-from ._store import OPTION_KEYS
+from ._store import OPTION_KEYS, generated_number
 
 __all__ = ["ApplyResult", "InMemoryStore"]
-
-_GENERATED = re.compile(r"HS-([0-9]+)")
 
 
 class InMemoryStore:
@@ -218,11 +215,9 @@ class InMemoryStore:
         for internal_id, customer in self._customers.items():
             if customer.id is not None:
                 self._by_id[customer.id] = internal_id
-                match = _GENERATED.fullmatch(customer.id)
-                if match:
-                    self._highest_generated = max(
-                        self._highest_generated, int(match.group(1))
-                    )
+                number = generated_number(customer.id)
+                if number is not None:
+                    self._highest_generated = max(self._highest_generated, number)
             by_name_key[name_key(customer.name)].append(customer)
         #: name key -> its customers, in the order they were added
         self._by_name_key = {key: tuple(group) for key, group in by_name_key.items()}

@@ -183,6 +183,13 @@ CATALOGUE: dict[str, _Entry] = {
         "{other} already has that id.",
         "Two customers' ids swapped in the CRM.",
     ),
+    "no-generated-id": _Entry(
+        "error",
+        "The id is blank, and no id can be generated for this customer: "
+        "generated ids end at HS-{last}, and the ids in use reach it. Fill in "
+        "an id.",
+        "A file or store holding HS-999999999999999999.",
+    ),
     "ambiguous-name": _Entry(
         "error",
         "The id is blank and {count} customers are named {value} (ids {ids}); "

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import itertools
 import operator
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -50,6 +49,7 @@ from ._problems import Problem, make_problem, new_problem, quote
 from ._records import Address, Customer, CustomerRow
 from ._result import Column
 from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
+from ._store import GENERATED_LIMIT, generated_number
 
 __all__ = [
     "Lookups",
@@ -65,8 +65,6 @@ __all__ = [
 ]
 
 Mode = Literal["upsert", "create-only", "update-only"]
-
-_GENERATED = re.compile(r"HS-([0-9]+)")
 
 
 @attrs.frozen(kw_only=True)
@@ -448,6 +446,11 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
                 continue
             generated = not customer.id
             if generated:
+                if next_number >= GENERATED_LIMIT:
+                    builder.error(
+                        row, "no-generated-id", "id", last=GENERATED_LIMIT - 1
+                    )
+                    continue
                 customer = attrs.evolve(customer, id=f"HS-{next_number}")
                 next_number += 1
             warn_if_duplicate(row)
@@ -625,12 +628,8 @@ def _describe(customer: Customer) -> str:
 
 
 def _highest_in_file(candidates: Iterable[str]) -> int:
-    highest = 0
-    for id_ in candidates:
-        match = _GENERATED.fullmatch(id_)
-        if match:
-            highest = max(highest, int(match.group(1)))
-    return highest
+    numbers = [generated_number(id_) for id_ in candidates]
+    return max([number for number in numbers if number is not None], default=0)
 
 
 def _check_manufacturers(

@@ -8,15 +8,40 @@ docs/stores.md explains each method for adapter authors;
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from ._records import Customer
 
-__all__ = ["OPTION_KEYS", "CustomerStore"]
+__all__ = ["GENERATED_LIMIT", "OPTION_KEYS", "CustomerStore", "generated_number"]
 
 #: The option lists a store keeps (the options companion template's keys).
 OPTION_KEYS = ("paymentTerms", "shippingMethod", "ccType")
+
+#: Generated ids are ``HS-<n>`` with *n* below this (18 digits at most), so
+#: that any store can keep *n* in a 64-bit integer column.
+GENERATED_LIMIT = 10**18
+_GENERATED = re.compile(r"HS-([0-9]+)")
+
+
+def generated_number(customer_id: str | None) -> int | None:
+    """The *n* of an id of the form ``HS-<n>``, or ``None``.
+
+    An id has one when it is exactly ``HS-`` followed by ASCII digits
+    (``HS-007`` is 7) whose number is below `GENERATED_LIMIT`: no id
+    generated here can reach a longer one, so it is an ordinary id.
+    """
+    match = _GENERATED.fullmatch(customer_id or "")
+    if match is None:
+        return None
+    # Leading zeros do not count; the length test keeps int() from a
+    # thousand-digit text (which Python refuses anyway).
+    digits = match.group(1).lstrip("0")
+    return int(digits or "0") if len(digits) <= _GENERATED_DIGITS else None
+
+
+_GENERATED_DIGITS = len(str(GENERATED_LIMIT - 1))
 
 
 @runtime_checkable

@@ -26,6 +26,7 @@ from handshake_import import (
     structure_plan,
     unstructure_plan,
 )
+from handshake_import.adapters import generated_number
 
 from .tables import csv_bytes
 
@@ -145,6 +146,63 @@ def test_blank_id_and_new_name_creates_with_generated_id() -> None:
 
     ids = [(a.customer.id, a.generated_id) for a in plan.creates]
     assert [("HS-46", True), ("HS-45", False), ("HS-47", True)] == ids
+
+
+def test_an_hs_id_too_long_to_be_generated_is_an_ordinary_id() -> None:
+    """Numbers of more than 18 digits do not count, whatever their length
+    (Python would not even turn 5,000 digits into an int)."""
+    long_ids = ["HS-" + "9" * 19, "HS-" + "7" * 5000]
+    plan = reconcile(
+        table(
+            *({"id": long_id, "name": f"N{n}"} for n, long_id in enumerate(long_ids)),
+            {"id": "", "name": "New"},
+        ),
+        store(Customer(id="HS-" + "8" * 19, name="Old", internal_id="1")),
+    )
+
+    assert [*long_ids, "HS-1"] == [create.customer.id for create in plan.creates]
+    assert plan.ok
+
+
+@pytest.mark.parametrize(
+    ("customer_id", "number"),
+    [
+        ("HS-7", 7),
+        ("HS-007", 7),
+        ("HS-" + "0" * 30 + "5", 5),
+        ("HS-0", 0),
+        ("HS-" + "9" * 18, 10**18 - 1),
+        ("HS-" + "1" + "0" * 18, None),
+        ("HS-", None),
+        ("hs-5", None),
+        ("HS-5a", None),
+        ("HS-\u0665", None),  # an Arabic-Indic five: not an ASCII digit
+        (None, None),
+    ],
+)
+def test_generated_number(customer_id: str | None, number: int | None) -> None:
+    """The number an id counts for when generated ids continue."""
+    assert number == generated_number(customer_id)
+
+
+@pytest.mark.parametrize("where", ["file", "store"])
+def test_no_generated_id_past_the_last_one(where: str) -> None:
+    """Generated numbers stay below 10**18 (a 64-bit integer holds them):
+    once the ids in use reach the last one, a blank-id row needs an id."""
+    last = "HS-" + "9" * 18
+    rows = [{"id": "", "name": "New"}]
+    if where == "file":
+        rows.insert(0, {"id": last, "name": "Last"})
+    stored = (
+        [Customer(id=last, name="Last", internal_id="1")] if where == "store" else []
+    )
+    plan = reconcile(table(*rows), store(*stored))
+
+    (problem,) = plan.problems
+    assert ("error", "no-generated-id") == (problem.severity, problem.code)
+    assert f"generated ids end at {last}" in problem.message
+    assert ("id", len(rows) + 1) == (problem.column, problem.row)
+    assert "New" not in [create.customer.name for create in plan.creates]
 
 
 def test_two_customers_with_the_name_is_an_error_never_a_guess() -> None:

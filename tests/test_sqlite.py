@@ -204,6 +204,27 @@ def test_plan_with_errors_is_refused_unless_partial(tmp_path: Path) -> None:
     assert 1 == len(store.apply(plan, partial=True).created)
 
 
+def test_hs_ids_past_a_64_bit_integer_are_stored(tmp_path: Path) -> None:
+    """An ``HS-`` id too long to be a generated one is stored as an ordinary
+    id; generated numbers go on after the highest that fits."""
+    store = SQLiteStore(tmp_path / "h.db")
+    long_ids = ["HS-9223372036854775808", "HS-" + "9" * 40]
+    first = reconcile(
+        csv_bytes(
+            [["id", "name"], [long_ids[0], "A"], [long_ids[1], "B"], ["HS-7", "C"]]
+        ),
+        store,
+    )
+    store.apply(first)
+    second = reconcile(csv_bytes([["id", "name"], ["", "D"]]), store)
+    store.apply(second)
+
+    assert "HS-8" == second.creates[0].customer.id
+    assert 8 == store.highest_generated_id()
+    everyone = [*long_ids, "HS-7", "HS-8"]
+    assert set(everyone) == set(store.customers_by_id(everyone))
+
+
 def test_stale_update_is_refused_inside_the_transaction(tmp_path: Path) -> None:
     """An update whose old values changed meanwhile: StalePlanError, nothing applied."""
     path = tmp_path / "s.db"

@@ -11,7 +11,8 @@ against the stored customer and give the updated one), `id_created_since`
 and `id_taken_since` (the `StalePlanError` for ids that another process took
 meanwhile), and returns an `ApplyResult`. `customer_fields` gives a
 customer's values by template column, as an `UpdateCustomer`'s ``changes``
-name them.
+name them. `generated_number` gives the number of an ``HS-<n>`` id, as
+``highest_generated_id`` counts them.
 """
 
 from .._apply import (
@@ -22,12 +23,14 @@ from .._apply import (
     id_taken_since,
 )
 from .._fields import flatten as customer_fields
+from .._store import generated_number
 
 __all__ = [
     "ApplyResult",
     "apply_update",
     "check_plan",
     "customer_fields",
+    "generated_number",
     "id_created_since",
     "id_taken_since",
 ]

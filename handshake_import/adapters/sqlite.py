@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import operator
 import os
-import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,7 +41,7 @@ from .._plan import (
 from .._records import Address, Customer
 from .._schema import ADDRESS_PARTS
 from .._serialize import _structure_value, _unstructure_value
-from .._store import OPTION_KEYS
+from .._store import OPTION_KEYS, generated_number
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
@@ -51,7 +50,6 @@ SCHEMA_VERSION = 1
 
 # Far below SQLite's limit on bound variables (999 before 3.32).
 _CHUNK = 500
-_GENERATED = re.compile(r"HS-([0-9]+)")
 
 _SCALARS = (
     "contact",
@@ -498,7 +496,7 @@ def _row_values(customer: Customer) -> tuple[Any, ...]:
         customer.id,
         customer.name,
         name_key(customer.name),
-        _generated_number(customer.id),
+        generated_number(customer.id),
         *_scalars_of(customer),
         "\n".join(customer.emails),
         *(_NO_ADDRESS if bill is None else _parts_of(bill)),
@@ -511,11 +509,6 @@ def _row_values(customer: Customer) -> tuple[Any, ...]:
         if custom
         else "{}",
     )
-
-
-def _generated_number(customer_id: str | None) -> int | None:
-    match = _GENERATED.fullmatch(customer_id or "")
-    return int(match.group(1)) if match else None
 
 
 # Where `_customer` finds the address blocks and the custom values in a row
