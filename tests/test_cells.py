@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handshake_import import read_customers
+from handshake_import import ImportFileError, read_customers
 from handshake_import._readers._cells import cell_text, float_text
 from handshake_import._values import EXCEL_ERRORS
 
@@ -43,6 +43,12 @@ from .tables import csv_bytes, xlsx_bytes
         (dt.time(9, 30), "09:30:00"),
         (dt.timedelta(hours=26, minutes=5), "26:05:00"),
         (Decimal("2.50"), "2.5"),
+        (Decimal("NaN"), "nan"),
+        (Decimal("sNaN"), "nan"),
+        (Decimal("Infinity"), "inf"),
+        (Decimal("-Infinity"), "-inf"),
+        # Past Python's limit on int-to-text digits (4,300):
+        pytest.param(10**5000, "1" + "0" * 5000, id="int of 5,001 digits"),
     ],
 )
 def test_cell_text(value: object, text: str) -> None:
@@ -112,3 +118,27 @@ def test_any_text_reads_back_unchanged_from_xlsx(values: list[str]) -> None:
     rows = read_customers(xlsx_bytes(table)).rows
 
     assert values == [row.customer.contact for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("rows", "where"),
+    [
+        ([{"id": "\udc80", "name": "Acme"}], "The value in row 2, column 'id',"),
+        ([{"name": "A"}, {"name": "B\ud800"}], "The value in row 3, column 'name',"),
+        (
+            [{"name": "A"}, {"name": "B", "x": "\ud800"}],
+            "A value without a header in row 3",
+        ),
+        ([{"name\udc80": "A"}], "A header"),
+    ],
+)
+def test_rows_given_as_mappings_must_hold_unicode_text(
+    rows: list[dict[str, str]], where: str
+) -> None:
+    """A Python string can hold half a character (an unpaired surrogate),
+    which no file can and no database stores: refused, with its place."""
+    with pytest.raises(ImportFileError) as raised:
+        read_customers(rows)
+
+    assert str(raised.value).startswith(f"{where} is not valid text")
+    assert "unpaired surrogate" in str(raised.value)

@@ -42,16 +42,32 @@ def _timedelta_text(value: dt.timedelta) -> str:
     return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
+def _int_text(value: int) -> str:
+    try:
+        return str(value)
+    except ValueError:
+        # Past Python's limit on int-to-text digits (4,300): the decimal
+        # module has none, and the cell is then merely too long.
+        return str(Decimal(value))
+
+
+def _decimal_text(value: Decimal) -> str:
+    if not value.is_finite():
+        # float() refuses a signalling NaN; these are what float_text writes.
+        return "nan" if value.is_nan() else ("-inf" if value.is_signed() else "inf")
+    return float_text(float(value))
+
+
 _BY_TYPE: dict[type, Callable[[Any], str]] = {
     str: str,
-    int: str,
+    int: _int_text,
     float: float_text,
     bool: lambda value: "TRUE" if value else "FALSE",
     dt.datetime: _datetime_text,
     dt.date: dt.date.isoformat,
     dt.time: dt.time.isoformat,
     dt.timedelta: _timedelta_text,
-    Decimal: lambda value: float_text(float(value)),
+    Decimal: _decimal_text,
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from .._errors import ImportFileError
 from .._limits import Limits
+from .._problems import quote
 from ._cells import cell_text
 from ._sheet import RowItem, Sheet, sheet_from_rows
 
@@ -25,6 +27,7 @@ def read_mappings(
             f"rows must be mappings of header to value, not {type(first).__name__}"
         )
     header = tuple(str(key) for key in first)
+    _check_text(header, 1, header)
     return sheet_from_rows(
         itertools.chain([list(header)], _rows(first, iterator, header)),
         format="records",
@@ -39,7 +42,7 @@ def _rows(
     header: tuple[str, ...],
 ) -> Iterator[RowItem]:
     known = set(header)
-    for mapping in itertools.chain((first,), rest):
+    for row, mapping in enumerate(itertools.chain((first,), rest), start=2):
         if not isinstance(mapping, Mapping):
             kind = type(mapping).__name__
             raise TypeError(f"rows must be mappings of header to value, not {kind}")
@@ -49,4 +52,31 @@ def _rows(
         cells.extend(
             cell_text(value) for key, value in mapping.items() if key not in known
         )
+        _check_text(cells, row, header)
         yield cells
+
+
+def _check_text(cells: Sequence[str], row: int, header: Sequence[str]) -> None:
+    """Refuse text that is not Unicode: an unpaired surrogate, which a file
+    cannot hold (its decoding refuses it) but a Python string can."""
+    if "".join(cells).isascii():
+        return
+    for position, text in enumerate(cells):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            if row == 1:
+                what = "A header"
+            elif position < len(header):
+                what = f"The value in row {row}, column {quote(header[position])},"
+            else:
+                what = f"A value without a header in row {row}"
+            raise ImportFileError(
+                f"{what} is not valid text: it holds "
+                f"{quote(error.object[error.start : error.end])}, half of a "
+                "character (an unpaired surrogate), which no database can store. "
+                "It usually comes from bytes decoded with errors='surrogateescape' "
+                "or from JSON with a broken \\u escape: decode the data strictly "
+                "and pass the rows again.",
+                detected=None,
+            ) from error
