@@ -147,7 +147,7 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "invalid-integer": _Entry(
         "error",
-        "{value} is not a whole number.",
+        "{value} is not a whole number{reason}.",
         "'12.5' or 'ten' in an integer custom column.",
     ),
     "invalid-decimal": _Entry(

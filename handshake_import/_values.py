@@ -274,12 +274,26 @@ def _ungroup(text: str) -> str:
     )
 
 
+#: What an integer custom column holds: a signed 64-bit integer, as every
+#: database stores one (and Python turns no more than 4,300 digits to int).
+INTEGER_RANGE = range(-(2**63), 2**63)
+_INTEGER_DIGITS = len(str(2**63))
+
+
 def parse_integer(text: str) -> int:
     """``"42"``, ``"-7"``, ``"1,000"``; a spreadsheet's ``"42.0"`` is not seen
     here because readers already write integral numbers without decimals."""
     plain = _ungroup(text)
     if not _PLAIN_INTEGER.fullmatch(plain):
-        raise CellError("invalid-integer", value=quote(text))
+        raise CellError("invalid-integer", value=quote(text), reason="")
+    digits = plain.lstrip("+-").lstrip("0")
+    if len(digits) > _INTEGER_DIGITS or int(plain) not in INTEGER_RANGE:
+        raise CellError(
+            "invalid-integer",
+            value=quote(text),
+            reason=f" that fits in 64 bits ({INTEGER_RANGE.start:,} to "
+            f"{INTEGER_RANGE.stop - 1:,})",
+        )
     return int(plain)
 
 

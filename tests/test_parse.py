@@ -17,6 +17,7 @@ from handshake_import import (
     Schema,
     read_customers,
 )
+from handshake_import._problems import quote
 
 from .tables import Writer, csv_bytes, xlsx_bytes
 
@@ -394,6 +395,8 @@ def test_custom_columns(write_table: Writer) -> None:
     ("column", "cell", "code", "message"),
     [
         (CustomColumn(name="n", type="integer"), "12.5", "invalid-integer", "'12.5' is not a whole number."),
+        (CustomColumn(name="n", type="integer"), "9,223,372,036,854,775,808", "invalid-integer", "'9,223,372,036,854,775,808' is not a whole number that fits in 64 bits (-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807)."),
+        (CustomColumn(name="n", type="integer"), "9" * 5000, "invalid-integer", f"{quote('9' * 5000)} is not a whole number that fits in 64 bits (-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807)."),
         (CustomColumn(name="n", type="decimal"), "12,5,0", "invalid-decimal", "'12,5,0' is not a number."),
         (CustomColumn(name="n", type="decimal"), "NaN", "invalid-decimal", "'NaN' is not a number."),
         (CustomColumn(name="n", type="boolean"), "maybe", "invalid-boolean", "'maybe' is not a yes/no value (use TRUE/FALSE, yes/no, y/n or 1/0)."),
@@ -413,6 +416,24 @@ def test_custom_column_errors(
 
     (problem,) = result.problems
     assert (code, "B2", message) == (problem.code, problem.cell, problem.message)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("9,223,372,036,854,775,807", 2**63 - 1),
+        ("-9223372036854775808", -(2**63)),
+        ("0" * 40 + "42", 42),
+    ],
+)
+def test_integer_column_holds_64_bits(cell: str, value: int) -> None:
+    """The ends of the 64-bit range are accepted, leading zeros too."""
+    result = read_customers(
+        csv_bytes([["name", "n"], ["A", cell]]),
+        schema=Schema([CustomColumn(name="n", type="integer")]),
+    )
+
+    assert [{"n": value}] == [dict(row.customer.custom) for row in result.rows]
 
 
 def test_dayfirst_is_explicit() -> None:
