@@ -196,10 +196,10 @@ def _read(
                 if done >= reported + _PROGRESS_EVERY:
                     reported = done - done % _PROGRESS_EVERY
                     progress(reported, None)
+        result = ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
         # The text reader is the library's own code, and so is everything
         # the loop ran (no progress callback); workbook readers and the
         # caller's rows or callback are other code.
-        result = ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
         pause.only_our_objects = progress is None and formats in (["csv"], ["tsv"])
     return result
 
