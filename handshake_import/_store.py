@@ -23,6 +23,7 @@ OPTION_KEYS = ("paymentTerms", "shippingMethod", "ccType")
 #: that any store can keep *n* in a 64-bit integer column.
 GENERATED_LIMIT = 10**18
 _GENERATED = re.compile(r"HS-([0-9]+)")
+_GENERATED_DIGITS = len(str(GENERATED_LIMIT - 1))
 
 
 def generated_number(customer_id: str | None) -> int | None:
@@ -39,9 +40,6 @@ def generated_number(customer_id: str | None) -> int | None:
     # thousand-digit text (which Python refuses anyway).
     digits = match.group(1).lstrip("0")
     return int(digits or "0") if len(digits) <= _GENERATED_DIGITS else None
-
-
-_GENERATED_DIGITS = len(str(GENERATED_LIMIT - 1))
 
 
 @runtime_checkable

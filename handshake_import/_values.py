@@ -286,15 +286,17 @@ def parse_integer(text: str) -> int:
     plain = _ungroup(text)
     if not _PLAIN_INTEGER.fullmatch(plain):
         raise CellError("invalid-integer", value=quote(text), reason="")
+    # The length test keeps int() from thousands of digits (Python refuses).
     digits = plain.lstrip("+-").lstrip("0")
-    if len(digits) > _INTEGER_DIGITS or int(plain) not in INTEGER_RANGE:
+    value = int(plain) if len(digits) <= _INTEGER_DIGITS else None
+    if value is None or value not in INTEGER_RANGE:
         raise CellError(
             "invalid-integer",
             value=quote(text),
             reason=f" that fits in 64 bits ({INTEGER_RANGE.start:,} to "
             f"{INTEGER_RANGE.stop - 1:,})",
         )
-    return int(plain)
+    return value
 
 
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
