@@ -14,8 +14,18 @@ from typing import Literal
 import attrs
 
 from ._fill import filling
+from ._records import Customer
 
-__all__ = ["CATALOGUE", "Problem", "Severity", "make_problem", "new_problem", "quote"]
+__all__ = [
+    "CATALOGUE",
+    "Problem",
+    "Severity",
+    "customer_key",
+    "describe_customer",
+    "make_problem",
+    "new_problem",
+    "quote",
+]
 
 Severity = Literal["error", "warning"]
 
@@ -192,8 +202,8 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "ambiguous-name": _Entry(
         "error",
-        "The id is blank and {count} customers are named {value} (ids {ids}); "
-        "fill in the id of the one you mean.",
+        "The id is blank and {count} customers are named {value} ({ids}); "
+        "fill in the id of the one you mean{or_internal_id}.",
         "Two branches both called 'Corner Store'.",
     ),
     "duplicate-in-file": _Entry(
@@ -239,8 +249,8 @@ CATALOGUE: dict[str, _Entry] = {
     "possible-duplicate": _Entry(
         "warning",
         "This row creates a new customer {value}, but existing customer {other} "
-        "(id {other_id}) has a very similar name. If it is the same customer, "
-        "put its id in the id column.",
+        "has a very similar name. If it is the same customer, put its {key} in "
+        "the {key_column} column.",
         "A customer renamed from 'Acme Inc' to 'ACME' with a blank id.",
     ),
     "mass-change": _Entry(
@@ -333,3 +343,21 @@ def quote(value: str, limit: int = _MAX_QUOTED) -> str:
     if not value.isprintable():
         value = "".join(map(_escape_unprintable, value))
     return "'" + value.replace("'", "\\'") + "'"
+
+
+def customer_key(customer: Customer) -> str:
+    """How a row can name a stored customer, for a message: ``id 'C1'``.
+
+    Customers made in the system itself may have no id; a row can then name
+    one only by its internal id, so the message gives that instead.
+    """
+    if customer.id:
+        return f"id {quote(customer.id)}"
+    if customer.internal_id:
+        return f"internal id {quote(customer.internal_id)}"
+    return "no id"
+
+
+def describe_customer(customer: Customer) -> str:
+    """A stored customer for a message: ``'Acme Tools' (id 'C1')``."""
+    return f"{quote(customer.name)} ({customer_key(customer)})"

@@ -45,7 +45,14 @@ from ._plan import (
     new_unchanged,
     new_update,
 )
-from ._problems import Problem, make_problem, new_problem, quote
+from ._problems import (
+    Problem,
+    customer_key,
+    describe_customer,
+    make_problem,
+    new_problem,
+    quote,
+)
 from ._records import Address, Customer, CustomerRow
 from ._result import Column
 from ._schema import ADDRESS_PARTS, TEMPLATE_COLUMNS
@@ -457,7 +464,9 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
             actions.append(new_create(number, row.sheet, customer, generated))
             continue
         if create_only:
-            builder.error(row, "already-exists", None, customer=_describe(stored))
+            builder.error(
+                row, "already-exists", None, customer=describe_customer(stored)
+            )
             continue
         # Rows share one `present` set (one header), so its diff is built
         # once. (A frozenset keeps its hash: the look-up is cheap.)
@@ -621,10 +630,6 @@ def _finish(
         if (row := _row_of(action)) is None or row < stop_row
     )
     return Plan(actions=kept_actions, problems=tuple(kept), stopped_early=True)
-
-
-def _describe(customer: Customer) -> str:
-    return f"{quote(customer.name)} (id {quote(customer.id or '')})"
 
 
 def _highest_in_file(candidates: Iterable[str]) -> int:
@@ -1001,7 +1006,7 @@ def _internal_id_holds(
                     "id-taken",
                     "id",
                     value=quote(customer.id),
-                    other=_describe(other),
+                    other=describe_customer(other),
                 )
             return False
     return True
@@ -1059,9 +1064,21 @@ def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:
                 "name",
                 count=len(candidates),
                 value=quote(customer.name),
-                ids=", ".join(quote(c.id or "") for c in candidates),
+                **_candidate_keys(candidates),
             )
     return matches
+
+
+def _candidate_keys(candidates: Sequence[Customer]) -> dict[str, str]:
+    """The ``ids`` and ``or_internal_id`` of an ``ambiguous-name`` message:
+    a candidate without an id can be named only by its internal id."""
+    if all(candidate.id for candidate in candidates):
+        ids = "ids " + ", ".join(quote(candidate.id or "") for candidate in candidates)
+        return {"ids": ids, "or_internal_id": ""}
+    return {
+        "ids": ", ".join(map(customer_key, candidates)),
+        "or_internal_id": ", or its internal_id if it has no id",
+    }
 
 
 def _same_customer_twice(
@@ -1077,7 +1094,7 @@ def _same_customer_twice(
                 "same-customer-twice",
                 None,
                 rows=listed,
-                customer=_describe(stored),
+                customer=describe_customer(stored),
             )
 
 
@@ -1134,16 +1151,23 @@ class _DuplicateWarnings:
         similar = self._similar.get(self._key(name), ())
         if not similar:
             return None
+        other = similar[0]
+        # A customer made in the system may have no id: a row names it by
+        # its internal id then.
+        by_id = bool(other.id) or not other.internal_id
         return make_problem(
             "possible-duplicate",
             value=quote(name),
-            other=quote(similar[0].name),
-            other_id=quote(similar[0].id or ""),
+            other=describe_customer(other),
+            key="id" if by_id else "internal id",
+            key_column="id" if by_id else "internal_id",
         )
 
 
 #: `_DuplicateWarnings`' mark for a name not worded yet (None is a wording).
-_NOT_WORDED = make_problem("possible-duplicate", value="", other="", other_id="")
+_NOT_WORDED = make_problem(
+    "possible-duplicate", value="", other="", key="", key_column=""
+)
 
 
 def _mass_changes(

@@ -33,7 +33,7 @@ from ._plan import (
     UpdateCustomer,
     unreachable,
 )
-from ._problems import Problem, quote
+from ._problems import Problem, customer_key, quote
 from ._records import Customer
 from ._result import ReadResult
 from ._serialize import unstructure_plan
@@ -240,7 +240,7 @@ def _print_plan(
             who = (
                 f"customer {action.internal_id}"
                 if stored is None
-                else f"{quote(stored.name)} id {quote(stored.id or '')}"
+                else f"{quote(stored.name)} {customer_key(stored)}"
             )
             out.write(
                 f"{style('~', '36')} row {action.row}: update {who} "

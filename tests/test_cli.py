@@ -6,12 +6,20 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import cattrs
 import pytest
 
-from handshake_import import Plan, Problem, UpdateCustomer, reconcile, structure_plan
+from handshake_import import (
+    Customer,
+    Plan,
+    Problem,
+    UpdateCustomer,
+    reconcile,
+    structure_plan,
+)
 from handshake_import.adapters.sqlite import SQLiteStore
 from handshake_import.cli import _print_plan, main
 
@@ -302,22 +310,39 @@ def test_the_readme_main_job(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Nothing to do.")
 
 
-def test_an_update_the_store_no_longer_knows_is_shown_by_internal_id() -> None:
-    """The plan's text names an updated customer from the store; one the
-    store no longer returns is shown by its internal id."""
+def _plan_text(updated: Mapping[str, Customer]) -> str:
+    """The text of a plan updating the customer with internal id 7, given
+    what the store returned for it."""
     plan = Plan(
         actions=(
             UpdateCustomer(
                 row=2,
                 sheet=None,
                 internal_id="7",
-                matched_by="id",
+                matched_by="internal_id",
                 changes={"contact": ("Ann", "Bo")},
             ),
         )
     )
     out = io.StringIO()
+    _print_plan("f.csv", plan, out, quiet=False, updated=updated)
+    return out.getvalue()
 
-    _print_plan("f.csv", plan, out, quiet=False, updated={})
 
-    assert "~ row 2: update customer 7 (matched by id)\n" in out.getvalue()
+def test_an_update_the_store_no_longer_knows_is_shown_by_internal_id() -> None:
+    """The plan's text names an updated customer from the store; one the
+    store no longer returns is shown by its internal id."""
+    text = _plan_text({})
+
+    assert "~ row 2: update customer 7 (matched by internal_id)\n" in text
+
+
+def test_an_updated_customer_without_an_id_is_shown_by_its_internal_id() -> None:
+    """A customer made in the system may have no id: the line names it by its
+    internal id, never as id ''."""
+    text = _plan_text({"7": Customer(name="Harbor Supply", internal_id="7")})
+
+    assert (
+        "~ row 2: update 'Harbor Supply' internal id '7' (matched by internal_id)\n"
+        in text
+    )

@@ -231,6 +231,63 @@ def test_renamed_customer_without_id_is_new_with_a_warning() -> None:
     assert plan.ok
 
 
+# A customer made in the system itself may have no id: messages name it by its
+# internal id, the only key a row can then give, and never as id ''.
+NO_ID = Customer(name="Acme, Inc.", internal_id="17")
+
+
+def test_a_possible_duplicate_without_an_id_is_named_by_its_internal_id() -> None:
+    """The warning names the stored customer by its internal id and says to
+    put that in the internal_id column."""
+    plan = reconcile(table({"id": "", "name": "ACME"}), store(NO_ID))
+
+    (problem,) = plan.problems
+    assert "possible-duplicate" == problem.code
+    assert "existing customer 'Acme, Inc.' (internal id '17')" in problem.message
+    assert "put its internal id in the internal_id column" in problem.message
+    assert "''" not in problem.message
+
+
+def test_following_the_possible_duplicate_advice_updates_the_customer() -> None:
+    """With the internal id the warning gives, the row updates that customer."""
+    plan = reconcile(
+        table({"id": "", "internal_id": "17", "name": "ACME"}), store(NO_ID)
+    )
+
+    assert () == plan.problems
+    (update,) = plan.updates
+    assert ("17", {"name": ("Acme, Inc.", "ACME")}) == (
+        update.internal_id,
+        update.changes,
+    )
+
+
+def test_an_ambiguous_name_lists_a_customer_without_id_by_internal_id() -> None:
+    """Among the candidates, one without an id is listed by its internal id,
+    and the advice says a row may give the internal_id instead."""
+    twin = Customer(name="acme, inc.", internal_id="18")
+    plan = reconcile(table({"id": "", "name": "Acme, Inc."}), store(NO_ID, twin))
+
+    (problem,) = plan.problems
+    assert "ambiguous-name" == problem.code
+    assert "named 'Acme, Inc.' (internal id '17', internal id '18')" in problem.message
+    assert "the one you mean, or its internal_id if it has no id." in problem.message
+
+
+def test_already_exists_names_a_customer_without_id_by_internal_id() -> None:
+    """create-only: the stored customer the row matches is named by its
+    internal id."""
+    plan = reconcile(
+        table({"internal_id": "17", "name": "Acme, Inc."}),
+        store(NO_ID),
+        mode="create-only",
+    )
+
+    (problem,) = plan.problems
+    assert "already-exists" == problem.code
+    assert "Customer 'Acme, Inc.' (internal id '17') already exists" in problem.message
+
+
 # -- in-file conflicts ---------------------------------------------------------------
 
 
