@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+import time
+import warnings
 import zipfile
 
+import openpyxl
 import pytest
 import xlwt
 
@@ -153,3 +157,108 @@ def test_xls_time_of_day_cells_read_as_times() -> None:
     (row,) = read_customers(out.getvalue()).rows
 
     assert "10:30:00" == row.customer.contact
+
+
+# -- openpyxl's warnings ------------------------------------------------------------
+#
+# openpyxl warns about what it drops, also while rows are read. The suite turns
+# warnings into errors, so these tests would fail on one that reached the
+# caller; they also record warnings to say so plainly.
+
+_VALIDATION_EXTENSION = (
+    '<extLst><ext uri="{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+)
+
+
+def _with_validation_extension(table: list[list[object]]) -> bytes:
+    """An XLSX whose sheet ends with a data-validation extension, as Excel
+    writes for a drop-down list fed from another sheet."""
+    return rewrite_part(
+        xlsx_bytes(table),
+        "xl/worksheets/sheet1.xml",
+        {"</worksheet>": _VALIDATION_EXTENSION},
+    )
+
+
+def test_what_openpyxl_drops_while_reading_rows_is_not_a_warning() -> None:
+    """openpyxl reaches the extension after the last row and warns that it
+    drops it: the caller sees no warning, and every row."""
+    data = _with_validation_extension([["name"], ["Acme"], ["Beta"]])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = read_customers(data)
+
+    assert [] == [str(warning.message) for warning in caught]
+    assert ["Acme", "Beta"] == [row.customer.name for row in result.rows]
+
+
+def test_a_date_cell_outside_the_calendar_is_an_excel_error_not_a_warning() -> None:
+    """openpyxl reads a date serial past the calendar as #VALUE!, with a
+    warning: the caller gets the excel-error problem only."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["name", "contact"])
+    sheet.append(["Acme", 1e10])
+    sheet["B2"].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (problem,) = read_customers(out.getvalue()).problems
+
+    assert [] == [str(warning.message) for warning in caught]
+    assert ("excel-error", "B2") == (problem.code, problem.cell)
+
+
+def test_the_callers_warnings_between_rows_are_left_alone() -> None:
+    """Silencing openpyxl must not silence the caller: a warning the caller
+    raises while iterating is seen."""
+    data = _with_validation_extension(
+        [["name"], *([f"Customer {n}"] for n in range(600))]
+    )
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        count = 0
+        for item in iter_customers(data):
+            if isinstance(item, CustomerRow):
+                count += 1
+                warnings.warn(f"caller {count}", UserWarning, stacklevel=1)
+
+    assert 600 == count
+    assert [f"caller {n}" for n in range(1, 601)] == [
+        str(warning.message) for warning in caught
+    ]
+
+
+def test_readers_in_threads_leave_the_warning_filters_as_they_were() -> None:
+    """Each read silences openpyxl with `warnings.catch_warnings`, which puts
+    back the filters it found: reads in several threads at once must not put
+    back each other's, leaving openpyxl's silence in force for good."""
+    data = _with_validation_extension([["name"], *([f"C{n}"] for n in range(300))])
+    before = list(warnings.filters)
+    failures: list[BaseException] = []
+
+    def read_often() -> None:
+        try:
+            for _ in range(15):
+                for _ in iter_customers(data):
+                    time.sleep(0)  # let the other threads in between rows
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=read_often) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = list(warnings.filters)
+    warnings.filters[:] = before  # the other tests' filters, whatever happened
+
+    assert [] == failures
+    assert before == after

@@ -10,6 +10,8 @@ refused. openpyxl then parses through defusedxml as a second line.
 from __future__ import annotations
 
 import io
+import itertools
+import threading
 import warnings
 import zipfile
 import zlib
@@ -187,10 +189,7 @@ def read_xlsx(
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
     check_archive(stream, limits)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it drops (data validation,
-            # conditional formatting); none of them matter for values.
-            warnings.simplefilter("ignore")
+        with _openpyxl_quiet():
             workbook = openpyxl.load_workbook(
                 stream, read_only=True, data_only=True, keep_links=False
             )
@@ -214,33 +213,67 @@ def read_xlsx(
 LAST_ROW = 1_048_576
 
 
+#: Rows read from openpyxl per `_openpyxl_quiet` block.
+_BATCH = 256
+
+_QUIET_LOCK = threading.Lock()
+
+
+@contextmanager
+def _openpyxl_quiet() -> Iterator[None]:
+    """Silence openpyxl's warnings while it runs.
+
+    It warns about what it drops: data validation and conditional
+    formatting (also while rows are read, when it reaches them after the
+    last row), and a date cell outside the calendar, which it reads as
+    ``#VALUE!`` and the parser reports as ``excel-error``. None of it is the
+    user's business, and a program that turns warnings into errors would
+    fail on such a file. `warnings.catch_warnings` changes the process's
+    filters and puts back what it found: the lock keeps two readers in two
+    threads from putting back each other's filters.
+    """
+    with _QUIET_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
+    # Without a dimension openpyxl still yields an empty row for every row
+    # number the sheet skips, so rows stay in step with row numbers. A row
+    # numbered past the last one a worksheet can have is damage (or a trap:
+    # the empty rows before it would take minutes); reading stops there.
+    values_of_rows = worksheet.iter_rows(  # type: ignore[misc]
+        max_row=LAST_ROW + 1, values_only=True
+    )
     number = 0
-    values: tuple[object, ...]
-    try:
-        # Without a dimension openpyxl still yields an empty row for every
-        # row number the sheet skips, so rows stay in step with row numbers.
-        # A row numbered past the last one a worksheet can have is damage
-        # (or a trap: the empty rows before it would take minutes); reading
-        # stops there.
-        for values in worksheet.iter_rows(  # type: ignore[misc]
-            max_row=LAST_ROW + 1, values_only=True
-        ):
+    while True:
+        # Rows are taken in batches, each inside one quiet block: the
+        # warning filter must not be in force while the caller's code runs
+        # between two rows.
+        batch: list[tuple[object, ...]] = []
+        failure = None
+        with _openpyxl_quiet():
+            try:
+                batch.extend(itertools.islice(values_of_rows, _BATCH))
+            except _FAILURES as error:
+                failure = error
+        for values in batch:
             number += 1
             if number > LAST_ROW:
-                break
+                raise _damaged(
+                    f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, "
+                    "the last row a worksheet can have"
+                )
             yield [
                 value if type(value) is str else cell_text(value) for value in values
             ]
-    except _FAILURES as error:
-        raise _damaged(
-            f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"
-        ) from error
-    if number > LAST_ROW:
-        raise _damaged(
-            f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, the "
-            "last row a worksheet can have"
-        )
+        if failure is not None:
+            raise _damaged(
+                f"row {number + 1} of sheet {worksheet.title!r}: "
+                f"{type(failure).__name__}"
+            ) from failure
+        if len(batch) < _BATCH:
+            return
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
