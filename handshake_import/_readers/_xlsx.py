@@ -216,7 +216,9 @@ LAST_ROW = 1_048_576
 #: Rows read from openpyxl per `_openpyxl_quiet` block.
 _BATCH = 256
 
-_QUIET_LOCK = threading.Lock()
+# Re-entrant: blocks nested in one thread restore in order, and a finaliser
+# run inside a block can never wait on its own thread.
+_QUIET_LOCK = threading.RLock()
 
 
 @contextmanager
