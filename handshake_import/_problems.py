@@ -187,6 +187,14 @@ CATALOGUE: dict[str, _Entry] = {
         "customers; it is assigned by the system.",
         "An internal_id typed by hand or copied from another system.",
     ),
+    "internal-id-mismatch": _Entry(
+        "warning",
+        "Internal id {value} is customer {customer}, but this row has neither "
+        "that name nor that id: the update renames it to {name}. If the "
+        "internal id is wrong, correct it, or leave it blank.",
+        "An internal_id copied from the next row, or one that only became a "
+        "customer's after a partial import.",
+    ),
     "id-taken": _Entry(
         "error",
         "This row would change the customer's id to {value}, but customer "

@@ -405,6 +405,9 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
                 not _internal_id_holds(builder, row, stored, report=True)
             ):
                 continue
+            # (`stored` is a customer here: an unknown internal id stopped above.)
+            if stored is not None and customer.id != stored.id and "id" in row.present:
+                _warn_if_unrelated(builder, row, stored)
         elif customer.id:
             stored = by_id.get(customer.id)
             matched_by = "id"
@@ -1010,6 +1013,26 @@ def _internal_id_holds(
                 )
             return False
     return True
+
+
+def _warn_if_unrelated(builder: _Builder, row: CustomerRow, stored: Customer) -> None:
+    """Warn at a row whose internal id alone ties it to *stored*: its id is
+    not the customer's (blank or another), and neither is its name.
+
+    Such a row would rename a customer it has nothing else in common with;
+    the usual cause is a wrong internal id, or one the store handed to a new
+    customer after an earlier partial import left this row out.
+    """
+    fold = builder.names.fold
+    if fold(row.customer.name) != fold(stored.name):
+        builder.warn(
+            row,
+            "internal-id-mismatch",
+            "internal_id",
+            value=quote(stored.internal_id or ""),
+            customer=describe_customer(stored),
+            name=quote(row.customer.name),
+        )
 
 
 def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:

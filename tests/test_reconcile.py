@@ -96,6 +96,77 @@ def test_unknown_internal_id_is_an_error() -> None:
     assert problem.message.startswith("No customer has the internal id '99'.")
 
 
+def test_a_row_tied_by_the_internal_id_alone_is_warned_about() -> None:
+    """Neither the customer's id nor its name: the update goes ahead, with a
+    warning at the internal_id cell naming the customer it renames."""
+    plan = reconcile(
+        table({"internal_id": "10", "id": "", "name": "Glasgow Grind"}), store(ACME)
+    )
+
+    (update,) = plan.updates
+    assert {"name": ("Acme Tools", "Glasgow Grind")} == dict(update.changes)
+    (problem,) = plan.problems
+    assert ("warning", "internal-id-mismatch", "A2") == (
+        problem.severity,
+        problem.code,
+        problem.cell,
+    )
+    assert problem.message.startswith(
+        "Internal id '10' is customer 'Acme Tools' (id 'C1'), but this row has "
+        "neither that name nor that id: the update renames it to 'Glasgow Grind'."
+    )
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"internal_id": "10", "id": "C1", "name": "Acme Tooling"},  # a rename
+        {"internal_id": "10", "id": "C9", "name": "ACME  tools"},  # a new id
+        {"internal_id": "10", "name": "Acme Tooling"},  # no id column
+    ],
+    ids=["same-id", "same-name", "no-id-column"],
+)
+def test_a_row_sharing_the_id_or_name_is_not_warned_about(
+    row: dict[str, str],
+) -> None:
+    """The id or the name agrees, or the file cannot say: no warning."""
+    plan = reconcile(table(row), store(ACME))
+
+    assert ["UpdateCustomer"] == kinds(plan)
+    assert [] == codes(plan)
+
+
+def test_a_customer_without_an_id_renamed_by_internal_id_is_not_warned_about() -> None:
+    """A customer made in the system has no id, and neither has the row."""
+    plan = reconcile(
+        table({"internal_id": "17", "id": "", "name": "Acme Tooling"}), store(NO_ID)
+    )
+
+    assert ["UpdateCustomer"] == kinds(plan)
+    assert [] == codes(plan)
+
+
+def test_an_internal_id_given_to_a_new_customer_since_is_warned_about() -> None:
+    """A partial import leaves out a row with an unknown internal id and
+    hands that internal id to a customer it creates: the next upload of the
+    same file ties the row to that customer, with a warning."""
+    memory = store()
+    data = table(
+        {"internal_id": "", "id": "", "name": "Alpha Hardware"},
+        {"internal_id": "1", "id": "", "name": "Beta Supply"},
+    )
+    first = reconcile(data, memory)
+    assert [("unknown-internal-id", 3)] == codes(first)
+    memory.apply(first, partial=True)
+
+    second = reconcile(data, memory)
+
+    # Renamed by row 3, the customer no longer answers to row 2's name, and
+    # row 2 would create it again: both rows say so.
+    assert [("possible-duplicate", 2), ("internal-id-mismatch", 3)] == codes(second)
+    assert "customer 'Alpha Hardware' (id 'HS-1')" in second.problems[1].message
+
+
 def test_id_change_onto_another_customers_id_is_an_error() -> None:
     """Renaming a customer's id to one another customer has is refused."""
     plan = reconcile(
