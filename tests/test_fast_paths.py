@@ -7,6 +7,7 @@ import gc
 import io
 import re
 import sys
+import threading
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from handshake_import import Customer, InMemoryStore, read_customers, reconcile
+from handshake_import._api import _collector_paused
 from handshake_import._readers import RowItem
 from handshake_import._readers._text import _issue, _records
 from handshake_import._values import (
@@ -205,6 +207,37 @@ def test_the_collector_stays_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_pauses_in_two_threads_never_leave_the_collector_off() -> None:
+    """The collector is the whole process's. A pause that began while another
+    thread's pause held it off ends without touching it, and the first
+    pause, ending while the second goes on, turns it back on."""
+    first_in, second_in, first_out = (threading.Event() for _ in range(3))
+    seen: dict[str, bool] = {}
+
+    def first() -> None:
+        with _collector_paused():
+            first_in.set()
+            second_in.wait(5)
+        seen["after the first"] = gc.isenabled()
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with _collector_paused():
+            seen["in the second"] = gc.isenabled()
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert {"in the second": False, "after the first": True} == seen
+    assert gc.isenabled()
 
 
 class _Cycle:
