@@ -405,7 +405,8 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
                 not _internal_id_holds(builder, row, stored, report=True)
             ):
                 continue
-            # (`stored` is a customer here: an unknown internal id stopped above.)
+            # (`stored is not None` only for the type checker: an unknown
+            # internal id stopped above.)
             if stored is not None and customer.id != stored.id and "id" in row.present:
                 _warn_if_unrelated(builder, row, stored)
         elif customer.id:
