@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import attrs
 
+from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
 from ._fields import FieldValue, flatten, show_value, unflatten
 from ._plan import Plan, UpdateCustomer
 from ._problems import quote
-from ._reconcile import same_value
 from ._records import Customer
 
 __all__ = [
