@@ -8,21 +8,19 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ._limits import Limits
-from ._parse import parse_rows
-from ._plan import Plan
-from ._problems import Problem, make_problem
-from ._readers import Sheet, Source, open_sheet
-from ._reconcile import (
+from ._lookups import (
     Lookups,
-    Mode,
     NameForms,
-    Settings,
     StoreAnswers,
-    build_plan,
     ids_to_ask,
     lookups,
     name_keys_needed,
 )
+from ._parse import parse_rows
+from ._plan import Plan
+from ._problems import Problem, make_problem
+from ._readers import Sheet, Source, open_sheet
+from ._reconcile import Mode, Settings, build_plan
 from ._records import Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import ColumnMap, Schema, map_header

@@ -1,8 +1,9 @@
 """Rows + the store's answers -> `Plan`. Pure: no I/O, no store calls.
 
 Theory of operation. The driver (`_api.reconcile`) reads the file, asks
-`lookups` which keys to look up, fetches them from the store in batches and
-hands everything to `build_plan`, which applies the template's rules:
+`_lookups.lookups` which keys to look up, fetches them from the store in
+batches and hands everything to `build_plan`, which applies the template's
+rules:
 
 1. Matching, in this order (each action records `matched_by`): a filled
    ``internal_id`` is that customer (unknown: error; a different ``id`` in
@@ -27,7 +28,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -35,7 +36,7 @@ import attrs
 from ._changes import Diff
 from ._errors import StoreError
 from ._fields import FieldValue
-from ._names import fold_name, key_of_folded
+from ._lookups import Lookups, NameForms, StoreAnswers
 from ._plan import (
     Action,
     CreateCustomer,
@@ -59,17 +60,7 @@ from ._records import Customer, CustomerRow
 from ._result import Column
 from ._store import GENERATED_LIMIT, generated_number
 
-__all__ = [
-    "Lookups",
-    "Mode",
-    "NameForms",
-    "Settings",
-    "StoreAnswers",
-    "build_plan",
-    "ids_to_ask",
-    "lookups",
-    "name_keys_needed",
-]
+__all__ = ["Mode", "Settings", "build_plan"]
 
 Mode = Literal["upsert", "create-only", "update-only"]
 
@@ -82,141 +73,6 @@ class Settings:
     max_errors: int | None = None
     mass_change_share: float = 0.5
     mass_change_minimum: int = 20
-
-
-@attrs.frozen(kw_only=True)
-class Lookups:
-    """What the rows ask of the store, found in one pass over them.
-
-    The store is asked about `internal_ids` first, then about `ids_to_ask`,
-    then about `name_keys_needed`; `build_plan` reuses the rest of what the
-    pass found rather than walking the rows again.
-    """
-
-    #: every id of the file, without duplicates, in file order
-    ids: tuple[str, ...]
-    #: every internal id of the file, without duplicates, in file order
-    internal_ids: tuple[str, ...]
-    #: whether some id or internal id is on two rows or more
-    repeated: bool
-    #: the rows with an internal id, matched by it
-    by_internal_id: tuple[CustomerRow, ...]
-    #: the rows without an internal id: they are matched by id or by name
-    by_id_or_name: tuple[CustomerRow, ...]
-    #: whether some row has neither an id nor an internal id
-    blank_ids: bool
-    #: the ids that begin like a generated one (``HS-``), in file order
-    generated_like: tuple[str, ...]
-
-
-@attrs.frozen(kw_only=True)
-class StoreAnswers:
-    """What the store said about the `Lookups` and its reference data."""
-
-    by_id: Mapping[str, Customer]
-    by_internal_id: Mapping[str, Customer]
-    by_name_key: Mapping[str, Sequence[Customer]]
-    highest_generated_id: int
-    customer_count: int
-    customer_groups: Collection[str]
-    user_groups: Collection[str]
-    manufacturers: Collection[str]
-    options: Mapping[str, Collection[str]]
-
-
-def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """Gather the keys of *rows*, and what `build_plan` needs of them, at once."""
-    ids: dict[str, None] = {}
-    internal_ids: dict[str, None] = {}
-    id_count = internal_id_count = 0
-    by_internal_id: list[CustomerRow] = []
-    by_id_or_name: list[CustomerRow] = []
-    blank_ids = False
-    generated_like: list[str] = []
-    for row in rows:
-        customer = row.customer
-        id_ = customer.id
-        if id_:
-            ids[id_] = None
-            id_count += 1
-            # Tested here, while the text is at hand (later, reading each id
-            # again would cost more than the test).
-            if id_.startswith("HS-"):
-                generated_like.append(id_)
-        if customer.internal_id:
-            internal_ids[customer.internal_id] = None
-            internal_id_count += 1
-            by_internal_id.append(row)
-        else:
-            by_id_or_name.append(row)
-            if not id_:
-                blank_ids = True
-    return Lookups(
-        ids=tuple(ids),
-        internal_ids=tuple(internal_ids),
-        repeated=len(ids) < id_count or len(internal_ids) < internal_id_count,
-        by_internal_id=tuple(by_internal_id),
-        by_id_or_name=tuple(by_id_or_name),
-        blank_ids=blank_ids,
-        generated_like=tuple(generated_like),
-    )
-
-
-def ids_to_ask(
-    keys: Lookups, by_internal_id: Mapping[str, Customer]
-) -> tuple[dict[str, Customer], list[str]]:
-    """What the customers found by internal id tell about ids, and the ids
-    still to ask the store about.
-
-    A customer found by its internal id answers for its own id too (ids are
-    unique in a store): on a re-upload, where most rows carry both, only the
-    new customers' ids are left to ask.
-    """
-    by_id = {c.id: c for c in by_internal_id.values() if c.id is not None}
-    return by_id, list(itertools.filterfalse(by_id.__contains__, keys.ids))
-
-
-def name_keys_needed(
-    keys: Lookups, by_id: Mapping[str, Customer], names: NameForms
-) -> tuple[str, ...]:
-    """The name keys to ask the store about, once ids are answered.
-
-    Names matter only for rows that no id or internal id settles: blank-id
-    rows (matched by name) and rows that will create a customer (checked for
-    probable duplicates). A row with an internal id is settled by it, or is
-    an error; a row found by its id needs no name look-up: that spares the
-    store most of the work on a re-upload.
-    """
-    unsettled: dict[str, None] = {}
-    for row in keys.by_id_or_name:
-        customer = row.customer
-        if not (customer.id and customer.id in by_id):
-            unsettled[customer.name] = None
-    return tuple(dict.fromkeys(map(names.key, unsettled)))
-
-
-class NameForms:
-    """Each distinct name's `fold_name` and `name_key`, computed once per plan.
-
-    Conflicts, matching and duplicate warnings all need them, and names
-    repeat within a file; a dictionary look-up costs a fraction of either.
-    """
-
-    def __init__(self) -> None:
-        self._folds: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
-
-    def fold(self, name: str) -> str:
-        folded = self._folds.get(name)
-        if folded is None:
-            folded = self._folds[name] = fold_name(name)
-        return folded
-
-    def key(self, name: str) -> str:
-        key = self._keys.get(name)
-        if key is None:
-            key = self._keys[name] = key_of_folded(self.fold(name))
-        return key
 
 
 class _Canon:
