@@ -7,11 +7,12 @@ rules:
 
 1. Matching, in this order (each action records `matched_by`): a filled
    ``internal_id`` is that customer (unknown: error; a different ``id`` in
-   the row renames the customer unless another customer has that id); a
-   filled ``id`` is the customer with that id, else a new customer with it;
-   a blank ``id`` is the one customer with exactly that name (folded case
-   and spaces), none: a new customer with a generated ``HS-<n>`` id, several:
-   an error listing their ids.
+   the row renames the customer unless another customer has that id; an
+   update renaming a customer with whom the row shares nothing else is
+   warned about); a filled ``id`` is the customer with that id, else a new
+   customer with it; a blank ``id`` is the one customer with exactly that
+   name (folded case and spaces), none: a new customer with a generated
+   ``HS-<n>`` id, several: an error listing their ids.
 2. In-file conflicts are errors on every row involved: the same id, internal
    id or blank-id name twice, or two rows reaching one stored customer.
 3. Changes are compared column by column by `_changes.Diff` (emails as a
@@ -261,10 +262,6 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
                 not _internal_id_holds(builder, row, stored, report=True)
             ):
                 continue
-            # (`stored is not None` only for the type checker: an unknown
-            # internal id stopped above.)
-            if stored is not None and customer.id != stored.id and "id" in row.present:
-                _warn_if_unrelated(builder, row, stored)
         elif customer.id:
             stored = by_id.get(customer.id)
             matched_by = "id"
@@ -336,6 +333,8 @@ def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
         changes = diff(stored, customer)
         if changes:
             all_changes.append(changes)
+            if "name" in changes and matched_by == "internal_id":
+                _warn_if_unrelated(builder, row, stored)
             # `changes` is the diff's new dict, and this action's alone.
             actions.append(
                 new_update(number, row.sheet, internal_id, matched_by, changes)
@@ -635,13 +634,16 @@ def _internal_id_holds(
 
 
 def _warn_if_unrelated(builder: _Builder, row: CustomerRow, stored: Customer) -> None:
-    """Warn at a row whose internal id alone ties it to *stored*: its id is
-    not the customer's (blank or another), and neither is its name.
+    """Warn at a row, matched by internal id, whose update renames *stored*
+    when the internal id is all they share: *stored* has an id, the file has
+    an id column, and the row's id is blank or another, as its name is.
 
-    Such a row would rename a customer it has nothing else in common with;
-    the usual cause is a wrong internal id, or one the store handed to a new
-    customer after an earlier partial import left this row out.
+    The usual cause is a wrong internal id, or one the store handed to a new
+    customer after an earlier partial import left this row out. (A customer
+    without an id can be named only by its internal id: no warning.)
     """
+    if not (stored.id and "id" in row.present and row.customer.id != stored.id):
+        return
     fold = builder.names.fold
     if fold(row.customer.name) != fold(stored.name):
         builder.warn(

@@ -146,6 +146,31 @@ def test_a_customer_without_an_id_renamed_by_internal_id_is_not_warned_about() -
     assert [] == codes(plan)
 
 
+def test_a_row_that_updates_nothing_is_not_warned_about() -> None:
+    """The warning is about an update: a row refused for another reason
+    (create-only, an unknown customer group) gets that error alone."""
+    unrelated = {"internal_id": "10", "id": "", "name": "Glasgow Grind"}
+    create_only = reconcile(table(unrelated), store(ACME), mode="create-only")
+    bad_group = reconcile(table({**unrelated, "customerGroup": "nope"}), store(ACME))
+
+    assert [("already-exists", 2)] == codes(create_only)
+    assert [("unknown-customer-group", 2)] == codes(bad_group)
+
+
+def test_following_the_advice_for_a_customer_without_an_id_is_not_warned_about() -> (
+    None
+):
+    """A row with an id of its own, given the internal id of a customer
+    without one (as possible-duplicate advises), adds the id: no warning."""
+    plan = reconcile(
+        table({"internal_id": "17", "id": "C5", "name": "ACME"}), store(NO_ID)
+    )
+
+    (update,) = plan.updates
+    assert {"id": (None, "C5"), "name": ("Acme, Inc.", "ACME")} == dict(update.changes)
+    assert [] == codes(plan)
+
+
 def test_an_internal_id_given_to_a_new_customer_since_is_warned_about() -> None:
     """A partial import leaves out a row with an unknown internal id and
     hands that internal id to a customer it creates: the next upload of the

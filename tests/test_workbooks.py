@@ -12,6 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 import xlwt
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from handshake_import import (
     CustomerRow,
@@ -236,11 +237,54 @@ def test_the_callers_warnings_between_rows_are_left_alone() -> None:
     ]
 
 
+def test_a_callers_warning_shown_once_stays_shown_once() -> None:
+    """Under the default action a warning shows once per place. Reading rows
+    must not reset that record (as changing the filters does), or the
+    caller's warning would show again and again."""
+    data = xlsx_bytes([["name"], *([f"C{n}"] for n in range(1000))])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for item in iter_customers(data):
+            if isinstance(item, CustomerRow):
+                warnings.warn("the caller's warning", UserWarning, stacklevel=1)
+
+    assert ["the caller's warning"] == [str(warning.message) for warning in caught]
+
+
+def test_no_blanket_silence_while_openpyxl_reads_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warning filters are the whole process's: while openpyxl parses
+    rows, no filter ignores every warning (other threads would lose theirs);
+    only openpyxl's own row warnings are ignored."""
+    parse_row = WorkSheetParser.parse_row
+    seen: list[list[tuple[object, ...]]] = []
+
+    def watched(self: WorkSheetParser, row: object) -> object:
+        seen.append([entry for entry in warnings.filters if entry[0] == "ignore"])
+        return parse_row(self, row)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_row", watched)
+    read_customers(_with_validation_extension([["name"], ["Acme"], ["Beta"]]))
+
+    assert seen
+    blanket = [
+        entry
+        for ignored in seen
+        for entry in ignored
+        if entry[1] is None and entry[3] is None and entry[2] is Warning
+    ]
+    assert [] == blanket
+
+
 def test_readers_in_threads_leave_the_warning_filters_as_they_were() -> None:
-    """Each read silences openpyxl with `warnings.catch_warnings`, which puts
-    back the filters it found: reads in several threads at once must not put
-    back each other's, leaving openpyxl's silence in force for good."""
+    """Opening a workbook silences openpyxl with `warnings.catch_warnings`,
+    which puts back the filters it found: reads in several threads at once
+    must not put back each other's, leaving the silence in force for good.
+    (The first read adds its one narrow filter for openpyxl's row warnings.)"""
     data = _with_validation_extension([["name"], *([f"C{n}"] for n in range(300))])
+    read_customers(data)
     before = list(warnings.filters)
     failures: list[BaseException] = []
 

@@ -10,7 +10,6 @@ refused. openpyxl then parses through defusedxml as a second line.
 from __future__ import annotations
 
 import io
-import itertools
 import threading
 import warnings
 import zipfile
@@ -203,6 +202,7 @@ def read_xlsx(
         # iteration from it pads every row to its width and adds empty rows
         # up to its last row.
         worksheet.reset_dimensions()
+        _silence_row_warnings()
         rows = _rows(worksheet)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
@@ -213,25 +213,19 @@ def read_xlsx(
 LAST_ROW = 1_048_576
 
 
-#: Rows read from openpyxl per `_openpyxl_quiet` block.
-_BATCH = 256
-
-# Re-entrant: blocks nested in one thread restore in order, and a finaliser
-# run inside a block can never wait on its own thread.
+# Re-entrant: a finaliser run inside the block can never wait on its own
+# thread.
 _QUIET_LOCK = threading.RLock()
 
 
 @contextmanager
 def _openpyxl_quiet() -> Iterator[None]:
-    """Silence openpyxl's warnings while it runs.
+    """Silence openpyxl's warnings while it opens a workbook.
 
-    It warns about what it drops: data validation and conditional
-    formatting (also while rows are read, when it reaches them after the
-    last row), and a date cell outside the calendar, which it reads as
-    ``#VALUE!`` and the parser reports as ``excel-error``. None of it is the
-    user's business, and a program that turns warnings into errors would
-    fail on such a file. `warnings.catch_warnings` changes the process's
-    filters and puts back what it found: the lock keeps two readers in two
+    It warns about parts it drops (data validation, conditional formatting,
+    drawings, defined names); none of them hold values. The block changes
+    the whole process's warning filters and puts back what it found, as
+    `warnings.catch_warnings` does: the lock keeps two readers in two
     threads from putting back each other's filters.
     """
     with _QUIET_LOCK, warnings.catch_warnings():
@@ -239,43 +233,68 @@ def _openpyxl_quiet() -> Iterator[None]:
         yield
 
 
-def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
-    # Without a dimension openpyxl still yields an empty row for every row
-    # number the sheet skips, so rows stay in step with row numbers. A row
-    # numbered past the last one a worksheet can have is damage (or a trap:
-    # the empty rows before it would take minutes); reading stops there.
-    values_of_rows = worksheet.iter_rows(  # type: ignore[misc]
-        max_row=LAST_ROW + 1, values_only=True
+#: What openpyxl's sheet reader warns about while rows are read: an
+#: extension it drops and a conditional-formatting rule it cannot load
+#: (both after the last row), and a date serial outside the calendar, which
+#: it reads as ``#VALUE!`` (an ``excel-error`` problem then).
+_ROW_WARNINGS = (
+    r"(.* extension is not supported and will be removed"
+    r"|Failed to load a conditional formatting rule"
+    r"|Cell .* is marked as a date but the serial value )"
+)
+_SHEET_READER = r"openpyxl\.worksheet\._reader\Z"
+
+
+def _silence_row_warnings() -> None:
+    """Add a filter that ignores `_ROW_WARNINGS`, unless one is in place.
+
+    A block around each row would change the process's filters while the
+    caller's code and other threads run, and make the caller's warnings
+    show again; a filter narrowed to these messages of openpyxl's sheet
+    reader changes nothing else. It goes first, so that it holds in a
+    program that turns warnings into errors.
+    """
+    for action, message, _, module, _ in warnings.filters:
+        if (
+            action == "ignore"
+            and message is not None
+            and message.pattern == _ROW_WARNINGS
+            and module is not None
+            and module.pattern == _SHEET_READER
+        ):
+            return
+    warnings.filterwarnings(
+        "ignore", message=_ROW_WARNINGS, category=UserWarning, module=_SHEET_READER
     )
+
+
+def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     number = 0
-    while True:
-        # Rows are taken in batches, each inside one quiet block: the
-        # warning filter must not be in force while the caller's code runs
-        # between two rows.
-        batch: list[tuple[object, ...]] = []
-        failure = None
-        with _openpyxl_quiet():
-            try:
-                batch.extend(itertools.islice(values_of_rows, _BATCH))
-            except _FAILURES as error:
-                failure = error
-        for values in batch:
+    values: tuple[object, ...]
+    try:
+        # Without a dimension openpyxl still yields an empty row for every
+        # row number the sheet skips, so rows stay in step with row numbers.
+        # A row numbered past the last one a worksheet can have is damage
+        # (or a trap: the empty rows before it would take minutes); reading
+        # stops there.
+        for values in worksheet.iter_rows(  # type: ignore[misc]
+            max_row=LAST_ROW + 1, values_only=True
+        ):
             number += 1
             if number > LAST_ROW:
-                raise _damaged(
-                    f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, "
-                    "the last row a worksheet can have"
-                )
+                break
             yield [
                 value if type(value) is str else cell_text(value) for value in values
             ]
-        if failure is not None:
-            raise _damaged(
-                f"row {number + 1} of sheet {worksheet.title!r}: "
-                f"{type(failure).__name__}"
-            ) from failure
-        if len(batch) < _BATCH:
-            return
+    except _FAILURES as error:
+        raise _damaged(
+            f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"
+        ) from error
+    if number > LAST_ROW:
+        raise _damaged(
+            f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, the "
+            "last row a worksheet can have"
+        )
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
