@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+from ._collector import collector_paused
 from ._limits import Limits
 from ._lookups import (
     Lookups,
@@ -182,7 +181,7 @@ def _read(
         on_header=on_header,
     )
     reported = 0
-    with _collector_paused() as pause:
+    with collector_paused() as pause:
         for item in items:
             if type(item) is CustomerRow:
                 rows.append(item)
@@ -200,67 +199,6 @@ def _read(
         # caller's rows or callback are other code.
         pause.only_our_objects = progress is None and formats in (["csv"], ["tsv"])
     return result
-
-
-class _Pause:
-    """What a `_collector_paused` block says about the objects it made."""
-
-    #: Set by a block that ran only the library's own code, which makes no
-    #: reference cycles: its objects can then skip the collector's walk.
-    only_our_objects = False
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[_Pause]:
-    """Pause the cyclic garbage collector while records pile up.
-
-    Every record is a container the collector tracks, so holding a hundred
-    thousand of them makes it walk the growing heap again and again although
-    records never form cycles: about a quarter of the reading time, for
-    nothing. It is re-enabled afterwards (if it was enabled), also on error.
-
-    Re-enabled as they are, the records would all still be in the youngest
-    generation and be walked twice on their way to the oldest one. A block
-    that ran other code (a workbook reader, the caller's rows, a progress
-    callback, a store) may have left reference cycles among them: its
-    objects are walked once, by a collection of the young generations,
-    which frees those cycles and moves the rest to the oldest generation.
-    A block that ran only the library's code (`_Pause.only_our_objects`)
-    leaves none, and `_promote_to_oldest` moves its objects there unwalked.
-
-    The young generations are collected before pausing too: their garbage
-    is the program's, and must not be moved to the oldest generation with
-    the records, where it would wait for a full collection. They are small,
-    so this costs little.
-    """
-    pause = _Pause()
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.collect(1)
-    gc.disable()
-    try:
-        yield pause
-    finally:
-        if was_enabled:
-            if pause.only_our_objects:
-                _promote_to_oldest()
-            else:
-                gc.collect(1)
-            gc.enable()
-
-
-def _promote_to_oldest() -> None:
-    """Move every tracked object to the collector's oldest generation, unwalked.
-
-    `gc.freeze` moves all of them aside and `gc.unfreeze` puts them back into
-    the oldest generation: two list splices. Only for objects that hold no
-    garbage cycles: those would wait there for a full collection, which
-    the objects moved this way do not bring nearer. Not done when the
-    program has frozen objects of its own, which unfreezing would release.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def reconcile(
@@ -340,14 +278,14 @@ def reconcile(
             progress=progress,
         )
     rows = result.rows
-    with _collector_paused() as pause:
+    with collector_paused() as pause:
         keys = lookups(rows)
         names = NameForms()
         pause.only_our_objects = True
-    with _collector_paused():
+    with collector_paused():
         # The store's code: what it makes is walked once, at the end.
         answers = _ask_store(store, keys, names, batch_size)
-    with _collector_paused() as pause:
+    with collector_paused() as pause:
         plan = build_plan(
             rows,
             keys=keys,

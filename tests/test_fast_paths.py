@@ -8,6 +8,7 @@ import io
 import re
 import sys
 import threading
+import time
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,8 +17,14 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from handshake_import import Customer, InMemoryStore, read_customers, reconcile
-from handshake_import._api import _collector_paused
+from handshake_import import (
+    Customer,
+    InMemoryStore,
+    _collector,
+    read_customers,
+    reconcile,
+)
+from handshake_import._collector import collector_paused
 from handshake_import._readers import RowItem
 from handshake_import._readers._text import _issue, _records
 from handshake_import._values import (
@@ -209,15 +216,15 @@ def test_the_collector_stays_off_when_it_was_off() -> None:
         gc.enable()
 
 
-def test_pauses_in_two_threads_never_leave_the_collector_off() -> None:
-    """The collector is the whole process's. A pause that began while another
-    thread's pause held it off ends without touching it, and the first
-    pause, ending while the second goes on, turns it back on."""
+def test_overlapping_pauses_in_two_threads_end_with_the_last() -> None:
+    """The collector is the whole process's. A pause that begins while
+    another thread's pause is in progress joins it: the collector stays off
+    until the last of them ends, and is on again after it."""
     first_in, second_in, first_out = (threading.Event() for _ in range(3))
     seen: dict[str, bool] = {}
 
     def first() -> None:
-        with _collector_paused():
+        with collector_paused():
             first_in.set()
             second_in.wait(5)
         seen["after the first"] = gc.isenabled()
@@ -225,10 +232,11 @@ def test_pauses_in_two_threads_never_leave_the_collector_off() -> None:
 
     def second() -> None:
         first_in.wait(5)
-        with _collector_paused():
+        with collector_paused():
             seen["in the second"] = gc.isenabled()
             second_in.set()
             first_out.wait(5)
+        seen["after the second"] = gc.isenabled()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
@@ -236,8 +244,62 @@ def test_pauses_in_two_threads_never_leave_the_collector_off() -> None:
     for thread in threads:
         thread.join()
 
-    assert {"in the second": False, "after the first": True} == seen
-    assert gc.isenabled()
+    gc.enable()  # for the other tests, whatever happened
+
+    assert {
+        "in the second": False,
+        "after the first": False,
+        "after the second": True,
+    } == seen
+
+
+def test_a_pause_never_reads_off_from_a_pause_that_is_ending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pause that began by reading the collector's state while another
+    thread's pause held it off, and turned it off after that pause ended,
+    would leave it off for good. The second pause is made to wait, right
+    after any read of the state, until the first has ended (or a second
+    has passed, when the first cannot end meanwhile)."""
+    first_in, first_out = threading.Event(), threading.Event()
+
+    class SlowToRead:
+        """The gc module, with `isenabled` slow in the second thread."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(gc, name)
+
+        def isenabled(self) -> bool:
+            enabled = gc.isenabled()
+            if threading.current_thread().name == "second":
+                first_out.wait(1)
+            return enabled
+
+    monkeypatch.setattr(_collector, "gc", SlowToRead())
+
+    def first() -> None:
+        with collector_paused():
+            first_in.set()
+            time.sleep(0.05)  # the second pause begins meanwhile
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with collector_paused():
+            pass
+
+    threads = [
+        threading.Thread(target=first, name="first"),
+        threading.Thread(target=second, name="second"),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    enabled = gc.isenabled()
+    gc.enable()  # for the other tests, whatever happened
+
+    assert enabled
 
 
 class _Cycle:
