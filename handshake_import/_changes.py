@@ -106,11 +106,7 @@ class _SomeScalars:
         # every pair is.
         befores, afters = self.values_of(stored), self.values_of(new)
         if befores != afters:
-            for column, before, after in zip(
-                self.columns, befores, afters, strict=True
-            ):
-                if before != after:
-                    changes[column] = (before, after)
+            _add_changes(changes, self.columns, befores, afters)
 
 
 class _Block:
