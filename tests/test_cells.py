@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 import unicodedata
 from decimal import Decimal
@@ -11,7 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handshake_import import ImportFileError, read_customers
+from handshake_import import (
+    Customer,
+    ImportFileError,
+    InMemoryStore,
+    UpdateCustomer,
+    read_customers,
+    reconcile,
+)
 from handshake_import._readers._cells import cell_text, float_text
 from handshake_import._values import EXCEL_ERRORS
 
@@ -54,6 +62,51 @@ from .tables import csv_bytes, xlsx_bytes
 def test_cell_text(value: object, text: str) -> None:
     """Each kind of value has one textual form."""
     assert text == cell_text(value)
+
+
+class _Colour(str, enum.Enum):
+    RED = "red"
+
+
+class _Size(int, enum.Enum):
+    LARGE = 3
+
+
+class _Float(float):
+    """Like `numpy.float64`, a subclass of float."""
+
+
+class _Moment(dt.datetime):
+    """Like `pandas.Timestamp`, a subclass of datetime."""
+
+
+class _Int64:
+    """Like `numpy.int64`: an integer that is not an `int`."""
+
+    def __index__(self) -> int:
+        return 1234
+
+    def __str__(self) -> str:
+        return "Int64(1234)"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (_Colour.RED, "red"),
+        (_Size.LARGE, "3"),
+        (_Float(1234.0), "1234"),
+        (_Moment(2024, 1, 31), "2024-01-31"),
+        (_Int64(), "1234"),
+    ],
+)
+def test_cell_text_of_subclasses_is_that_of_their_base_type(
+    value: object, text: str
+) -> None:
+    """A value of a subclass of a known type is written as its base type,
+    not through its own `str()` (``1234.0``, ``_Colour.RED``)."""
+    assert str(value) != text
+    assert cell_text(value) == text
 
 
 def test_float_text_keeps_integers_below_2_53_exact() -> None:
@@ -142,3 +195,60 @@ def test_rows_given_as_mappings_must_hold_unicode_text(
 
     assert str(raised.value).startswith(f"{where} is not valid text")
     assert "unpaired surrogate" in str(raised.value)
+
+
+def _fake_pandas_marker(name: str, module: str) -> object:
+    """An object of a class named like pandas' missing-value markers."""
+    return type(name, (), {"__module__": module, "__str__": lambda self: "<NA>"})()
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        None,
+        math.nan,
+        _Float("nan"),
+        Decimal("NaN"),
+        _fake_pandas_marker("NAType", "pandas._libs.missing"),
+        _fake_pandas_marker("NaTType", "pandas._libs.tslibs.nattype"),
+    ],
+)
+def test_missing_values_of_rows_given_as_mappings_are_blank_cells(
+    missing: object,
+) -> None:
+    """Rows from a data frame hold NaN (or pandas' NA, NaT) where the sheet
+    had a blank cell: blank, never the text 'nan'."""
+    result = read_customers([{"name": "Acme", "contact": missing, "taxID": "T1"}])
+
+    (row,) = result.rows
+    assert (row.customer.contact, row.customer.tax_id) == (None, "T1")
+    assert "contact" in row.present
+    assert result.problems == ()
+
+
+def test_an_object_named_like_a_pandas_marker_elsewhere_is_text() -> None:
+    """Only pandas' own markers are missing values."""
+    marker = _fake_pandas_marker("NAType", "mylib.missing")
+
+    (row,) = read_customers([{"name": "Acme", "contact": marker}]).rows
+
+    assert row.customer.contact == "<NA>"
+
+
+def test_nan_in_a_row_given_as_a_mapping_clears_the_field() -> None:
+    """A NaN is a blank cell of a present column: the update clears the
+    field, and a NaN customer group is no unknown group."""
+    store = InMemoryStore(
+        [Customer(id="C1", name="Acme", internal_id="1", contact="Zed")],
+        customer_groups=["Retail"],
+    )
+    rows = [
+        {"id": "C1", "name": "Acme", "contact": math.nan, "customerGroup": math.nan}
+    ]
+
+    plan = reconcile(rows, store)
+
+    assert plan.problems == ()
+    (action,) = plan.actions
+    assert isinstance(action, UpdateCustomer)
+    assert dict(action.changes) == {"contact": ("Zed", None)}

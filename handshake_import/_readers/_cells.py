@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -44,7 +45,8 @@ def _timedelta_text(value: dt.timedelta) -> str:
 
 def _int_text(value: int) -> str:
     try:
-        return str(value)
+        # The digits, also of a subclass whose `str()` says something else.
+        return int.__repr__(value)
     except ValueError:
         # Past Python's limit on int-to-text digits (4,300): the decimal
         # module has none, and the cell is then merely too long.
@@ -59,7 +61,9 @@ def _decimal_text(value: Decimal) -> str:
 
 
 _BY_TYPE: dict[type, Callable[[Any], str]] = {
-    str: str,
+    # The text itself, also of a subclass whose `str()` says something else
+    # (``Color.RED`` for a member of ``class Color(str, Enum)``).
+    str: str.__str__,
     int: _int_text,
     float: float_text,
     bool: lambda value: "TRUE" if value else "FALSE",
@@ -71,11 +75,30 @@ _BY_TYPE: dict[type, Callable[[Any], str]] = {
 }
 
 
+def _index_text(value: Any) -> str:
+    return _int_text(operator.index(value))
+
+
+def _base_type_text(value: object) -> Callable[[Any], str]:
+    """How to write a value of a subclass of a known type (`numpy.float64`,
+    `pandas.Timestamp`, an `IntEnum`), or of an integer type that is not an
+    `int` (`numpy.int64`): as its base type, never through its own `str()`,
+    which may write ``1234.0`` or ``Color.RED``."""
+    for kind, to_text in _BY_TYPE.items():
+        # `_BY_TYPE` lists `datetime` before `date`, its base class.
+        if isinstance(value, kind):
+            return to_text
+    if hasattr(type(value), "__index__"):
+        return _index_text
+    return str
+
+
 def cell_text(value: object) -> str:
-    """Text of one cell value from openpyxl or xlrd; ``None`` is ``""``."""
+    """Text of one cell value from openpyxl or xlrd, or of a value of a row
+    given as a mapping; ``None`` is ``""``."""
     if value is None:
         return ""
     to_text = _BY_TYPE.get(type(value))
     if to_text is None:
-        return str(value)
+        to_text = _base_type_text(value)
     return to_text(value)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 
 from .._errors import ImportFileError
 from .._limits import Limits
@@ -46,14 +48,46 @@ def _rows(
         if not isinstance(mapping, Mapping):
             kind = type(mapping).__name__
             raise TypeError(f"rows must be mappings of header to value, not {kind}")
-        cells = [cell_text(mapping.get(key)) for key in header]
+        cells = [_value_text(mapping.get(key)) for key in header]
         # A key the first row did not have is a value without a header; it is
         # passed on so that the parser reports it, never dropped.
         cells.extend(
-            cell_text(value) for key, value in mapping.items() if key not in known
+            _value_text(value) for key, value in mapping.items() if key not in known
         )
         _check_text(cells, row, header)
         yield cells
+
+
+def _value_text(value: object) -> str:
+    """A mapping's value as cell text, a missing value as a blank cell."""
+    if type(value) is str:
+        return value
+    if _is_missing(value):
+        return ""
+    return cell_text(value)
+
+
+#: The types of pandas' missing-value markers, ``pandas.NA`` and ``pandas.NaT``,
+#: by name: the library does not import pandas.
+_PANDAS_MISSING = frozenset({"NAType", "NaTType"})
+
+
+def _is_missing(value: object) -> bool:
+    """Whether *value* marks a missing value, as a blank cell does.
+
+    Rows made from a data frame (``df.to_dict("records")``) hold NaN, or
+    pandas' own markers, where the sheet they were read from had a blank
+    cell: read as the text ``nan``, it would be a customer group named
+    "nan", or clear nothing where the cell was meant to clear a field.
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    kind = type(value)
+    return kind.__name__ in _PANDAS_MISSING and kind.__module__.startswith("pandas")
 
 
 def _check_text(cells: Sequence[str], row: int, header: Sequence[str]) -> None:
