@@ -238,7 +238,7 @@ def _print_plan(
         elif isinstance(action, UpdateCustomer):
             stored = updated.get(action.internal_id)
             who = (
-                f"customer {action.internal_id}"
+                f"the customer with internal id {quote(action.internal_id)}"
                 if stored is None
                 else f"{quote(stored.name)} {customer_key(stored)}"
             )

@@ -310,15 +310,15 @@ def test_the_readme_main_job(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Nothing to do.")
 
 
-def _plan_text(updated: Mapping[str, Customer]) -> str:
-    """The text of a plan updating the customer with internal id 7, given
+def _plan_text(updated: Mapping[str, Customer], internal_id: str = "7") -> str:
+    """The text of a plan updating the customer with *internal_id*, given
     what the store returned for it."""
     plan = Plan(
         actions=(
             UpdateCustomer(
                 row=2,
                 sheet=None,
-                internal_id="7",
+                internal_id=internal_id,
                 matched_by="internal_id",
                 changes={"contact": ("Ann", "Bo")},
             ),
@@ -334,7 +334,19 @@ def test_an_update_the_store_no_longer_knows_is_shown_by_internal_id() -> None:
     store no longer returns is shown by its internal id."""
     text = _plan_text({})
 
-    assert "~ row 2: update customer 7 (matched by internal_id)\n" in text
+    assert (
+        "~ row 2: update the customer with internal id '7' (matched by internal_id)\n"
+        in text
+    )
+
+
+def test_an_internal_id_the_store_no_longer_knows_is_shown_escaped() -> None:
+    """An internal id is the store's text: shown quoted, with a terminal
+    escape in it escaped, like every other value the plan's text shows."""
+    text = _plan_text({}, internal_id="7\x1b[2J")
+
+    assert "update the customer with internal id '7\\x1b[2J'" in text
+    assert "\x1b" not in text
 
 
 def test_an_updated_customer_without_an_id_is_shown_by_its_internal_id() -> None:
