@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import numbers
 import unicodedata
 from decimal import Decimal
 
@@ -83,11 +84,25 @@ class _Moment(dt.datetime):
 class _Int64:
     """Like `numpy.int64`: an integer that is not an `int`."""
 
-    def __index__(self) -> int:
+    def __int__(self) -> int:
         return 1234
 
     def __str__(self) -> str:
         return "Int64(1234)"
+
+
+class _Float32:
+    """Like `numpy.float32`: a real number that is not a `float`."""
+
+    def __float__(self) -> float:
+        return 2110.0
+
+    def __str__(self) -> str:
+        return "Float32(2110.0)"
+
+
+numbers.Integral.register(_Int64)
+numbers.Real.register(_Float32)
 
 
 @pytest.mark.parametrize(
@@ -98,6 +113,7 @@ class _Int64:
         (_Float(1234.0), "1234"),
         (_Moment(2024, 1, 31), "2024-01-31"),
         (_Int64(), "1234"),
+        (_Float32(), "2110"),
     ],
 )
 def test_cell_text_of_subclasses_is_that_of_their_base_type(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-import operator
+import numbers
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -75,21 +76,30 @@ _BY_TYPE: dict[type, Callable[[Any], str]] = {
 }
 
 
-def _index_text(value: Any) -> str:
-    return _int_text(operator.index(value))
+def _integral_text(value: Any) -> str:
+    return _int_text(int(value))
 
 
-def _base_type_text(value: object) -> Callable[[Any], str]:
-    """How to write a value of a subclass of a known type (`numpy.float64`,
-    `pandas.Timestamp`, an `IntEnum`), or of an integer type that is not an
-    `int` (`numpy.int64`): as its base type, never through its own `str()`,
-    which may write ``1234.0`` or ``Color.RED``."""
-    for kind, to_text in _BY_TYPE.items():
+def _real_text(value: Any) -> str:
+    return float_text(float(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _base_type_text(kind: type) -> Callable[[Any], str]:
+    """How to write a value of a type `_BY_TYPE` does not list: a subclass
+    of one it does (`numpy.float64`, `pandas.Timestamp`, an `IntEnum`) as
+    that type, a number registered with the `numbers` ABCs (`numpy.int64`,
+    `numpy.float32`) as an `int` or a `float`, never through its own
+    `str()`, which may write ``1234.0`` or ``Colour.RED``; anything else
+    through `str()`. Per type, once: rows of a data frame hold millions."""
+    for known, to_text in _BY_TYPE.items():
         # `_BY_TYPE` lists `datetime` before `date`, its base class.
-        if isinstance(value, kind):
+        if issubclass(kind, known):
             return to_text
-    if hasattr(type(value), "__index__"):
-        return _index_text
+    if issubclass(kind, numbers.Integral):
+        return _integral_text
+    if issubclass(kind, numbers.Real):
+        return _real_text
     return str
 
 
@@ -100,5 +110,5 @@ def cell_text(value: object) -> str:
         return ""
     to_text = _BY_TYPE.get(type(value))
     if to_text is None:
-        to_text = _base_type_text(value)
+        to_text = _base_type_text(type(value))
     return to_text(value)
