@@ -108,7 +108,8 @@ def cell_text(value: object) -> str:
     given as a mapping; ``None`` is ``""``."""
     if value is None:
         return ""
-    to_text = _BY_TYPE.get(type(value))
+    kind: type[Any] = type(value)
+    to_text = _BY_TYPE.get(kind)
     if to_text is None:
-        to_text = _base_type_text(type(value))
+        to_text = _base_type_text(kind)
     return to_text(value)
