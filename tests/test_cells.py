@@ -21,6 +21,7 @@ from handshake_import import (
     read_customers,
     reconcile,
 )
+from handshake_import._readers import _cells
 from handshake_import._readers._cells import cell_text, float_text
 from handshake_import._values import EXCEL_ERRORS
 
@@ -268,3 +269,12 @@ def test_nan_in_a_row_given_as_a_mapping_clears_the_field() -> None:
     (action,) = plan.actions
     assert isinstance(action, UpdateCustomer)
     assert dict(action.changes) == {"contact": ("Zed", None)}
+
+
+def test_conversions_found_per_type_are_bounded() -> None:
+    """Types made on the fly are converted right, and the record of the
+    conversions found stays bounded."""
+    kinds = [type(f"Float{n}", (float,), {}) for n in range(300)]
+
+    assert {cell_text(kind(2.0)) for kind in kinds} == {"2"}
+    assert len(_cells._FOUND) <= _cells._FOUND_LIMIT

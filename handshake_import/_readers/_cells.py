@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import numbers
 from collections.abc import Callable
@@ -84,14 +83,13 @@ def _real_text(value: Any) -> str:
     return float_text(float(value))
 
 
-@functools.lru_cache(maxsize=256)
 def _base_type_text(kind: type) -> Callable[[Any], str]:
     """How to write a value of a type `_BY_TYPE` does not list: a subclass
     of one it does (`numpy.float64`, `pandas.Timestamp`, an `IntEnum`) as
     that type, a number registered with the `numbers` ABCs (`numpy.int64`,
     `numpy.float32`) as an `int` or a `float`, never through its own
     `str()`, which may write ``1234.0`` or ``Colour.RED``; anything else
-    through `str()`. Per type, once: rows of a data frame hold millions."""
+    through `str()`."""
     for known, to_text in _BY_TYPE.items():
         # `_BY_TYPE` lists `datetime` before `date`, its base class.
         if issubclass(kind, known):
@@ -103,13 +101,22 @@ def _base_type_text(kind: type) -> Callable[[Any], str]:
     return str
 
 
+#: The conversions `_base_type_text` found, by type.
+_FOUND: dict[type, Callable[[Any], str]] = {}
+_FOUND_LIMIT = 256
+
+
 def cell_text(value: object) -> str:
     """Text of one cell value from openpyxl or xlrd, or of a value of a row
     given as a mapping; ``None`` is ``""``."""
     if value is None:
         return ""
-    kind: type[Any] = type(value)
-    to_text = _BY_TYPE.get(kind)
+    kind = type(value)
+    to_text = _BY_TYPE.get(kind) or _FOUND.get(kind)
     if to_text is None:
         to_text = _base_type_text(kind)
+        # Found once per type (rows of a data frame hold millions of such
+        # values); a program making types on the fly cannot grow this much.
+        if len(_FOUND) < _FOUND_LIMIT:
+            _FOUND[kind] = to_text
     return to_text(value)
