@@ -213,6 +213,7 @@ def reconcile(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_errors: int | None = None,
     mass_change_share: float = 0.5,
+    mass_change_minimum: int = 20,
     progress: Progress | None = None,
 ) -> Plan:
     """Read a customer file and plan what importing it into *store* would do.
@@ -230,8 +231,9 @@ def reconcile(
         batch_size: keys per store call.
         max_errors: stop collecting after this many errors (the plan says
             so); default: no limit.
-        mass_change_share: warn when an import changes one field for more
-            than this share of the store's customers (and at least 20).
+        mass_change_share, mass_change_minimum: warn when an import changes
+            one field for more than this share of the store's customers and
+            for at least this many of them (default: half, and 20).
         progress: called with (rows read, total or None) at least every
             1,000 rows, and once at the end.
 
@@ -246,12 +248,8 @@ def reconcile(
         raise ValueError(
             f"mode must be 'upsert', 'create-only' or 'update-only', not {mode!r}"
         )
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, int)
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+    _check_positive_int("batch_size", batch_size)
+    _check_positive_int("mass_change_minimum", mass_change_minimum)
     if max_errors is not None and (
         isinstance(max_errors, bool)
         or not isinstance(max_errors, int)
@@ -295,7 +293,10 @@ def reconcile(
             header_row=result.header_row,
             answers=answers,
             settings=Settings(
-                mode=mode, max_errors=max_errors, mass_change_share=mass_change_share
+                mode=mode,
+                max_errors=max_errors,
+                mass_change_share=mass_change_share,
+                mass_change_minimum=mass_change_minimum,
             ),
         )
         pause.only_our_objects = True
@@ -303,6 +304,11 @@ def reconcile(
         read = _rows_read(result)
         progress(read, read)
     return plan
+
+
+def _check_positive_int(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, not {value!r}")
 
 
 def _rows_read(result: ReadResult) -> int:

@@ -702,6 +702,25 @@ def test_mass_change_guard() -> None:
     assert () == small.problems
 
 
+def test_mass_change_minimum_is_an_option() -> None:
+    """A small store lowers the minimum number of customers changed, so
+    that clearing a field for all of its customers is still caught."""
+    customers = [
+        Customer(id=f"C{i}", name=f"N{i}", internal_id=str(i), contact="x")
+        for i in range(12)
+    ]
+    rows = [{"id": f"C{i}", "name": f"N{i}", "contact": ""} for i in range(12)]
+
+    assert () == reconcile(table(*rows), store(*customers)).problems
+    plan = reconcile(table(*rows), store(*customers), mass_change_minimum=5)
+    (problem,) = plan.problems
+    assert problem.code == "mass-change"
+    assert "changes 'contact' for 12 of the 12 customers" in problem.message
+    # 4 of 5 is over the share, but under the minimum.
+    few = reconcile(table(*rows[:4]), store(*customers[:5]), mass_change_minimum=5)
+    assert () == few.problems
+
+
 def test_mass_change_counts_only_the_updates_the_plan_keeps() -> None:
     """Rows that lose their update to an error found late (two rows
     reaching one customer) do not count towards the mass-change guard."""
@@ -1030,6 +1049,9 @@ def test_progress_is_reported() -> None:
         ("batch_size", 0),
         ("max_errors", -1),
         ("mass_change_share", 2.0),
+        ("mass_change_minimum", 0),
+        ("mass_change_minimum", 2.5),
+        ("mass_change_minimum", True),
     ],
 )
 def test_bad_options_are_value_errors(option: str, value: object) -> None:
