@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import stat
+from collections.abc import (
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import IO, cast
+
+import attrs
 
 from ._collector import collector_paused
 from ._limits import Limits
@@ -19,7 +31,7 @@ from ._parse import parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Sheet, Source, open_sheet
-from ._reconcile import Mode, Settings, build_plan
+from ._reconcile import Mode, PlanBuilder, Settings
 from ._records import Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import ColumnMap, Schema, map_header
@@ -35,13 +47,25 @@ _PROGRESS_EVERY = 1_000
 DEFAULT_BATCH_SIZE = 1_000
 
 
-def _check_options(
+@attrs.frozen
+class _ReadOptions:
+    """How to read a file: the options of `read_customers`, checked."""
+
+    sheet: str | None
+    columns: Mapping[str, str] | None
+    schema: Schema
+    limits: Limits
+
+
+def _read_options(
     source: object,
-    columns: object,
+    *,
+    sheet: str | None,
+    columns: Mapping[str, str] | None,
     schema: Schema | None,
     limits: Limits | None,
-    sheet: str | None,
-) -> tuple[Schema, Limits]:
+) -> _ReadOptions:
+    """The options checked (`TypeError` for a wrong type), with defaults."""
     if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and (
         not hasattr(source, "read") and not isinstance(source, Iterable)
     ):
@@ -60,7 +84,7 @@ def _check_options(
         raise TypeError(f"limits must be a Limits, not {type(limits).__name__}")
     if sheet is not None and not isinstance(sheet, str):
         raise TypeError(f"sheet must be a sheet name (str), not {type(sheet).__name__}")
-    return schema or Schema(), limits or Limits()
+    return _ReadOptions(sheet, columns, schema or Schema(), limits or Limits())
 
 
 def iter_customers(
@@ -78,20 +102,20 @@ def iter_customers(
     and closed when the iteration ends (or the iterator is closed), so
     `ImportFileError` is raised from the iteration, not from this call.
     """
-    schema, limits = _check_options(source, columns, schema, limits, sheet)
-    return _iterate(source, sheet=sheet, columns=columns, schema=schema, limits=limits)
+    return _iterate(
+        source,
+        _read_options(
+            source, sheet=sheet, columns=columns, schema=schema, limits=limits
+        ),
+    )
 
 
 def _iterate(
     source: Source,
-    *,
-    sheet: str | None,
-    columns: Mapping[str, str] | None,
-    schema: Schema,
-    limits: Limits,
+    options: _ReadOptions,
     on_header: Callable[[Sheet, ColumnMap], None] | None = None,
-) -> Iterator[CustomerRow | Problem]:
-    with open_sheet(source, sheet=sheet, limits=limits) as table:
+) -> Generator[CustomerRow | Problem, None, None]:
+    with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
             yield make_problem("no-header")
             return
@@ -100,14 +124,14 @@ def _iterate(
             table.header,
             header_row=table.header_row,
             sheet=table.name,
-            schema=schema,
-            aliases=columns,
+            schema=options.schema,
+            aliases=options.columns,
         )
         if on_header is not None:
             on_header(table, column_map)
         yield from column_map.problems
         if column_map.ok:
-            yield from parse_rows(table, column_map, limits=limits)
+            yield from parse_rows(table, column_map, limits=options.limits)
 
 
 def read_customers(
@@ -140,64 +164,90 @@ def read_customers(
     """
     return _read(
         source,
-        sheet=sheet,
-        columns=columns,
-        schema=schema,
-        limits=limits,
+        _read_options(
+            source, sheet=sheet, columns=columns, schema=schema, limits=limits
+        ),
         progress=None,
     )
 
 
-def _read(
-    source: Source,
-    *,
-    sheet: str | None,
-    columns: Mapping[str, str] | None,
-    schema: Schema | None,
-    limits: Limits | None,
-    progress: Progress | None,
-) -> ReadResult:
-    schema, limits = _check_options(source, columns, schema, limits, sheet)
-    rows: list[CustomerRow] = []
-    problems: list[Problem] = []
-    header: dict[str, object] = {}
-    formats: list[str] = []
+class _Reading:
+    """A file being read: its rows handed over as asked, its problems and
+    header kept, the caller's *progress* told as rows are read."""
 
-    def on_header(table: Sheet, column_map: ColumnMap) -> None:
-        formats.append(table.format)
-        header["header_row"] = table.header_row
-        header["sheet"] = table.name
-        header["columns"] = tuple(
+    def __init__(
+        self, source: Source, options: _ReadOptions, progress: Progress | None
+    ) -> None:
+        self.problems: list[Problem] = []
+        self.header_row: int | None = None
+        self.sheet: str | None = None
+        self.columns: tuple[Column, ...] = ()
+        self.formats: list[str] = []
+        #: the row number of the last row or problem read (with *progress*)
+        self.last_row: int | None = None
+        self._progress = progress
+        self._reported = 0
+        self.items = _iterate(source, options, on_header=self._on_header)
+
+    def _on_header(self, table: Sheet, column_map: ColumnMap) -> None:
+        self.formats.append(table.format)
+        self.header_row = table.header_row
+        self.sheet = table.name
+        self.columns = tuple(
             Column(field=c.field, header=c.header, letter=c.letter)
             for c in column_map.columns
         )
 
-    items = _iterate(
-        source,
-        sheet=sheet,
-        columns=columns,
-        schema=schema,
-        limits=limits,
-        on_header=on_header,
-    )
-    reported = 0
-    with collector_paused() as pause:
-        for item in items:
+    @property
+    def only_our_objects(self) -> bool:
+        """Whether reading ran only the library's code (see `Pause`): the
+        text reader is the library's own code, and so is everything the
+        loop ran without a progress callback; workbook readers and the
+        caller's rows or callback are other code."""
+        return self._progress is None and self.formats in (["csv"], ["tsv"])
+
+    def rows(self, count: int) -> list[CustomerRow]:
+        """The next *count* rows (fewer at the end of the file)."""
+        rows: list[CustomerRow] = []
+        problems = self.problems
+        progress = self._progress
+        for item in self.items:
             if type(item) is CustomerRow:
                 rows.append(item)
             else:
                 problems.append(item)  # type: ignore[arg-type]
             if progress is not None and item.row is not None:
+                self.last_row = item.row
                 # Rows read so far, with or without errors (header excluded).
-                done = item.row - header.get("header_row", 1)  # type: ignore[operator]
-                if done >= reported + _PROGRESS_EVERY:
-                    reported = done - done % _PROGRESS_EVERY
-                    progress(reported, None)
-        result = ReadResult(rows=tuple(rows), problems=tuple(problems), **header)  # type: ignore[arg-type]
-        # The text reader is the library's own code, and so is everything
-        # the loop ran (no progress callback); workbook readers and the
-        # caller's rows or callback are other code.
-        pause.only_our_objects = progress is None and formats in (["csv"], ["tsv"])
+                done = item.row - (self.header_row or 1)
+                if done >= self._reported + _PROGRESS_EVERY:
+                    self._reported = done - done % _PROGRESS_EVERY
+                    progress(self._reported, None)
+            if len(rows) == count:
+                break
+        return rows
+
+    def done(self) -> int:
+        """How many rows were read, at the end (for the last progress call)."""
+        header_row = self.header_row or 0
+        last = self.last_row if self.last_row is not None else header_row
+        return last - (self.header_row or 1)
+
+
+def _read(
+    source: Source, options: _ReadOptions, progress: Progress | None
+) -> ReadResult:
+    reading = _Reading(source, options, progress)
+    with collector_paused() as pause, contextlib.closing(reading.items):
+        rows = reading.rows(-1)
+        result = ReadResult(
+            rows=tuple(rows),
+            problems=tuple(reading.problems),
+            columns=reading.columns,
+            header_row=reading.header_row,
+            sheet=reading.sheet,
+        )
+        pause.only_our_objects = reading.only_our_objects
     return result
 
 
@@ -264,41 +314,255 @@ def reconcile(
         raise ValueError(
             f"mass_change_share must be between 0 and 1, not {mass_change_share!r}"
         )
+    settings = Settings(
+        mode=mode,
+        max_errors=max_errors,
+        mass_change_share=mass_change_share,
+        mass_change_minimum=mass_change_minimum,
+    )
     if isinstance(source, ReadResult):
-        result = source
-    else:
-        result = _read(
-            source,
-            sheet=sheet,
-            columns=columns,
-            schema=schema,
-            limits=limits,
-            progress=progress,
-        )
+        return _plan_read(source, store, settings, _Asking(store, batch_size), progress)
+    options = _read_options(
+        source, sheet=sheet, columns=columns, schema=schema, limits=limits
+    )
+    asking = _Asking(store, batch_size)
+    start = _rereadable_from(source)
+    if start is not None:
+        # Told only of counts past those told: the file may be read twice.
+        progress = _onwards(progress)
+        plan = _plan_while_reading(source, options, asking, settings, progress)
+        if plan is not None:
+            return plan
+        # A rule of the whole file applies: the file is read again, and
+        # planned whole. The store is not asked again what it answered.
+        asking.recall()
+        if start:
+            cast(IO[bytes], source).seek(0)
+    result = _read(source, options, progress)
+    return _plan_read(result, store, settings, asking, progress)
+
+
+def _rereadable_from(source: object) -> int | None:
+    """Whether *source* can be read again: ``None`` if not; 0 for a path or
+    bytes; 1 for a binary file object, which is to be sought back to 0."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return 0
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            return 0 if stat.S_ISREG(os.stat(source).st_mode) else None
+        except (OSError, ValueError):
+            # Reading it says what is wrong.
+            return None
+    if hasattr(source, "seekable") and hasattr(source, "tell"):
+        try:
+            # Only a stream read from its start is read as it is (a copy is
+            # read otherwise), and the copy cannot be read again.
+            if source.seekable() and source.tell() == 0:
+                return 1
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _onwards(progress: Progress | None) -> Progress | None:
+    """*progress*, told only of counts past those it was told, and of the
+    end."""
+    if progress is None:
+        return None
+    told = 0
+
+    def tell(done: int, total: int | None) -> None:
+        nonlocal told
+        if done > told or total is not None:
+            told = max(told, done)
+            progress(done, total)
+
+    return tell
+
+
+@attrs.define
+class _Asking:
+    """The store, and what it answered: each key is asked about once."""
+
+    store: CustomerStore
+    batch_size: int
+    names: NameForms = attrs.field(factory=NameForms)
+    #: the reference data, and the answers about names so far
+    reference_answers: StoreAnswers | None = None
+    #: the answers about the keys of each chunk planned so far
+    answered: list[StoreAnswers] = attrs.field(factory=list)
+    #: whether `ask` skips the ids and internal ids asked before (the keys
+    #: of chunks are new by `PlanBuilder.fits`; a whole file's may not be)
+    skip_asked: bool = False
+    #: the keys asked about so far
+    asked_internal_ids: set[str] = attrs.field(factory=set)
+    asked_ids: set[str] = attrs.field(factory=set)
+    asked_name_keys: set[str] = attrs.field(factory=set)
+    #: what the answers about earlier chunks say, for planning the whole
+    #: file after them (`ask` hands them over with its answers)
+    known_by_internal_id: dict[str, Customer] = attrs.field(factory=dict)
+    known_by_id: dict[str, Customer] = attrs.field(factory=dict)
+
+    def reference(self) -> StoreAnswers:
+        """The store's reference data (asked on first use), without answers
+        about ids yet."""
+        if self.reference_answers is None:
+            store = self.store
+            with collector_paused():
+                self.reference_answers = StoreAnswers(
+                    by_id={},
+                    by_internal_id={},
+                    by_name_key={},
+                    highest_generated_id=store.highest_generated_id(),
+                    customer_count=store.customer_count(),
+                    customer_groups=frozenset(store.customer_groups()),
+                    user_groups=tuple(store.user_groups()),
+                    manufacturers=tuple(store.manufacturers()),
+                    options={
+                        key: tuple(store.option_values(key)) for key in OPTION_KEYS
+                    },
+                )
+        return self.reference_answers
+
+    def ask(self, keys: Lookups) -> StoreAnswers:
+        """The store's answers about *keys*: those not asked before are
+        asked, one call per batch of keys. The names answered accumulate."""
+        reference = self.reference()
+        store, size = self.store, self.batch_size
+        with collector_paused():
+            internal_ids: Sequence[str] = keys.internal_ids
+            if self.skip_asked:
+                asked = self.asked_internal_ids
+                internal_ids = [key for key in internal_ids if key not in asked]
+            self.asked_internal_ids.update(internal_ids)
+            found: dict[str, Customer] = {}
+            for batch in batches(internal_ids, size):
+                found.update(store.customers_by_internal_id(batch))
+            by_internal_id, self.known_by_internal_id = self.known_by_internal_id, {}
+            by_internal_id.update(found)
+            by_id, self.known_by_id = self.known_by_id, {}
+            ids = ids_to_ask(
+                keys, found, by_id, self.asked_ids if self.skip_asked else ()
+            )
+            self.asked_ids.update(ids)
+            for batch in batches(ids, size):
+                by_id.update(store.customers_by_id(batch))
+            name_keys = [
+                key
+                for key in name_keys_needed(keys, by_id, self.names)
+                if key not in self.asked_name_keys
+            ]
+            self.asked_name_keys.update(name_keys)
+            for batch in batches(name_keys, size):
+                reference.by_name_key.update(store.customers_by_name_key(batch))
+        answers = attrs.evolve(reference, by_id=by_id, by_internal_id=by_internal_id)
+        self.answered.append(answers)
+        return answers
+
+    def recall(self) -> None:
+        """Make the answers so far those the next `ask` starts from."""
+        for answers in self.answered:
+            self.known_by_internal_id.update(answers.by_internal_id)
+            self.known_by_id.update(answers.by_id)
+        self.answered.clear()
+        self.skip_asked = True
+
+
+#: Rows planned at a time while the file is read: about the most whose
+#: records stay in the processor's caches from reading to planning.
+_CHUNK_ROWS = 1_000
+
+
+def _rows_per_chunk(batch_size: int) -> int:
+    """Whole batches per chunk: the store gets no more calls than the whole
+    file's keys would take."""
+    return -(-_CHUNK_ROWS // batch_size) * batch_size
+
+
+def _plan_while_reading(
+    source: Source,
+    options: _ReadOptions,
+    asking: _Asking,
+    settings: Settings,
+    progress: Progress | None,
+) -> Plan | None:
+    """Plan the file a chunk of rows at a time as it is read: each chunk's
+    keys are asked of the store and its rows planned while their records are
+    fresh, and only what the plan keeps of them stays in memory.
+
+    Returns ``None`` when a rule of the whole file applies (see
+    `PlanBuilder.add_chunk`): the caller then reads the file again and plans
+    it whole.
+    """
+    size = _rows_per_chunk(asking.batch_size)
+    reading = _Reading(source, options, progress)
+    planner: PlanBuilder | None = None
+    with contextlib.closing(reading.items):
+        while True:
+            with collector_paused() as pause:
+                rows = reading.rows(size)
+                pause.only_our_objects = reading.only_our_objects
+            if planner is None:
+                planner = PlanBuilder(
+                    columns=reading.columns,
+                    header_row=reading.header_row,
+                    sheet=reading.sheet,
+                    answers=asking.reference(),
+                    names=asking.names,
+                    settings=settings,
+                )
+            if not rows:
+                break
+            if not _plan_chunk(planner, rows, asking):
+                return None
+    with collector_paused() as pause:
+        plan = planner.finish(reading.problems)
+        pause.only_our_objects = True
+    if progress is not None:
+        read = reading.done()
+        progress(read, read)
+    return plan
+
+
+def _plan_chunk(planner: PlanBuilder, rows: list[CustomerRow], asking: _Asking) -> bool:
+    """Plan *rows*, the next chunk of the file (False: see `add_chunk`)."""
+    with collector_paused() as pause:
+        keys = lookups(rows)
+        fits = planner.fits(keys)
+        pause.only_our_objects = True
+    if not fits:
+        return False
+    answers = asking.ask(keys)
+    with collector_paused() as pause:
+        planned = planner.add_chunk(rows, keys, answers)
+        pause.only_our_objects = True
+    return planned
+
+
+def _plan_read(
+    result: ReadResult,
+    store: CustomerStore,
+    settings: Settings,
+    asking: _Asking,
+    progress: Progress | None,
+) -> Plan:
+    """The plan of a file read whole."""
     rows = result.rows
     with collector_paused() as pause:
         keys = lookups(rows)
-        names = NameForms()
         pause.only_our_objects = True
-    with collector_paused():
-        # The store's code: what it makes is walked once, at the end.
-        answers = _ask_store(store, keys, names, batch_size)
+    answers = asking.ask(keys)
     with collector_paused() as pause:
-        plan = build_plan(
-            rows,
-            keys=keys,
-            names=names,
-            read_problems=result.problems,
+        planner = PlanBuilder(
             columns=result.columns,
             header_row=result.header_row,
+            sheet=result.sheet,
             answers=answers,
-            settings=Settings(
-                mode=mode,
-                max_errors=max_errors,
-                mass_change_share=mass_change_share,
-                mass_change_minimum=mass_change_minimum,
-            ),
+            names=asking.names,
+            settings=settings,
         )
+        planner.add_file(rows, keys)
+        plan = planner.finish(result.problems)
         pause.only_our_objects = True
     if progress is not None:
         read = _rows_read(result)
@@ -323,30 +587,3 @@ def _rows_read(result: ReadResult) -> int:
 def batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(keys), size):
         yield keys[start : start + size]
-
-
-def _ask_store(
-    store: CustomerStore, keys: Lookups, names: NameForms, batch_size: int
-) -> StoreAnswers:
-    """Every store call reconciliation makes: one per batch of keys, plus a
-    constant number for the reference data."""
-    by_internal_id: dict[str, Customer] = {}
-    for batch in batches(keys.internal_ids, batch_size):
-        by_internal_id.update(store.customers_by_internal_id(batch))
-    by_id, unknown_ids = ids_to_ask(keys, by_internal_id)
-    for batch in batches(unknown_ids, batch_size):
-        by_id.update(store.customers_by_id(batch))
-    by_name_key: dict[str, Sequence[Customer]] = {}
-    for batch in batches(name_keys_needed(keys, by_id, names), batch_size):
-        by_name_key.update(store.customers_by_name_key(batch))
-    return StoreAnswers(
-        by_id=by_id,
-        by_internal_id=by_internal_id,
-        by_name_key=by_name_key,
-        highest_generated_id=store.highest_generated_id(),
-        customer_count=store.customer_count(),
-        customer_groups=frozenset(store.customer_groups()),
-        user_groups=tuple(store.user_groups()),
-        manufacturers=tuple(store.manufacturers()),
-        options={key: tuple(store.option_values(key)) for key in OPTION_KEYS},
-    )

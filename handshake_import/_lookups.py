@@ -57,9 +57,10 @@ class Lookups:
 class StoreAnswers:
     """What the store said about the `Lookups` and its reference data."""
 
-    by_id: Mapping[str, Customer]
-    by_internal_id: Mapping[str, Customer]
-    by_name_key: Mapping[str, Sequence[Customer]]
+    #: The look-ups answered so far (the driver adds to them).
+    by_id: dict[str, Customer]
+    by_internal_id: dict[str, Customer]
+    by_name_key: dict[str, Sequence[Customer]]
     highest_generated_id: int
     customer_count: int
     customer_groups: Collection[str]
@@ -107,17 +108,24 @@ def lookups(rows: Iterable[CustomerRow]) -> Lookups:
 
 
 def ids_to_ask(
-    keys: Lookups, by_internal_id: Mapping[str, Customer]
-) -> tuple[dict[str, Customer], list[str]]:
-    """What the customers found by internal id tell about ids, and the ids
-    still to ask the store about.
+    keys: Lookups,
+    found: Mapping[str, Customer],
+    by_id: dict[str, Customer],
+    asked: Collection[str],
+) -> list[str]:
+    """Add to *by_id* what the customers *found* by internal id tell about
+    ids, and return the ids of *keys* still to ask the store about: those
+    that *by_id* lacks and that were not *asked* before.
 
     A customer found by its internal id answers for its own id too (ids are
     unique in a store): on a re-upload, where most rows carry both, only the
     new customers' ids are left to ask.
     """
-    by_id = {c.id: c for c in by_internal_id.values() if c.id is not None}
-    return by_id, list(itertools.filterfalse(by_id.__contains__, keys.ids))
+    by_id.update({c.id: c for c in found.values() if c.id is not None})
+    unknown = itertools.filterfalse(by_id.__contains__, keys.ids)
+    if asked:
+        unknown = itertools.filterfalse(asked.__contains__, unknown)
+    return list(unknown)
 
 
 def name_keys_needed(

@@ -61,7 +61,7 @@ from ._records import Customer, CustomerRow
 from ._result import Column
 from ._store import GENERATED_LIMIT, generated_number
 
-__all__ = ["Mode", "Settings", "build_plan"]
+__all__ = ["Mode", "PlanBuilder", "Settings"]
 
 Mode = Literal["upsert", "create-only", "update-only"]
 
@@ -91,7 +91,6 @@ class _Canon:
 
 @attrs.define
 class _Builder:
-    rows: Sequence[CustomerRow]
     columns: Mapping[str, Column]
     answers: StoreAnswers
     settings: Settings
@@ -130,220 +129,415 @@ class _Builder:
         )
 
 
-def build_plan(
-    rows: Sequence[CustomerRow],
-    *,
-    keys: Lookups,
-    names: NameForms,
-    read_problems: Sequence[Problem],
-    columns: Sequence[Column],
-    header_row: int | None,
-    answers: StoreAnswers,
-    settings: Settings,
-) -> Plan:
-    """Apply every template rule to *rows* given the store's *answers*.
+_NAME_OF_ROW = operator.attrgetter("customer.name")
 
-    *keys* is what `lookups` found in *rows*; *names* holds the name forms
-    computed so far (by `name_keys_needed`), and gains the others.
+
+class PlanBuilder:
+    """Applies every template rule to the rows of a file, given the store's
+    answers, and makes the `Plan`.
+
+    The rows come whole (`add_file`), or a chunk at a time in file order
+    (`add_chunk`), so that a file can be planned as it is read, each chunk
+    while its records are fresh, and their memory reused. A chunk is planned
+    with what the chunks before it said; the rules that need the whole file
+    (a key on two rows, two rows reaching one customer, a name another row
+    may change) cannot be, and `add_chunk` says so rather than plan it: the
+    caller then plans the whole file with `add_file` on a new builder.
+
+    *answers* holds the store's reference data, and its look-up answers so
+    far: the caller adds each chunk's answers to it before the chunk.
+    *names* holds the name forms computed so far, and gains the others.
     """
-    by_field = {column.field: column for column in columns}
-    builder = _Builder(rows, by_field, answers, settings, names=names)
-    header_problems, manufacturer_names = _check_manufacturers(
-        columns, answers, header_row, rows[0].sheet if rows else None
-    )
-    _in_file_conflicts(builder, keys)
-    by_name = _match_by_name(builder, keys) if keys.blank_ids else {}
-    references = _References(answers)
-    next_number = (
-        max(answers.highest_generated_id, _highest_in_file(keys.generated_like)) + 1
-    )
-    bad_before = set(builder.bad_rows)
-    problems_before = len(builder.problems)
-    errors_before = len(builder.bad_rows)
-    actions, changed_fields, reached_twice = _actions(
-        builder, by_name, references, manufacturer_names, next_number
-    )
-    if reached_twice:
-        # Rows that reach one customer twice are errors and get nothing else
-        # (no other error, no say in a new user group's spelling): the rows
-        # are planned again, with those left out from the start. (Rare: it
-        # costs a second walk over the rows.)
-        del builder.problems[problems_before:]
-        builder.bad_rows = bad_before
-        _same_customer_twice(builder, reached_twice)
-        references = _References(answers)
-        errors_before = len(builder.bad_rows)
-        actions, changed_fields, _ = _actions(
-            builder, by_name, references, manufacturer_names, next_number
+
+    def __init__(
+        self,
+        *,
+        columns: Sequence[Column],
+        header_row: int | None,
+        sheet: str | None,
+        answers: StoreAnswers,
+        names: NameForms,
+        settings: Settings,
+    ) -> None:
+        by_field = {column.field: column for column in columns}
+        self._builder = _Builder(by_field, answers, settings, names=names)
+        self._header_problems, self._manufacturer_names = _check_manufacturers(
+            columns, answers, header_row, sheet
         )
-    references.warn_unknown_options(builder)
-    if len(builder.bad_rows) != errors_before:
-        # A row's action is added before the end of the loop can give it an
-        # error (another row reaching its customer, or sharing its row
-        # number): such actions are dropped, and the changes counted again.
-        actions = [a for a in actions if _row_of(a) not in builder.bad_rows]
-        changed_fields = Counter(
-            itertools.chain.from_iterable(
-                a.changes for a in actions if isinstance(a, UpdateCustomer)
-            )
+        self._start()
+        # What the chunks so far hold, for the rules of the whole file: the
+        # keys, the names (folded once a blank-id row needs them), and the
+        # stored customers that a blank-id row's name could match.
+        self._ids: set[str] = set()
+        self._internal_ids: set[str] = set()
+        self._names: list[str] = []
+        self._folds: set[str] | None = None
+        self._blank_id_folds: set[str] = set()
+        self._name_candidates: set[str] = set()
+
+    def _start(self) -> None:
+        """Forget every row planned (for planning the rows again)."""
+        self._builder.problems.clear()
+        self._builder.bad_rows.clear()
+        self._references = _References(self._builder.answers)
+        self._actions: list[Action] = []
+        self._changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
+        #: the internal ids of the stored customers the chunks so far reach,
+        #: and of those a blank-id row reaches by its name
+        self._reached: set[str] = set()
+        self._reached_by_name: set[str] = set()
+        #: the creates that wait for a generated id: (index in actions, row)
+        self._to_number: list[tuple[int, CustomerRow]] = []
+        self._generated_like: list[str] = []
+        self._differs: dict[frozenset[str], Diff] = {}
+        self._warn_if_duplicate = _DuplicateWarnings(self._builder)
+
+    def add_file(self, rows: Sequence[CustomerRow], keys: Lookups) -> None:
+        """Plan all the rows of the file; *keys* is what `lookups` found in them."""
+        builder = self._builder
+        _in_file_conflicts(builder, rows, keys)
+        by_name = _match_by_name(builder, keys) if keys.blank_ids else {}
+        conflicts = (list(builder.problems), set(builder.bad_rows))
+        reached_twice = self._plan_rows(rows, by_name, {})
+        self._generated_like.extend(keys.generated_like)
+        if reached_twice:
+            # Rows that reach one customer twice are errors and get nothing
+            # else (no other error, no say in a new user group's spelling):
+            # the rows are planned again, with those left out from the
+            # start. (Rare: it costs a second walk over the rows.)
+            self._start()
+            builder.problems.extend(conflicts[0])
+            builder.bad_rows.update(conflicts[1])
+            _same_customer_twice(builder, reached_twice)
+            self._plan_rows(rows, by_name, {})
+            self._generated_like.extend(keys.generated_like)
+
+    def fits(self, keys: Lookups) -> bool:
+        """Whether the next rows of the file, whose keys are *keys*, can be
+        planned as a chunk: none of their ids or internal ids is on another
+        row of the file so far, and no blank-id row so far shares its name
+        with another row (the rules of the whole file make such rows
+        errors). Asked before the store is, and remembered for the next.
+        """
+        if keys.repeated:
+            return False
+        # The keys of *keys* are distinct: each set grows by all of them
+        # unless one was there.
+        for seen, new in (
+            (self._ids, keys.ids),
+            (self._internal_ids, keys.internal_ids),
+        ):
+            count = len(seen)
+            seen.update(new)
+            if len(seen) != count + len(new):
+                return False
+        return self._names_apart(keys)
+
+    def add_chunk(
+        self, rows: Sequence[CustomerRow], keys: Lookups, answers: StoreAnswers
+    ) -> bool:
+        """Plan the next rows of the file, which `fits` accepted, with the
+        store's *answers* about their *keys*, unless a rule of the whole file
+        applies to them.
+
+        Returns False when it does (the plan is then not to be finished):
+        two rows reach one stored customer, or a row with an id reaches a
+        customer that a blank-id row's name could match (whether the row
+        renames that customer decides the match).
+        """
+        builder = self._builder
+        builder.answers = answers
+        by_name: dict[int, Customer] = {}
+        candidates: set[str] = set()
+        if keys.blank_ids:
+            candidates = self._name_candidates_of(keys)
+            by_name = _match_by_name(builder, keys)
+        reached: dict[str, CustomerRow] = {}
+        if self._plan_rows(rows, by_name, reached) or not self._reached.isdisjoint(
+            reached
+        ):
+            return False
+        self._reached.update(reached)
+        self._reached_by_name.update(
+            customer.internal_id or "" for customer in by_name.values()
         )
-    plan_problems = [
-        *header_problems,
-        *_mass_changes(changed_fields, answers, settings),
-    ]
-    plan = _finish(read_problems, builder, plan_problems, actions, settings)
-    if not references.new_user_groups:
-        return plan
-    return attrs.evolve(
-        plan,
-        actions=(
-            *_user_groups_used(plan.actions, references.new_user_groups.values()),
-            *plan.actions,
-        ),
-    )
+        self._generated_like.extend(keys.generated_like)
+        # A customer a blank-id row's name could match, reached by a row
+        # with an id: by an earlier row, or by a row of this chunk.
+        if (candidates & self._reached) - self._reached_by_name:
+            return False
+        self._name_candidates |= candidates
+        candidates = self._name_candidates
+        return not (candidates and self._reaches(keys, candidates))
 
-
-def _actions(  # noqa: PLR0915 - the per-row loop stays in one frame
-    builder: _Builder,
-    by_name: Mapping[int, Customer],
-    references: _References,
-    manufacturer_names: Mapping[str, str | None],
-    next_number: int,
-) -> tuple[list[Action], Counter[str], dict[str, tuple[Customer, list[CustomerRow]]]]:
-    """Match each row without errors to its stored customer and give it an
-    action (or an error); *by_name* holds the matches of blank-id rows.
-
-    Returns the actions, how many updates change each field, and the stored
-    customers that several rows reach (internal id -> the customer and those
-    rows), which the caller turns into errors.
-
-    Matching happens here, row by row, rather than in a pass of its own: a
-    row's records are then read once, which is most of what matching costs.
-    """
-    create_only = builder.settings.mode == "create-only"
-    update_only = builder.settings.mode == "update-only"
-    bad_rows = builder.bad_rows
-    by_internal_id = builder.answers.by_internal_id
-    by_id = builder.answers.by_id
-    actions: list[Action] = []
-    all_changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
-    #: internal id -> the first row that reaches that customer
-    reached: dict[str, CustomerRow] = {}
-    reached_twice: dict[str, tuple[Customer, list[CustomerRow]]] = {}
-    internal_id = ""  # the internal id of the row's stored customer, if any
-    differs: dict[frozenset[str], Diff] = {}
-    # The file's manufacturer ids come from its header's columns: when the
-    # store spells each of those as the file does (nearly always), no row's
-    # ids need rewriting.
-    as_stored = frozenset(
-        name for name, known in manufacturer_names.items() if known == name
-    )
-    rewrite_manufacturers = len(as_stored) < len(manufacturer_names)
-    # Nearly every row spells each reference as the store does: one test of
-    # that here, before `_References.normalise` looks anything up.
-    customer_groups = references.customer_groups.spelled
-    user_groups = references.user_groups.spelled
-    payment_terms = references.payment_terms
-    shipping_methods = references.shipping_methods
-    warn_if_duplicate = _DuplicateWarnings(builder)
-    for row in builder.rows:
-        number = row.row
-        if bad_rows and number in bad_rows:
-            continue
-        customer = row.customer
-        # -- matching: internal id, then id, then name ----------------------
-        matched_by: MatchedBy
-        if customer.internal_id:
-            stored = by_internal_id.get(customer.internal_id)
-            matched_by = "internal_id"
-            # An unknown internal id, or a new id that another customer may
-            # have: the careful path, which reports the row's error.
-            if (stored is None or (customer.id and customer.id != stored.id)) and (
-                not _internal_id_holds(builder, row, stored, report=True)
-            ):
-                continue
-        elif customer.id:
-            stored = by_id.get(customer.id)
-            matched_by = "id"
-        else:
-            stored = by_name.get(number)
-            matched_by = "name"
-        if stored is not None:
-            if stored.internal_id is None:
-                raise StoreError(
-                    f"The store returned customer {stored.name!r} without an "
-                    "internal_id; a CustomerStore returns stored customers "
-                    "with theirs."
+    def _name_candidates_of(self, keys: Lookups) -> set[str]:
+        """The internal ids of the stored customers that the names of the
+        blank-id rows among *keys* match, before any row renames them."""
+        fold = self._builder.names.fold
+        key = self._builder.names.key
+        by_name_key = self._builder.answers.by_name_key
+        candidates: set[str] = set()
+        for row in keys.by_id_or_name:
+            name = row.customer.name
+            if not row.customer.id:
+                folded = fold(name)
+                candidates.update(
+                    candidate.internal_id or ""
+                    for candidate in by_name_key.get(key(name), ())
+                    if fold(candidate.name) == folded
                 )
-            internal_id = stored.internal_id
-            first = reached.setdefault(internal_id, row)
-            if first is not row:
-                reached_twice.setdefault(internal_id, (stored, [first]))[1].append(row)
-        # -- references -----------------------------------------------------
-        if rewrite_manufacturers and not (
-            customer.manufacturer_ids.keys() <= as_stored
-        ):
-            customer = _known_manufacturers(customer, manufacturer_names)
-        if not (
-            (
-                customer.customer_group is None
-                or customer.customer_group in customer_groups
-            )
-            and (customer.user_group is None or customer.user_group in user_groups)
-            and (
-                customer.payment_terms is None
-                or customer.payment_terms in payment_terms
-            )
-            and (
-                customer.shipping_method is None
-                or customer.shipping_method in shipping_methods
-            )
-        ):
-            checked = references.normalise(builder, row, customer)
-            if checked is None:
+        return candidates
+
+    def _reaches(self, keys: Lookups, internal_ids: set[str]) -> bool:
+        """Whether a row with an id or an internal id among *keys* names one
+        of the stored customers of *internal_ids*."""
+        answers = self._builder.answers
+        for row in keys.by_internal_id:
+            if row.customer.internal_id in internal_ids:
+                return True
+        for row in keys.by_id_or_name:
+            if row.customer.id:
+                stored = answers.by_id.get(row.customer.id)
+                if stored is not None and stored.internal_id in internal_ids:
+                    return True
+        return False
+
+    def _names_apart(self, keys: Lookups) -> bool:
+        """Whether no blank-id row so far shares its name with another row."""
+        rows = (keys.by_internal_id, keys.by_id_or_name)
+        if self._folds is None:
+            if not keys.blank_ids:
+                # Kept as they are: nothing needs them folded yet.
+                for some in rows:
+                    self._names.extend(map(_NAME_OF_ROW, some))
+                return True
+            self._folds = set(map(self._builder.names.fold, self._names))
+            self._names.clear()
+        fold = self._builder.names.fold
+        folds, blank_id_folds = self._folds, self._blank_id_folds
+        # Either order finds a shared name: the test is the same both ways.
+        for row in itertools.chain(*rows):
+            folded = fold(row.customer.name)
+            if folded in blank_id_folds:
+                return False
+            if not (row.customer.id or row.customer.internal_id):
+                if folded in folds:
+                    return False
+                blank_id_folds.add(folded)
+            folds.add(folded)
+        return True
+
+    def _plan_rows(  # noqa: PLR0915 - the per-row loop stays in one frame
+        self,
+        rows: Sequence[CustomerRow],
+        by_name: Mapping[int, Customer],
+        reached: dict[str, CustomerRow],
+    ) -> dict[str, tuple[Customer, list[CustomerRow]]]:
+        """Match each row without errors to its stored customer and give it
+        an action (or an error); *by_name* holds the matches of blank-id rows.
+        *reached* gains each stored customer a row reaches (internal id ->
+        the first such row).
+
+        Returns the stored customers that several rows reach (internal id ->
+        the customer and those rows), which the caller turns into errors.
+
+        Matching happens here, row by row, rather than in a pass of its own:
+        a row's records are then read once, which is most of what matching
+        costs.
+        """
+        builder = self._builder
+        create_only = builder.settings.mode == "create-only"
+        update_only = builder.settings.mode == "update-only"
+        bad_rows = builder.bad_rows
+        by_internal_id = builder.answers.by_internal_id
+        by_id = builder.answers.by_id
+        actions = self._actions
+        all_changes = self._changes
+        to_number = self._to_number
+        references = self._references
+        manufacturer_names = self._manufacturer_names
+        differs = self._differs
+        reached_twice: dict[str, tuple[Customer, list[CustomerRow]]] = {}
+        internal_id = ""  # the internal id of the row's stored customer, if any
+        # The file's manufacturer ids come from its header's columns: when the
+        # store spells each of those as the file does (nearly always), no
+        # row's ids need rewriting.
+        as_stored = frozenset(
+            name for name, known in manufacturer_names.items() if known == name
+        )
+        rewrite_manufacturers = len(as_stored) < len(manufacturer_names)
+        # Nearly every row spells each reference as the store does: one test
+        # of that here, before `_References.normalise` looks anything up.
+        customer_groups = references.customer_groups.spelled
+        user_groups = references.user_groups.spelled
+        payment_terms = references.payment_terms
+        shipping_methods = references.shipping_methods
+        warn_if_duplicate = self._warn_if_duplicate
+        for row in rows:
+            number = row.row
+            if bad_rows and number in bad_rows:
                 continue
-            customer = checked
-        # -- the action -----------------------------------------------------
-        if stored is None:
-            if update_only:
-                builder.error(row, "not-found", None)
-                continue
-            generated = not customer.id
-            if generated:
-                if next_number >= GENERATED_LIMIT:
-                    builder.error(
-                        row, "no-generated-id", "id", last=GENERATED_LIMIT - 1
-                    )
+            customer = row.customer
+            # -- matching: internal id, then id, then name ------------------
+            matched_by: MatchedBy
+            if customer.internal_id:
+                stored = by_internal_id.get(customer.internal_id)
+                matched_by = "internal_id"
+                # An unknown internal id, or a new id that another customer
+                # may have: the careful path, which reports the row's error.
+                if (stored is None or (customer.id and customer.id != stored.id)) and (
+                    not _internal_id_holds(builder, row, stored, report=True)
+                ):
                     continue
-                customer = attrs.evolve(customer, id=f"HS-{next_number}")
-                next_number += 1
-            warn_if_duplicate(row)
-            actions.append(new_create(number, row.sheet, customer, generated))
-            continue
-        if create_only:
-            builder.error(
-                row, "already-exists", None, customer=describe_customer(stored)
+            elif customer.id:
+                stored = by_id.get(customer.id)
+                matched_by = "id"
+            else:
+                stored = by_name.get(number)
+                matched_by = "name"
+            if stored is not None:
+                if stored.internal_id is None:
+                    raise StoreError(
+                        f"The store returned customer {stored.name!r} without an "
+                        "internal_id; a CustomerStore returns stored customers "
+                        "with theirs."
+                    )
+                internal_id = stored.internal_id
+                first = reached.setdefault(internal_id, row)
+                if first is not row:
+                    reached_twice.setdefault(internal_id, (stored, [first]))[1].append(
+                        row
+                    )
+            # -- references -------------------------------------------------
+            if rewrite_manufacturers and not (
+                customer.manufacturer_ids.keys() <= as_stored
+            ):
+                customer = _known_manufacturers(customer, manufacturer_names)
+            if not (
+                (
+                    customer.customer_group is None
+                    or customer.customer_group in customer_groups
+                )
+                and (customer.user_group is None or customer.user_group in user_groups)
+                and (
+                    customer.payment_terms is None
+                    or customer.payment_terms in payment_terms
+                )
+                and (
+                    customer.shipping_method is None
+                    or customer.shipping_method in shipping_methods
+                )
+            ):
+                checked = references.normalise(builder, row, customer)
+                if checked is None:
+                    continue
+                customer = checked
+            # -- the action -------------------------------------------------
+            if stored is None:
+                if update_only:
+                    builder.error(row, "not-found", None)
+                    continue
+                generated = not customer.id
+                if generated:
+                    # Numbered once the whole file is known (`_number`): a
+                    # generated id must differ from every id of the file.
+                    to_number.append((len(actions), row))
+                warn_if_duplicate(row)
+                actions.append(new_create(number, row.sheet, customer, generated))
+                continue
+            if create_only:
+                builder.error(
+                    row, "already-exists", None, customer=describe_customer(stored)
+                )
+                continue
+            # Rows share one `present` set (one header), so its diff is built
+            # once. (A frozenset keeps its hash: the look-up is cheap.)
+            diff = differs.get(row.present)
+            if diff is None:
+                diff = differs[row.present] = Diff(row.present, manufacturer_names)
+            changes = diff(stored, customer)
+            if changes:
+                all_changes.append(changes)
+                if "name" in changes and matched_by == "internal_id":
+                    _warn_if_unrelated(builder, row, stored)
+                # `changes` is the diff's new dict, and this action's alone.
+                actions.append(
+                    new_update(number, row.sheet, internal_id, matched_by, changes)
+                )
+            else:
+                actions.append(
+                    new_unchanged(number, row.sheet, internal_id, matched_by)
+                )
+        return reached_twice
+
+    def _number(self) -> None:
+        """Give each create that waits for one its generated id, in file
+        order: ``HS-<n>`` past the highest the store and the file use."""
+        builder = self._builder
+        next_number = (
+            max(
+                builder.answers.highest_generated_id,
+                _highest_in_file(self._generated_like),
             )
-            continue
-        # Rows share one `present` set (one header), so its diff is built
-        # once. (A frozenset keeps its hash: the look-up is cheap.)
-        diff = differs.get(row.present)
-        if diff is None:
-            diff = differs[row.present] = Diff(row.present, manufacturer_names)
-        changes = diff(stored, customer)
-        if changes:
-            all_changes.append(changes)
-            if "name" in changes and matched_by == "internal_id":
-                _warn_if_unrelated(builder, row, stored)
-            # `changes` is the diff's new dict, and this action's alone.
-            actions.append(
-                new_update(number, row.sheet, internal_id, matched_by, changes)
+            + 1
+        )
+        for index, row in self._to_number:
+            action = self._actions[index]
+            assert isinstance(action, CreateCustomer)
+            if next_number >= GENERATED_LIMIT:
+                # The row gets this error and nothing else.
+                builder.problems[:] = [
+                    (number, problem)
+                    for number, problem in builder.problems
+                    if number != row.row
+                ]
+                builder.error(row, "no-generated-id", "id", last=GENERATED_LIMIT - 1)
+                continue
+            self._actions[index] = new_create(
+                action.row,
+                action.sheet,
+                attrs.evolve(action.customer, id=f"HS-{next_number}"),
+                True,
             )
-        else:
-            actions.append(new_unchanged(number, row.sheet, internal_id, matched_by))
-    # Counted in C: iterating a dict gives its keys.
-    changed_fields = Counter(itertools.chain.from_iterable(all_changes))
-    return actions, changed_fields, reached_twice
+            next_number += 1
+
+    def finish(self, read_problems: Sequence[Problem]) -> Plan:
+        """The plan of the rows added, with *read_problems* (those of reading
+        the file) among its problems."""
+        builder = self._builder
+        settings = builder.settings
+        if self._to_number:
+            self._number()
+        self._references.warn_unknown_options(builder)
+        actions = self._actions
+        changed_fields = Counter(itertools.chain.from_iterable(self._changes))
+        if builder.bad_rows:
+            # A row's action may be added before it gets an error (another
+            # row sharing its row number, no generated id left): such
+            # actions are dropped, and the changes counted again.
+            kept = [a for a in actions if _row_of(a) not in builder.bad_rows]
+            if len(kept) < len(actions):
+                actions = kept
+                changed_fields = Counter(
+                    itertools.chain.from_iterable(
+                        a.changes for a in actions if isinstance(a, UpdateCustomer)
+                    )
+                )
+        plan_problems = [
+            *self._header_problems,
+            *_mass_changes(changed_fields, builder.answers, settings),
+        ]
+        plan = _finish(read_problems, builder, plan_problems, actions, settings)
+        references = self._references
+        if not references.new_user_groups:
+            return plan
+        return attrs.evolve(
+            plan,
+            actions=(
+                *_user_groups_used(plan.actions, references.new_user_groups.values()),
+                *plan.actions,
+            ),
+        )
 
 
 def _user_groups_used(
@@ -546,20 +740,22 @@ def _known_manufacturers(
     )
 
 
-def _in_file_conflicts(builder: _Builder, keys: Lookups) -> None:
+def _in_file_conflicts(
+    builder: _Builder, rows: Sequence[CustomerRow], keys: Lookups
+) -> None:
     # Most files repeat no id, and then there is nothing to group (grouping
     # costs a list per row).
     if keys.repeated:
         groups: dict[tuple[str, str], list[CustomerRow]] = defaultdict(list)
-        for row in builder.rows:
+        for row in rows:
             customer = row.customer
             if customer.internal_id:
                 groups[("internal_id", customer.internal_id)].append(row)
             if customer.id:
                 groups[("id", customer.id)].append(row)
-        for (what, value), rows in groups.items():
-            if len(rows) > 1:
-                _duplicates(builder, rows, rows, what, value)
+        for (what, value), group in groups.items():
+            if len(group) > 1:
+                _duplicates(builder, group, group, what, value)
     # A blank-id row is matched by its name: sharing that name with another
     # row of the file (even one with an id) makes it ambiguous, now or on the
     # next upload, so the blank-id rows of such a name are errors. Without
@@ -567,14 +763,14 @@ def _in_file_conflicts(builder: _Builder, keys: Lookups) -> None:
     if not keys.blank_ids:
         return
     names: dict[str, list[CustomerRow]] = defaultdict(list)
-    for row in builder.rows:
+    for row in rows:
         names[builder.names.fold(row.customer.name)].append(row)
-    for rows in names.values():
+    for group in names.values():
         blank_ids = [
-            row for row in rows if not row.customer.id and not row.customer.internal_id
+            row for row in group if not row.customer.id and not row.customer.internal_id
         ]
-        if len(rows) > 1 and blank_ids:
-            _duplicates(builder, blank_ids, rows, "name", rows[0].customer.name)
+        if len(group) > 1 and blank_ids:
+            _duplicates(builder, blank_ids, group, "name", group[0].customer.name)
 
 
 def _duplicates(
