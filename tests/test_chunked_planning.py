@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from handshake_import import (
     Customer,
+    ImportFileError,
     InMemoryStore,
     Plan,
     StoreError,
@@ -316,3 +318,28 @@ def test_any_file_planned_in_chunks_is_planned_as_whole(
         _api._rows_per_chunk = previous  # type: ignore[assignment]
 
     assert plan == _whole(data, InMemoryStore(STORED))
+
+
+def test_a_path_that_is_not_a_readable_file_raises_as_reading_it_does(
+    tmp_path: Path,
+) -> None:
+    """A missing file, or a directory, is not read in chunks: reading it
+    says what is wrong, as `read_customers` does."""
+    for path in (tmp_path / "missing.csv", tmp_path):
+        with pytest.raises(ImportFileError) as planning:
+            reconcile(path, InMemoryStore(STORED))
+        with pytest.raises(ImportFileError) as reading:
+            read_customers(path)
+        assert str(planning.value) == str(reading.value)
+
+
+def test_a_closed_stream_raises_as_reading_it_does() -> None:
+    """A stream that cannot say where it is (closed) is not read in chunks."""
+    closed = io.BytesIO(CLEAN)
+    closed.close()
+
+    with pytest.raises(ValueError, match="closed file") as planning:
+        reconcile(closed, InMemoryStore(STORED))
+    with pytest.raises(ValueError, match="closed file") as reading:
+        read_customers(closed)
+    assert str(planning.value) == str(reading.value)
