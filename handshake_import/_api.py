@@ -227,6 +227,12 @@ class _Reading:
                 break
         return rows
 
+    def skip_rest(self) -> None:
+        """Read the rest of the file, keeping nothing: it raises what
+        reading it raises."""
+        for _ in self.items:
+            pass
+
     def done(self) -> int:
         """How many rows were read, at the end (for the last progress call)."""
         header_row = self.header_row or 0
@@ -513,8 +519,17 @@ def _plan_while_reading(
                 )
             if not rows:
                 break
-            if not _plan_chunk(planner, rows, asking):
+            try:
+                planned = _plan_chunk(planner, rows, asking)
+            except Exception:
+                # As when the whole file was read before the store was asked:
+                # trouble with the file later on is what the caller hears of.
+                reading.skip_rest()
+                raise
+            if not planned:
                 return None
+            # Let the chunk go before the next is read.
+            del rows
     with collector_paused() as pause:
         plan = planner.finish(reading.problems)
         pause.only_our_objects = True

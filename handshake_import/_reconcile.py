@@ -30,7 +30,7 @@ import itertools
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 import attrs
 
@@ -89,6 +89,24 @@ class _Canon:
         return self._by_fold.get(value.casefold())
 
 
+class _Placed(Protocol):
+    """Where a row is, which is all its problems need of it: a
+    `CustomerRow`, or a `_Place` kept instead of one."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def sheet(self) -> str | None: ...
+
+
+class _Place(NamedTuple):
+    """A row's place, kept instead of the row (its records are let go)."""
+
+    row: int
+    sheet: str | None
+
+
 @attrs.define
 class _Builder:
     columns: Mapping[str, Column]
@@ -101,19 +119,19 @@ class _Builder:
     # -- problems ------------------------------------------------------------
 
     def error(
-        self, row: CustomerRow, code: str, field: str | None, **details: object
+        self, row: _Placed, code: str, field: str | None, **details: object
     ) -> None:
         self.bad_rows.add(row.row)
         self.problems.append((row.row, self.at(row, code, field, details)))
 
     def warn(
-        self, row: CustomerRow, code: str, field: str | None, **details: object
+        self, row: _Placed, code: str, field: str | None, **details: object
     ) -> None:
         self.problems.append((row.row, self.at(row, code, field, details)))
 
     def at(
         self,
-        row: CustomerRow,
+        row: _Placed,
         code: str,
         field: str | None,
         details: Mapping[str, object],
@@ -187,7 +205,7 @@ class PlanBuilder:
         self._reached: set[str] = set()
         self._reached_by_name: set[str] = set()
         #: the creates that wait for a generated id: (index in actions, row)
-        self._to_number: list[tuple[int, CustomerRow]] = []
+        self._to_number: list[tuple[int, _Place]] = []
         self._generated_like: list[str] = []
         self._differs: dict[frozenset[str], Diff] = {}
         self._warn_if_duplicate = _DuplicateWarnings(self._builder)
@@ -441,7 +459,7 @@ class PlanBuilder:
                 if generated:
                     # Numbered once the whole file is known (`_number`): a
                     # generated id must differ from every id of the file.
-                    to_number.append((len(actions), row))
+                    to_number.append((len(actions), _Place(number, row.sheet)))
                 warn_if_duplicate(row)
                 actions.append(new_create(number, row.sheet, customer, generated))
                 continue
@@ -566,8 +584,10 @@ class _References:
         self.user_groups = _Canon(answers.user_groups)
         self.customer_groups = _Canon(answers.customer_groups)
         self.options = {key: _Canon(values) for key, values in answers.options.items()}
-        self.unknown_options: dict[tuple[str, str], list[CustomerRow]] = defaultdict(
-            list
+        #: (option key, folded value) -> the place and spelling of each row
+        #: with that value
+        self.unknown_options: dict[tuple[str, str], list[tuple[_Place, str]]] = (
+            defaultdict(list)
         )
         #: case-folded name -> the spelling of its first row
         self.new_user_groups: dict[str, str] = {}
@@ -618,18 +638,20 @@ class _References:
                     continue
                 known = option.get(value) if option else None
                 if known is None:
-                    self.unknown_options[(key, value.casefold())].append(row)
+                    self.unknown_options[(key, value.casefold())].append(
+                        (_Place(row.row, row.sheet), value)
+                    )
                 else:  # spelled otherwise: the store's spelling
                     changed[attribute] = known
         return attrs.evolve(customer, **changed) if changed else customer
 
     def warn_unknown_options(self, builder: _Builder) -> None:
         for (key, _), rows in self.unknown_options.items():
-            live = [row for row in rows if row.row not in builder.bad_rows]
+            live = [row for row in rows if row[0].row not in builder.bad_rows]
             if live:
-                spelled = getattr(live[0].customer, _OPTION_ATTRIBUTES[key])
+                place, spelled = live[0]
                 builder.warn(
-                    live[0],
+                    place,
                     "unknown-option",
                     key,
                     value=quote(spelled),

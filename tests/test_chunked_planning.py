@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 
 from handshake_import import (
     Customer,
+    CustomerRow,
     ImportFileError,
     InMemoryStore,
+    LimitExceededError,
+    Limits,
     Plan,
     StoreError,
     _api,
@@ -343,3 +346,54 @@ def test_a_closed_stream_raises_as_reading_it_does() -> None:
     with pytest.raises(ValueError, match="closed file") as reading:
         read_customers(closed)
     assert str(planning.value) == str(reading.value)
+
+
+def _rows_alive() -> int:
+    return sum(type(item) is CustomerRow for item in gc.get_objects())
+
+
+class _WatchingStore(InMemoryStore):
+    """Counts the rows alive (beyond those alive before) each time it is
+    asked about ids."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.alive: list[int] = []
+        self.before = _rows_alive()
+
+    def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+        self.alive.append(_rows_alive() - self.before)
+        return super().customers_by_id(ids)
+
+
+def test_the_rows_of_a_chunk_are_let_go_once_it_is_planned() -> None:
+    """Only the chunk being planned is alive, also when its rows have an
+    option value the store lacks (warned about at the end)."""
+    rows = [[f"C{i}", "", f"N{i}", "Net 99"] for i in range(1, 11)]
+    data = csv_bytes([["id", "internal_id", "name", "paymentTerms"], *rows])
+    store = _WatchingStore(STORED)
+
+    plan = reconcile(data, store)
+
+    assert len(store.alive) == 5
+    assert max(store.alive) <= CHUNK
+    (warning,) = plan.problems
+    assert (warning.code, warning.row) == ("unknown-option", 2)
+    assert "10 rows" in warning.message
+
+
+def test_trouble_later_in_the_file_wins_over_a_store_error() -> None:
+    """As when the whole file was read before the store was asked: a file
+    over a limit further on raises that, not the store's error."""
+
+    class Failing(InMemoryStore):
+        def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
+            raise StoreError("the database went away")
+
+    data = _file(*([f"C{i}", "", f"N{i}", ""] for i in range(1, 8)))
+
+    with pytest.raises(LimitExceededError) as raised:
+        reconcile(data, Failing(STORED), limits=Limits(max_rows=5))
+    assert isinstance(raised.value.__context__, StoreError)
+    with pytest.raises(StoreError):
+        reconcile(data, Failing(STORED))
