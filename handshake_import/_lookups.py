@@ -1,11 +1,12 @@
 """What the rows ask of the store, and what it answers.
 
-`lookups` walks the rows once and gathers their keys (`Lookups`); the driver
-(`_api`) asks the store for the internal ids, then for the ids that the
-customers found by internal id do not answer for (`ids_to_ask`), then for
-the name keys of the rows that no id settles (`name_keys_needed`), and
-hands the answers (`StoreAnswers`) to `build_plan`. `NameForms` computes
-each distinct name's folded form and key once for all of them.
+`lookups` walks the rows (a chunk of the file, or all of it) once and
+gathers their keys (`Lookups`); the driver (`_api`) asks the store for the
+internal ids, then for the ids that the customers found by internal id do
+not answer for (`ids_to_ask`), then for the name keys of the rows that no
+id settles (`name_keys_needed`), and hands the answers (`StoreAnswers`) to
+`PlanBuilder`. `NameForms` computes each distinct name's folded form and
+key once for all of them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Lookups:
     """What the rows ask of the store, found in one pass over them.
 
     The store is asked about `internal_ids` first, then about `ids_to_ask`,
-    then about `name_keys_needed`; `build_plan` reuses the rest of what the
+    then about `name_keys_needed`; `PlanBuilder` reuses the rest of what the
     pass found rather than walking the rows again.
     """
 
@@ -70,7 +71,7 @@ class StoreAnswers:
 
 
 def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """Gather the keys of *rows*, and what `build_plan` needs of them, at once."""
+    """Gather the keys of *rows*, and what `PlanBuilder` needs of them, at once."""
     ids: dict[str, None] = {}
     internal_ids: dict[str, None] = {}
     id_count = internal_id_count = 0

@@ -1,9 +1,9 @@
 """Rows + the store's answers -> `Plan`. Pure: no I/O, no store calls.
 
-Theory of operation. The driver (`_api.reconcile`) reads the file, asks
-`_lookups.lookups` which keys to look up, fetches them from the store in
-batches and hands everything to `build_plan`, which applies the template's
-rules:
+Theory of operation. The driver (`_api.reconcile`) reads the file (a chunk
+of rows at a time, or whole), asks `_lookups.lookups` which keys to look
+up, fetches them from the store in batches and hands everything to
+`PlanBuilder`, which applies the template's rules:
 
 1. Matching, in this order (each action records `matched_by`): a filled
    ``internal_id`` is that customer (unknown: error; a different ``id`` in
