@@ -327,7 +327,7 @@ def reconcile(
         mass_change_minimum=mass_change_minimum,
     )
     if isinstance(source, ReadResult):
-        return _plan_read(source, store, settings, _Asking(store, batch_size), progress)
+        return _plan_read(source, _Asking(store, batch_size), settings, progress)
     options = _read_options(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
@@ -345,7 +345,7 @@ def reconcile(
         if start:
             cast(IO[bytes], source).seek(0)
     result = _read(source, options, progress)
-    return _plan_read(result, store, settings, asking, progress)
+    return _plan_read(result, asking, settings, progress)
 
 
 def _rereadable_from(source: object) -> int | None:
@@ -556,12 +556,11 @@ def _plan_chunk(planner: PlanBuilder, rows: list[CustomerRow], asking: _Asking) 
 
 def _plan_read(
     result: ReadResult,
-    store: CustomerStore,
-    settings: Settings,
     asking: _Asking,
+    settings: Settings,
     progress: Progress | None,
 ) -> Plan:
-    """The plan of a file read whole."""
+    """The plan of a file read whole, with the store *asking* asks."""
     rows = result.rows
     with collector_paused() as pause:
         keys = lookups(rows)
