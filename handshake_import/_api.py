@@ -13,7 +13,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import IO, cast
 
 import attrs
 
@@ -332,8 +331,7 @@ def reconcile(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
     asking = _Asking(store, batch_size)
-    start = _rereadable_from(source)
-    if start is not None:
+    if _rereadable(source):
         # Told only of counts past those told: the file may be read twice.
         progress = _onwards(progress)
         plan = _plan_while_reading(source, options, asking, settings, progress)
@@ -342,32 +340,29 @@ def reconcile(
         # A rule of the whole file applies: the file is read again, and
         # planned whole. The store is not asked again what it answered.
         asking.recall()
-        if start:
-            cast(IO[bytes], source).seek(0)
+        if hasattr(source, "seek"):
+            source.seek(0)
     result = _read(source, options, progress)
     return _plan_read(result, asking, settings, progress)
 
 
-def _rereadable_from(source: object) -> int | None:
-    """Whether *source* can be read again: ``None`` if not; 0 for a path or
-    bytes; 1 for a binary file object, which is to be sought back to 0."""
+def _rereadable(source: object) -> bool:
+    """Whether *source* can be read again: bytes, a path to a regular file,
+    or a binary file object that can seek back to 0, where it is."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return 0
+        return True
     if isinstance(source, (str, os.PathLike)):
         try:
-            return 0 if stat.S_ISREG(os.stat(source).st_mode) else None
+            return stat.S_ISREG(os.stat(source).st_mode)
         except (OSError, ValueError):
             # Reading it says what is wrong.
-            return None
-    if hasattr(source, "seekable") and hasattr(source, "tell"):
-        try:
-            # Only a stream read from its start is read as it is (a copy is
-            # read otherwise), and the copy cannot be read again.
-            if source.seekable() and source.tell() == 0:
-                return 1
-        except (OSError, ValueError):
-            return None
-    return None
+            return False
+    try:
+        # Only a stream read from its start is read as it is (a copy is
+        # read otherwise), and the copy cannot be read again.
+        return bool(source.seekable() and source.tell() == 0)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _onwards(progress: Progress | None) -> Progress | None:
@@ -397,12 +392,14 @@ class _Asking:
     reference_answers: StoreAnswers | None = None
     #: the answers about the keys of each chunk planned so far
     answered: list[StoreAnswers] = attrs.field(factory=list)
-    #: whether `ask` skips the ids and internal ids asked before (the keys
-    #: of chunks are new by `PlanBuilder.fits`; a whole file's may not be)
-    skip_asked: bool = False
-    #: the keys asked about so far
+    #: the internal ids and ids asked about for each chunk (the keys of
+    #: chunks are new by `PlanBuilder.fits`: they need no checking)
+    asked: list[tuple[Sequence[str], Sequence[str]]] = attrs.field(factory=list)
+    #: the internal ids and ids asked about before `recall`, which `ask`
+    #: skips (a whole file's keys may have been asked about in chunks)
     asked_internal_ids: set[str] = attrs.field(factory=set)
     asked_ids: set[str] = attrs.field(factory=set)
+    #: the name keys asked about so far (names repeat from chunk to chunk)
     asked_name_keys: set[str] = attrs.field(factory=set)
     #: what the answers about earlier chunks say, for planning the whole
     #: file after them (`ask` hands them over with its answers)
@@ -437,20 +434,17 @@ class _Asking:
         store, size = self.store, self.batch_size
         with collector_paused():
             internal_ids: Sequence[str] = keys.internal_ids
-            if self.skip_asked:
+            if self.asked_internal_ids:
                 asked = self.asked_internal_ids
                 internal_ids = [key for key in internal_ids if key not in asked]
-            self.asked_internal_ids.update(internal_ids)
             found: dict[str, Customer] = {}
             for batch in batches(internal_ids, size):
                 found.update(store.customers_by_internal_id(batch))
             by_internal_id, self.known_by_internal_id = self.known_by_internal_id, {}
             by_internal_id.update(found)
             by_id, self.known_by_id = self.known_by_id, {}
-            ids = ids_to_ask(
-                keys, found, by_id, self.asked_ids if self.skip_asked else ()
-            )
-            self.asked_ids.update(ids)
+            ids = ids_to_ask(keys, found, by_id, self.asked_ids)
+            self.asked.append((internal_ids, ids))
             for batch in batches(ids, size):
                 by_id.update(store.customers_by_id(batch))
             name_keys = [
@@ -470,8 +464,11 @@ class _Asking:
         for answers in self.answered:
             self.known_by_internal_id.update(answers.by_internal_id)
             self.known_by_id.update(answers.by_id)
+        for internal_ids, ids in self.asked:
+            self.asked_internal_ids.update(internal_ids)
+            self.asked_ids.update(ids)
         self.answered.clear()
-        self.skip_asked = True
+        self.asked.clear()
 
 
 #: Rows planned at a time while the file is read: about the most whose

@@ -162,9 +162,9 @@ class PlanBuilder:
     may change) cannot be, and `add_chunk` says so rather than plan it: the
     caller then plans the whole file with `add_file` on a new builder.
 
-    *answers* holds the store's reference data, and its look-up answers so
-    far: the caller adds each chunk's answers to it before the chunk.
-    *names* holds the name forms computed so far, and gains the others.
+    *answers* holds the store's reference data (`add_chunk` is given each
+    chunk's answers about its keys). *names* holds the name forms computed
+    so far, and gains the others.
     """
 
     def __init__(
@@ -268,8 +268,7 @@ class PlanBuilder:
         by_name: dict[int, Customer] = {}
         candidates: set[str] = set()
         if keys.blank_ids:
-            candidates = self._name_candidates_of(keys)
-            by_name = _match_by_name(builder, keys)
+            by_name = _match_by_name(builder, keys, candidates)
         reached: dict[str, CustomerRow] = {}
         if self._plan_rows(rows, by_name, reached) or not self._reached.isdisjoint(
             reached
@@ -287,24 +286,6 @@ class PlanBuilder:
         self._name_candidates |= candidates
         candidates = self._name_candidates
         return not (candidates and self._reaches(keys, candidates))
-
-    def _name_candidates_of(self, keys: Lookups) -> set[str]:
-        """The internal ids of the stored customers that the names of the
-        blank-id rows among *keys* match, before any row renames them."""
-        fold = self._builder.names.fold
-        key = self._builder.names.key
-        by_name_key = self._builder.answers.by_name_key
-        candidates: set[str] = set()
-        for row in keys.by_id_or_name:
-            name = row.customer.name
-            if not row.customer.id:
-                folded = fold(name)
-                candidates.update(
-                    candidate.internal_id or ""
-                    for candidate in by_name_key.get(key(name), ())
-                    if fold(candidate.name) == folded
-                )
-        return candidates
 
     def _reaches(self, keys: Lookups, internal_ids: set[str]) -> bool:
         """Whether a row with an id or an internal id among *keys* names one
@@ -874,9 +855,12 @@ def _warn_if_unrelated(builder: _Builder, row: CustomerRow, stored: Customer) ->
         )
 
 
-def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:
+def _match_by_name(
+    builder: _Builder, keys: Lookups, named: set[str] | None = None
+) -> dict[int, Customer]:
     """The stored customer of each blank-id row that has exactly one; an
-    error for each row that has several.
+    error for each row that has several. *named* gains the internal ids of
+    every stored customer a row's name matches, renamed or not.
 
     Names are matched against the store as the file leaves it: a customer
     that another row renames no longer answers to its old name (otherwise
@@ -910,13 +894,16 @@ def _match_by_name(builder: _Builder, keys: Lookups) -> dict[int, Customer]:
     for row in blank_ids:
         customer = row.customer
         folded = fold(customer.name)
-        candidates = [
+        same_name = [
             candidate
             for candidate in answers.by_name_key.get(
                 builder.names.key(customer.name), ()
             )
-            if fold(candidate.name) == folded and candidate.internal_id not in renamed
+            if fold(candidate.name) == folded
         ]
+        if named is not None:
+            named.update(candidate.internal_id or "" for candidate in same_name)
+        candidates = [c for c in same_name if c.internal_id not in renamed]
         if len(candidates) == 1:
             matches[row.row] = candidates[0]
         elif len(candidates) > 1:
