@@ -12,7 +12,7 @@ key once for all of them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -148,25 +148,31 @@ def name_keys_needed(
     return tuple(dict.fromkeys(map(names.key, unsettled)))
 
 
+class _Forms(dict[str, str]):
+    """Name -> one form of it, computed on the first look-up of the name."""
+
+    def __init__(self, form: Callable[[str], str]) -> None:
+        super().__init__()
+        self._form = form
+
+    def __missing__(self, name: str) -> str:
+        form = self[name] = self._form(name)
+        return form
+
+
 class NameForms:
     """Each distinct name's `fold_name` and `name_key`, computed once per plan.
 
     Conflicts, matching and duplicate warnings all need them, and names
     repeat within a file; a dictionary look-up costs a fraction of either.
+    `fold` and `key` are the dictionaries' own look-ups, so a name seen
+    before costs no Python call.
     """
 
     def __init__(self) -> None:
-        self._folds: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
-
-    def fold(self, name: str) -> str:
-        folded = self._folds.get(name)
-        if folded is None:
-            folded = self._folds[name] = fold_name(name)
-        return folded
-
-    def key(self, name: str) -> str:
-        key = self._keys.get(name)
-        if key is None:
-            key = self._keys[name] = key_of_folded(self.fold(name))
-        return key
+        folds = _Forms(fold_name)
+        keys = _Forms(lambda name: key_of_folded(folds[name]))
+        #: the `fold_name` of a name
+        self.fold: Callable[[str], str] = folds.__getitem__
+        #: the `name_key` of a name
+        self.key: Callable[[str], str] = keys.__getitem__

@@ -175,6 +175,8 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
             details=details,
         )
 
+    # One list for the problems of each row in turn (most rows have none).
+    problems: list[Problem] = []
     row = sheet.header_row
     for cells in sheet.rows:
         row += 1
@@ -226,7 +228,6 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 detected=sheet.format,
             )
 
-        problems: list[Problem] = []
         if "#" in joined:
             for position, column in enumerate(mapped):
                 if values[position] in EXCEL_ERRORS:
@@ -310,6 +311,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
 
         if problems:
             yield from problems
+            problems.clear()
             continue
         # Blank ship-to (or bill-to) cells: no such address.
         bill = pick_bill(values)

@@ -199,7 +199,8 @@ class PlanBuilder:
         self._builder.bad_rows.clear()
         self._references = _References(self._builder.answers)
         self._actions: list[Action] = []
-        self._changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
+        #: how many updates change each field (for the mass-change guard)
+        self._changed_fields: Counter[str] = Counter()
         #: the internal ids of the stored customers the chunks so far reach,
         #: and of those a blank-id row reaches by its name
         self._reached: set[str] = set()
@@ -351,7 +352,8 @@ class PlanBuilder:
         by_internal_id = builder.answers.by_internal_id
         by_id = builder.answers.by_id
         actions = self._actions
-        all_changes = self._changes
+        # Counted once the rows are planned, while their changes are fresh.
+        all_changes: list[dict[str, tuple[FieldValue, FieldValue]]] = []
         to_number = self._to_number
         references = self._references
         manufacturer_names = self._manufacturer_names
@@ -467,6 +469,7 @@ class PlanBuilder:
                 actions.append(
                     new_unchanged(number, row.sheet, internal_id, matched_by)
                 )
+        self._changed_fields.update(itertools.chain.from_iterable(all_changes))
         return reached_twice
 
     def _number(self) -> None:
@@ -509,7 +512,7 @@ class PlanBuilder:
             self._number()
         self._references.warn_unknown_options(builder)
         actions = self._actions
-        changed_fields = Counter(itertools.chain.from_iterable(self._changes))
+        changed_fields = self._changed_fields
         if builder.bad_rows:
             # A row's action may be added before it gets an error (another
             # row sharing its row number, no generated id left): such

@@ -214,29 +214,29 @@ def plain_addresses(text: str) -> tuple[str, ...] | None:
         return None
     if match.lastindex is None:
         # No separator: the cell is one address.
-        addresses: tuple[str, ...] = (text,)
-    else:
-        # Only , ; and white space separate them here: str.split is enough.
-        addresses = tuple(text.replace(",", " ").replace(";", " ").split())
-        # Distinct ignoring case. The pattern only lets ASCII through, which
-        # casefold keeps the length of, so addresses of different lengths
-        # differ: comparing lengths is enough, and cheaper, most of the time.
-        count = len(addresses)
-        if (
-            len(set(map(len, addresses))) < count
-            and len(set(map(str.casefold, addresses))) < count
-        ):
-            return None
-    if len(text) > 63 and max(map(len, addresses)) > 63:
-        # Only then can an address, or a part of one, be too long.
-        for address in addresses:
-            if len(address) > 63 and (
-                len(address) > 254
-                or address.index("@") > 64
-                or max(map(len, _LABEL_BREAKS.split(address))) > 63
-            ):
-                return None
+        return None if len(text) > 63 and _too_long(text) else (text,)
+    # Only , ; and white space separate them here: str.split is enough.
+    addresses = tuple(text.replace(",", " ").replace(";", " ").split())
+    # Distinct ignoring case. The pattern only lets ASCII through, which
+    # casefold keeps the length of, so addresses of different lengths
+    # differ: comparing lengths is enough, and cheaper, most of the time.
+    lengths = set(map(len, addresses))
+    count = len(addresses)
+    if len(lengths) < count and len(set(map(str.casefold, addresses))) < count:
+        return None
+    # Only an address over 63 characters can be, or have a part, too long.
+    if max(lengths) > 63 and any(map(_too_long, addresses)):
+        return None
     return addresses
+
+
+def _too_long(address: str) -> bool:
+    """Whether a plainly valid *address*, or a part of it, is too long."""
+    return len(address) > 63 and (
+        len(address) > 254
+        or address.index("@") > 64
+        or max(map(len, _LABEL_BREAKS.split(address))) > 63
+    )
 
 
 def parse_emails(text: str) -> tuple[str, ...]:

@@ -29,10 +29,12 @@ from handshake_import._readers import RowItem
 from handshake_import._readers._text import _issue, _records
 from handshake_import._values import (
     _EMAIL_SEPARATORS,
+    CellError,
     _email_fault,
     _plain_cell_pattern,
     clean,
     clean_keeps,
+    parse_emails,
     plain_addresses,
 )
 
@@ -140,6 +142,45 @@ def test_fast_path_returns_what_the_careful_check_returns(text: str) -> None:
     plain = plain_addresses(text)
     if plain is not None:
         assert careful_addresses(text) == plain
+
+
+def _address_of_length(length: int) -> str:
+    """A valid-looking address of *length* characters, labels of 63 at most."""
+    domain_length = length - len("a" * 64 + "@") - len(".example")
+    labels = []
+    while domain_length > 0:
+        label = min(domain_length, 63)
+        labels.append("d" * label)
+        domain_length -= label + 1
+    return "a" * 64 + "@" + ".".join(labels) + ".example"
+
+
+_LONG_ADDRESSES = [
+    "a" * 64 + "@x.example",  # the longest local part
+    "a" * 65 + "@x.example",
+    "a@" + "d" * 63 + ".example",  # the longest label
+    "a@" + "d" * 64 + ".example",
+    _address_of_length(254),  # the longest address
+    _address_of_length(256),
+]
+
+
+@pytest.mark.parametrize("address", _LONG_ADDRESSES)
+@pytest.mark.parametrize("cell", ["{}", "x@y.example, {}", "{}; x@y.example"])
+def test_long_addresses(cell: str, address: str) -> None:
+    """Addresses at and over each length limit, alone and among others: what
+    the fast path accepts, it reads as the careful check does, and the cell
+    reads as the careful check reads it."""
+    text = cell.format(address)
+    expected = careful_addresses(text)
+    plain = plain_addresses(text)
+    if plain is not None:
+        assert plain == expected
+    if expected is None:
+        with pytest.raises(CellError):
+            parse_emails(text)
+    else:
+        assert parse_emails(text) == expected
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive quantifiers")

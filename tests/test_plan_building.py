@@ -32,6 +32,7 @@ from handshake_import import (
     name_key,
     reconcile,
 )
+from handshake_import._lookups import NameForms
 from handshake_import._names import _LEGAL_SUFFIXES
 from handshake_import._plan import new_create, new_unchanged, new_update
 from handshake_import._problems import new_problem
@@ -87,6 +88,16 @@ def test_name_forms_are_the_plain_rules(name: str) -> None:
 def test_name_keys(name: str, key: str) -> None:
     """Examples on each side of the shortcut: dots, suffixes, a leading "the"."""
     assert key == name_key(name)
+
+
+@given(st.lists(st.lists(_NAME_PIECES, max_size=5).map("".join), max_size=6))
+def test_name_forms_remembered_are_the_plain_rules(names: list[str]) -> None:
+    """`NameForms` answers each name, asked once or again, in either order,
+    with the forms the plain rules give."""
+    forms = NameForms()
+    for name in [*names, *reversed(names)]:
+        assert forms.key(name) == plain_key(name)
+        assert forms.fold(name) == plain_fold(name)
 
 
 # -- building actions ------------------------------------------------------------------
