@@ -640,6 +640,64 @@ def test_row_numbered_in_the_billions_is_refused_in_seconds() -> None:
     assert time.perf_counter() - started < 20
 
 
+_ROW_2_CELLS = (
+    b'<c r="A2" t="inlineStr"><is><t>Acme 0</t></is></c>',
+    b'<c r="B2" t="inlineStr"><is><t>a0@example.com</t></is></c>',
+)
+
+
+def with_sheet_change(old: bytes, new: bytes) -> bytes:
+    """TABLE as an XLSX with *old* replaced by *new* in its sheet."""
+
+    def change(sheet: bytes) -> bytes:
+        assert old in sheet
+        return sheet.replace(old, new, 1)
+
+    return with_parts(xlsx_bytes(TABLE), {SHEET: change})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b'<row r="3">', b'<row r="2">', "gives row 2 after row 2"),
+        (b'<row r="6">', b'<row r="4">', "gives row 4 after row 5"),
+        (_ROW_2_CELLS[1], _ROW_2_CELLS[1] * 2, "gives cell B2 twice"),
+        (b"".join(_ROW_2_CELLS), b"".join(_ROW_2_CELLS[::-1]) + _ROW_2_CELLS[1], "B2"),
+    ],
+    ids=["row-repeated", "row-backwards", "cell-twice", "cell-twice-unordered"],
+)
+def test_rows_or_cells_given_twice_are_damage(
+    old: bytes, new: bytes, message: str
+) -> None:
+    """A row numbered like an earlier one or before it, or a cell given
+    twice, is damage: the file is refused (openpyxl's row reader would drop
+    the row, or one of the cells, without a word)."""
+    with pytest.raises(ImportFileError, match=message) as caught:
+        read_customers(with_sheet_change(old, new))
+
+    assert caught.value.detected == "xlsx"
+
+
+def test_cells_out_of_order_are_read_in_their_columns() -> None:
+    """Cells a writer put out of order still land in their columns
+    (openpyxl's row reader would drop those past the row's last cell)."""
+    result = read_customers(
+        with_sheet_change(b"".join(_ROW_2_CELLS), b"".join(_ROW_2_CELLS[::-1]))
+    )
+
+    assert result.problems == ()
+    assert names(result) == [f"Acme {i}" for i in range(10)]
+    assert result.rows[0].customer.emails == ("a0@example.com",)
+
+
+def test_rows_the_sheet_skips_keep_row_numbers() -> None:
+    """Rows numbered with gaps keep their numbers: the rows between are
+    blank."""
+    result = read_customers(with_sheet_change(b'<row r="11">', b'<row r="40">'))
+
+    assert [row.row for row in result.rows] == [*range(2, 11), 40]
+
+
 def empty_xlsx() -> bytes:
     return save(openpyxl.Workbook())
 

@@ -10,18 +10,23 @@ refused. openpyxl then parses through defusedxml as a second line.
 from __future__ import annotations
 
 import io
+import itertools
+import operator
 import threading
 import warnings
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
@@ -198,10 +203,6 @@ def read_xlsx(
         raise _damaged(f"{type(error).__name__}: {error}") from error
     try:
         worksheet = _choose_sheet(workbook, sheet)
-        # The <dimension> element is the file's claim, not a fact: sizing the
-        # iteration from it pads every row to its width and adds empty rows
-        # up to its last row.
-        worksheet.reset_dimensions()
         _silence_row_warnings()
         rows = _rows(worksheet)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
@@ -269,32 +270,72 @@ def _silence_row_warnings() -> None:
 
 
 def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
+    """The values of each row, an empty row for each row number the sheet
+    skips, so that rows stay in step with row numbers.
+
+    The rows come from openpyxl's sheet parser rather than `iter_rows`,
+    which drops without a word a row numbered like an earlier one or
+    before it, and a cell past the last one of its row: the parser says
+    where each row and cell is, so such a sheet is refused as damaged, and
+    cells out of order are put in their columns. A row numbered past the
+    last one a worksheet can have is damage too (or a trap: an empty row
+    for each row number on the way would take minutes).
+    """
+    workbook = worksheet.parent
+    title = worksheet.title
     number = 0
-    values: tuple[object, ...]
     try:
-        # Without a dimension openpyxl still yields an empty row for every
-        # row number the sheet skips, so rows stay in step with row numbers.
-        # A row numbered past the last one a worksheet can have is damage
-        # (or a trap: the empty rows before it would take minutes); reading
-        # stops there.
-        for values in worksheet.iter_rows(  # type: ignore[misc]
-            max_row=LAST_ROW + 1, values_only=True
-        ):
-            number += 1
-            if number > LAST_ROW:
-                break
-            yield [
-                value if type(value) is str else cell_text(value) for value in values
-            ]
+        # What `iter_rows` hands the parser in read-only mode (openpyxl's
+        # private names: every workbook test reads through them).
+        with worksheet._get_source() as source:  # type: ignore[attr-defined]
+            parser = WorkSheetParser(
+                source,
+                worksheet._shared_strings,  # type: ignore[attr-defined]
+                data_only=workbook.data_only,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,  # type: ignore[attr-defined]
+                timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
+            )
+            for index, cells in parser.parse():
+                if index > LAST_ROW:
+                    raise _damaged(
+                        f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
+                        "last row a worksheet can have"
+                    )
+                if index <= number:
+                    raise _damaged(
+                        f"sheet {title!r} gives row {index:,} after row {number:,}"
+                    )
+                for _ in range(number + 1, index):
+                    yield []
+                number = index
+                yield _values(cells, title, index)
+    except ImportFileError:
+        raise
     except _FAILURES as error:
         raise _damaged(
-            f"row {number + 1} of sheet {worksheet.title!r}: {type(error).__name__}"
+            f"row {number + 1} of sheet {title!r}: {type(error).__name__}"
         ) from error
-    if number > LAST_ROW:
-        raise _damaged(
-            f"sheet {worksheet.title!r} has a row numbered past {LAST_ROW:,}, the "
-            "last row a worksheet can have"
+
+
+def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
+    """The texts of a row's cells, each in its column (blank between)."""
+    if not cells:
+        return []
+    columns = [cell["column"] for cell in cells]
+    if not all(map(operator.lt, columns, itertools.islice(columns, 1, None))):
+        # Out of order: put in their columns, unless a cell is given twice.
+        twice = next(
+            (column for column, count in Counter(columns).items() if count > 1), None
         )
+        if twice is not None:
+            raise _damaged(
+                f"sheet {title!r} gives cell {get_column_letter(twice)}{row} twice"
+            )
+    values: list[object] = [None] * max(columns)
+    for cell in cells:
+        values[cell["column"] - 1] = cell["value"]
+    return [value if type(value) is str else cell_text(value) for value in values]
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
