@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from handshake_import import (
+    Address,
     CreateCustomer,
     Customer,
     CustomerStore,
@@ -95,6 +96,27 @@ def snapshot(path: Path) -> list[tuple[object, ...]]:
             for table in ("customers", "customer_manufacturer_ids", "user_groups")
             for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1")
         ]
+
+
+def test_blank_address_parts_read_back_as_none(tmp_path: Path) -> None:
+    """An address part stored blank reads back as None, and a block of blank
+    parts as no address: blank is None, as the docs ask of an adapter."""
+    store = new_store(
+        tmp_path,
+        [
+            Customer(
+                name="Acme",
+                id="C1",
+                bill_to=Address(street="1 Main St", city=""),
+                ship_to=Address(city="", phone=""),
+            )
+        ],
+    )
+
+    stored = store.customers_by_id(["C1"])["C1"]
+
+    assert stored.bill_to == Address(street="1 Main St")
+    assert stored.ship_to is None
 
 
 def test_schema_version_is_recorded(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any
 
 from .._apply import (
@@ -38,7 +38,12 @@ from .._plan import (
     UpdateCustomer,
     unreachable,
 )
-from .._records import Address, Customer
+from .._records import (
+    NO_MAPPING,
+    Customer,
+    build_address,
+    build_customer,
+)
 from .._schema import ADDRESS_PARTS
 from .._serialize import _structure_value, _unstructure_value
 from .._store import OPTION_KEYS, generated_number
@@ -462,9 +467,13 @@ class SQLiteStore:
         # Both queries select by the keys through the same subquery: the rows
         # are then read in internal_id order, with no sort, and a chunk of
         # names can match more customers than SQLite takes bound variables.
+        # Internal ids need no subquery: they are the rows' own keys.
+        keys_list = f"({', '.join('?' * len(keys))})"
         matching = (
-            "internal_id IN (SELECT internal_id FROM customers "
-            f"WHERE {column} IN ({', '.join('?' * len(keys))}))"
+            f"internal_id IN {keys_list}"
+            if column == "internal_id"
+            else f"internal_id IN (SELECT internal_id FROM customers "
+            f"WHERE {column} IN {keys_list})"
         )
         parameters = tuple(keys)
         rows = connection.execute(
@@ -520,8 +529,8 @@ _CUSTOM_AT = _COLUMNS.index("custom") + 1
 
 def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Customer:
     # Spelled out, in the order of ("internal_id", "id", "name", *_SCALARS,
-    # "emails"): reading a customer is most of what reconciling costs an
-    # SQLite store, and keywords by name are faster than **dict(zip(...)).
+    # "emails"), and built positionally: reading a customer is most of what
+    # reconciling costs an SQLite store.
     (
         internal_id,
         id_,
@@ -535,45 +544,31 @@ def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Custom
         emails,
     ) = row[:10]
     custom = row[_CUSTOM_AT]
-    return Customer(
-        internal_id=str(internal_id),
-        id=id_,
-        name=name,
-        contact=contact,
-        emails=tuple(emails.split("\n")) if emails else (),
-        bill_to=_address(row[_BILL_AT]),
-        ship_to=_address(row[_SHIP_AT]),
-        payment_terms=payment_terms,
-        shipping_method=shipping_method,
-        tax_id=tax_id,
-        customer_group=customer_group,
-        user_group=user_group,
-        manufacturer_ids=manufacturer_ids,
+    bill, ship = row[_BILL_AT], row[_SHIP_AT]
+    return build_customer(
+        name,
+        id_,
+        str(internal_id),
+        contact,
+        tuple(emails.split("\n")) if emails else (),
+        # A blank part, NULL or "", is None, as the reader makes it; a
+        # block of blank parts is no address.
+        build_address(bill) if any(bill) else None,
+        build_address(ship) if any(ship) else None,
+        payment_terms,
+        shipping_method,
+        tax_id,
+        customer_group,
+        user_group,
+        # Both mappings are this customer's own, made for it: wrapped, not copied.
+        MappingProxyType(manufacturer_ids) if manufacturer_ids else NO_MAPPING,
         # json.loads("{}") is {}: skip the decoder for the common case.
-        custom={
-            key: _structure_value(value, None)
-            for key, value in json.loads(custom).items()
-        }
+        MappingProxyType(
+            {
+                key: _structure_value(value, None)
+                for key, value in json.loads(custom).items()
+            }
+        )
         if custom != "{}"
-        else {},
-    )
-
-
-def _address(parts: Sequence[Any]) -> Address | None:
-    """The address of the ``bill_*`` or ``ship_*`` cells of a row; None if all blank."""
-    if parts.count(None) == len(parts):
-        return None
-    # Spelled out, in ADDRESS_PARTS order: a third faster than Address(**dict(...)).
-    id_, name, street, street2, city, state, postcode, country, phone, fax = parts
-    return Address(
-        id=id_,
-        name=name,
-        street=street,
-        street2=street2,
-        city=city,
-        state=state,
-        postcode=postcode,
-        country=country,
-        phone=phone,
-        fax=fax,
+        else NO_MAPPING,
     )
