@@ -23,6 +23,7 @@ the public constructors make.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -341,18 +342,23 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         )
 
 
+# A workbook row can reach column 16,384 with one cell: the blank cells on
+# the way are passed over in C (`compress` yields the places of the cells
+# with text), and only the cells with text are cleaned.
+
+
 def _first_extra(cells: Sequence[str], width: int) -> int | None:
-    for index in range(width, len(cells)):
-        if cells[index] and clean(cells[index]):
-            return index
-    return None
+    """The place of the first cell past *width* with text once cleaned."""
+    places = itertools.compress(
+        range(width, len(cells)), itertools.islice(cells, width, None)
+    )
+    return next((index for index in places if clean(cells[index])), None)
 
 
 def _last_filled(cells: Sequence[str]) -> int:
-    for index in range(len(cells) - 1, -1, -1):
-        if cells[index] and clean(cells[index]):
-            return index
-    return -1
+    """The place of the last cell with text once cleaned (-1: none)."""
+    places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
+    return next((index for index in places if clean(cells[index])), -1)
 
 
 def _has_problem_in(problems: list[Problem], column: MappedColumn) -> bool:

@@ -698,6 +698,27 @@ def test_rows_the_sheet_skips_keep_row_numbers() -> None:
     assert [row.row for row in result.rows] == [*range(2, 11), 40]
 
 
+def test_a_row_reaching_the_last_column_is_one_problem() -> None:
+    """A row with a cell in the last column a worksheet has (XFD, 16,384)
+    past blank and blank-looking cells is a too-many-cells error naming
+    that cell; a row whose cells past the header are only spaces is read.
+    The blank cells on the way cost no Python work each."""
+    far = b'<c r="E3" t="inlineStr"><is><t> </t></is></c><c r="XFD3"><v>7</v></c>'
+    spaces = b'<c r="XFD4" t="inlineStr"><is><t>\xc2\xa0</t></is></c>'
+
+    def change(sheet: bytes) -> bytes:
+        for cells, before in ((far, b'<row r="4">'), (spaces, b'<row r="5">')):
+            sheet = sheet.replace(b"</row>" + before, cells + b"</row>" + before)
+        return sheet
+
+    result = read_customers(with_parts(xlsx_bytes(TABLE), {SHEET: change}))
+
+    (problem,) = result.problems
+    assert (problem.code, problem.cell) == ("too-many-cells", "XFD3")
+    assert problem.message.startswith("This row has 16384 cells but the header has 2")
+    assert names(result) == [f"Acme {i}" for i in range(10) if i != 1]
+
+
 def empty_xlsx() -> bytes:
     return save(openpyxl.Workbook())
 

@@ -332,10 +332,13 @@ def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
             raise _damaged(
                 f"sheet {title!r} gives cell {get_column_letter(twice)}{row} twice"
             )
-    values: list[object] = [None] * max(columns)
+    # Blank cells as one shared blank: a row may reach its last column
+    # with a single cell.
+    values = [""] * max(columns)
     for cell in cells:
-        values[cell["column"] - 1] = cell["value"]
-    return [value if type(value) is str else cell_text(value) for value in values]
+        value = cell["value"]
+        values[cell["column"] - 1] = value if type(value) is str else cell_text(value)
+    return values
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
