@@ -275,8 +275,9 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
 
     The rows come from openpyxl's sheet parser rather than `iter_rows`,
     which drops without a word a row numbered like an earlier one or
-    before it, and a cell past the last one of its row: the parser says
-    where each row and cell is, so such a sheet is refused as damaged, and
+    before it, a cell given after a cell to its right, and the first of two
+    cells given for one place: the parser says where each row and cell is,
+    so rows out of order and a cell given twice are refused as damage, and
     cells out of order are put in their columns. A row numbered past the
     last one a worksheet can have is damage too (or a trap: an empty row
     for each row number on the way would take minutes).
