@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 from ._errors import LimitExceededError
 from ._limits import Limits
 from ._problems import Problem, make_problem, quote
-from ._readers import RowIssue, Sheet
+from ._readers import RowIssue, Sheet, WideRow
 from ._records import (
     NO_MAPPING,
     CustomerRow,
@@ -342,22 +342,31 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
         )
 
 
-# A workbook row can reach column 16,384 with one cell: the blank cells on
-# the way are passed over in C (`compress` yields the places of the cells
-# with text), and only the cells with text are cleaned.
+# A workbook row can reach column 16,384 with one cell: a `WideRow` says
+# where its cells are, and in other rows the blank cells on the way are
+# passed over in C (`compress` yields the places of the cells with text).
+# Only the cells with text are cleaned.
 
 
 def _first_extra(cells: Sequence[str], width: int) -> int | None:
     """The place of the first cell past *width* with text once cleaned."""
-    places = itertools.compress(
-        range(width, len(cells)), itertools.islice(cells, width, None)
-    )
+    places: Iterable[int]
+    if isinstance(cells, WideRow):
+        places = (index for index in cells.filled if index >= width)
+    else:
+        places = itertools.compress(
+            range(width, len(cells)), itertools.islice(cells, width, None)
+        )
     return next((index for index in places if clean(cells[index])), None)
 
 
 def _last_filled(cells: Sequence[str]) -> int:
     """The place of the last cell with text once cleaned (-1: none)."""
-    places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
+    places: Iterable[int]
+    if isinstance(cells, WideRow):
+        places = reversed(cells.filled)
+    else:
+        places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
     return next((index for index in places if clean(cells[index])), -1)
 
 

@@ -25,6 +25,23 @@ class RowIssue:
 #: A row's cell texts: raw, not yet trimmed, ``""`` for blank.
 RawRow = Sequence[str]
 
+
+class WideRow(list[str]):
+    """A row's cell texts, with the places of the cells it was given.
+
+    A workbook row reaches column 16,384 with one cell: the few places in
+    `filled` (ascending) spare a search through the blanks on the way.
+    """
+
+    __slots__ = ("filled",)
+
+    def __init__(self, texts: list[str], filled: list[int]) -> None:
+        super().__init__(texts)
+        #: the places of the cells the row was given, ascending (the others
+        #: are blank)
+        self.filled = filled
+
+
 RowItem = RawRow | RowIssue
 
 

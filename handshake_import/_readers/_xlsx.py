@@ -31,7 +31,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
-from ._sheet import RowItem, Sheet, pick_by_name, sheet_from_rows
+from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
 from ._sniff import MAX_ZIP_DIRECTORY, zip_directory_size
 
 if TYPE_CHECKING:
@@ -335,11 +335,18 @@ def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
             )
     # Blank cells as one shared blank: a row may reach its last column
     # with a single cell.
-    values = [""] * max(columns)
+    width = max(columns)
+    values = [""] * width
     for cell in cells:
         value = cell["value"]
         values[cell["column"] - 1] = value if type(value) is str else cell_text(value)
+    if width > _WIDE_ROW and width > 2 * len(cells):
+        return WideRow(values, sorted(column - 1 for column in columns))
     return values
+
+
+#: Rows wider than this, and mostly blank, say where their cells are.
+_WIDE_ROW = 256
 
 
 def _choose_sheet(workbook: Workbook, name: str | None) -> ReadOnlyWorksheet:
