@@ -1,42 +1,45 @@
-"""The public entry points: the thin driver over readers, schema and parser."""
+"""The public entry points: the thin driver over readers, parser, store and
+planner.
+
+`read_customers` and `iter_customers` read: the reader (`_readers`) hands
+over the header first, `map_header` (`_schema`) says which column is which
+field, and `parse_rows` (`_parse`) turns each row into its values or its
+problems. `reconcile` reads the same way, then finds the rows' keys
+(`_lookups`), asks the store about them (`_asking`, the only caller of the
+store) and plans (`_reconcile`, pure stages). Nothing here holds a rule of
+the template.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
-from collections.abc import (
-    Callable,
-    Generator,
-    Iterable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
-from ._collector import collector_paused
+from ._actions import Mode, Settings
+from ._asking import ask
 from ._limits import Limits
-from ._lookups import (
-    Lookups,
-    NameForms,
-    StoreAnswers,
-    ids_to_ask,
-    lookups,
-    name_keys_needed,
-)
-from ._parse import parse_rows
+from ._lookups import keys_of
+from ._names import NameForms
+from ._parse import ParsedRow, parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
-from ._readers import Sheet, Source, open_sheet
-from ._reconcile import Mode, PlanBuilder, Settings
-from ._records import Customer, CustomerRow
-from ._result import Column, ReadResult
+from ._readers import Source, open_sheet
+from ._reconcile import plan_rows
+from ._records import CustomerRow
+from ._result import Column, ReadResult, Rows, customer_row
 from ._schema import ColumnMap, Schema, map_header
-from ._store import OPTION_KEYS, CustomerStore
+from ._store import CustomerStore
+from ._template import CUSTOMER_FIELDS, TEMPLATE_COLUMNS, Extra, Extras, values_of
 
-__all__ = ["Progress", "iter_customers", "read_customers", "reconcile"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "Progress",
+    "iter_customers",
+    "read_customers",
+    "reconcile",
+]
 
 #: What `reconcile` calls with (rows read so far, total rows if known).
 Progress = Callable[[int, int | None], None]
@@ -86,6 +89,21 @@ def _read_options(
     return _ReadOptions(sheet, columns, schema or Schema(), limits or Limits())
 
 
+def _column_map(
+    table_header: Sequence[str],
+    header_row: int,
+    sheet: str | None,
+    options: _ReadOptions,
+) -> ColumnMap:
+    return map_header(
+        table_header,
+        header_row=header_row,
+        sheet=sheet,
+        schema=options.schema,
+        aliases=options.columns,
+    )
+
+
 def iter_customers(
     source: Source,
     *,
@@ -101,36 +119,28 @@ def iter_customers(
     and closed when the iteration ends (or the iterator is closed), so
     `ImportFileError` is raised from the iteration, not from this call.
     """
-    return _iterate(
-        source,
-        _read_options(
-            source, sheet=sheet, columns=columns, schema=schema, limits=limits
-        ),
+    options = _read_options(
+        source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
+    return _iterate(source, options)
 
 
-def _iterate(
-    source: Source,
-    options: _ReadOptions,
-    on_header: Callable[[Sheet, ColumnMap], None] | None = None,
-) -> Generator[CustomerRow | Problem, None, None]:
+def _iterate(source: Source, options: _ReadOptions) -> Iterator[CustomerRow | Problem]:
     with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
             yield make_problem("no-header")
             return
         yield from table.notices
-        column_map = map_header(
-            table.header,
-            header_row=table.header_row,
-            sheet=table.name,
-            schema=options.schema,
-            aliases=options.columns,
-        )
-        if on_header is not None:
-            on_header(table, column_map)
+        column_map = _column_map(table.header, table.header_row, table.name, options)
         yield from column_map.problems
-        if column_map.ok:
-            yield from parse_rows(table, column_map, limits=options.limits)
+        if not column_map.ok:
+            return
+        name, present, extras = table.name, column_map.present, column_map.extras
+        for item in parse_rows(table, column_map, limits=options.limits):
+            if type(item) is tuple:
+                yield customer_row(item, name, present, extras)
+            else:
+                yield item  # type: ignore[misc]
 
 
 def read_customers(
@@ -161,99 +171,71 @@ def read_customers(
             damaged, password-protected, over a limit); its message says what
             the file is and what to do.
     """
-    return _read(
-        source,
-        _read_options(
-            source, sheet=sheet, columns=columns, schema=schema, limits=limits
-        ),
-        progress=None,
+    options = _read_options(
+        source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
-
-
-class _Reading:
-    """A file being read: its rows handed over as asked, its problems and
-    header kept, the caller's *progress* told as rows are read."""
-
-    def __init__(
-        self, source: Source, options: _ReadOptions, progress: Progress | None
-    ) -> None:
-        self.problems: list[Problem] = []
-        self.header_row: int | None = None
-        self.sheet: str | None = None
-        self.columns: tuple[Column, ...] = ()
-        self.formats: list[str] = []
-        #: the row number of the last row or problem read (with *progress*)
-        self.last_row: int | None = None
-        self._progress = progress
-        self._reported = 0
-        self.items = _iterate(source, options, on_header=self._on_header)
-
-    def _on_header(self, table: Sheet, column_map: ColumnMap) -> None:
-        self.formats.append(table.format)
-        self.header_row = table.header_row
-        self.sheet = table.name
-        self.columns = tuple(
-            Column(field=c.field, header=c.header, letter=c.letter)
-            for c in column_map.columns
-        )
-
-    @property
-    def only_our_objects(self) -> bool:
-        """Whether reading ran only the library's code (see `Pause`): the
-        text reader is the library's own code, and so is everything the
-        loop ran without a progress callback; workbook readers and the
-        caller's rows or callback are other code."""
-        return self._progress is None and self.formats in (["csv"], ["tsv"])
-
-    def rows(self, count: int) -> list[CustomerRow]:
-        """The next *count* rows (fewer at the end of the file)."""
-        rows: list[CustomerRow] = []
-        problems = self.problems
-        progress = self._progress
-        for item in self.items:
-            if type(item) is CustomerRow:
-                rows.append(item)
-            else:
-                problems.append(item)  # type: ignore[arg-type]
-            if progress is not None and item.row is not None:
-                self.last_row = item.row
-                # Rows read so far, with or without errors (header excluded).
-                done = item.row - (self.header_row or 1)
-                if done >= self._reported + _PROGRESS_EVERY:
-                    self._reported = done - done % _PROGRESS_EVERY
-                    progress(self._reported, None)
-            if len(rows) == count:
-                break
-        return rows
-
-    def skip_rest(self) -> None:
-        """Read the rest of the file, keeping nothing: it raises what
-        reading it raises."""
-        for _ in self.items:
-            pass
-
-    def done(self) -> int:
-        """How many rows were read, at the end (for the last progress call)."""
-        header_row = self.header_row or 0
-        last = self.last_row if self.last_row is not None else header_row
-        return last - (self.header_row or 1)
+    return _read(source, options, progress=None)
 
 
 def _read(
     source: Source, options: _ReadOptions, progress: Progress | None
 ) -> ReadResult:
-    reading = _Reading(source, options, progress)
-    with collector_paused() as pause, contextlib.closing(reading.items):
-        rows = reading.rows(-1)
-        result = ReadResult(
-            rows=tuple(rows),
-            problems=tuple(reading.problems),
-            columns=reading.columns,
-            header_row=reading.header_row,
-            sheet=reading.sheet,
+    with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
+        if table is None:
+            return ReadResult(rows=Rows(()), problems=(make_problem("no-header"),))
+        column_map = _column_map(table.header, table.header_row, table.name, options)
+        problems: list[Problem] = [*table.notices, *column_map.problems]
+        rows: list[ParsedRow] = []
+        if column_map.ok:
+            items = parse_rows(table, column_map, limits=options.limits)
+            if progress is None:
+                for item in items:
+                    if type(item) is tuple:
+                        rows.append(item)
+                    else:
+                        problems.append(item)  # type: ignore[arg-type]
+            else:
+                _read_telling(items, rows, problems, table.header_row, progress)
+        return ReadResult(
+            rows=Rows(
+                rows,
+                sheet=table.name,
+                present=column_map.present,
+                extras=column_map.extras,
+            ),
+            problems=tuple(problems),
+            columns=tuple(
+                Column(field=c.field, header=c.header, letter=c.letter)
+                for c in column_map.columns
+            ),
+            header_row=table.header_row,
+            sheet=table.name,
         )
-        pause.only_our_objects = reading.only_our_objects
-    return result
+
+
+def _read_telling(
+    items: Iterator[ParsedRow | Problem],
+    rows: list[ParsedRow],
+    problems: list[Problem],
+    header_row: int,
+    progress: Progress,
+) -> None:
+    """Read *items* into *rows* and *problems*, telling *progress* every
+    thousand rows read, with or without errors."""
+    told = 0
+    for item in items:
+        if type(item) is tuple:
+            rows.append(item)
+            number = item[0]
+        else:
+            problems.append(item)  # type: ignore[arg-type]
+            if item.row is None:  # type: ignore[union-attr]
+                continue
+            number = item.row  # type: ignore[union-attr]
+        done = number - header_row
+        if done >= told + _PROGRESS_EVERY:
+            told = done - done % _PROGRESS_EVERY
+            progress(told, None)
 
 
 def reconcile(
@@ -279,7 +261,8 @@ def reconcile(
             mappings.
         store: the host app's storage, through the `CustomerStore` protocol;
             it is only read, in bulk calls of at most *batch_size* keys.
-        sheet, columns, schema, limits: as for `read_customers`.
+        sheet, columns, schema, limits: as for `read_customers`; they apply
+            to reading, so they cannot be given with a `ReadResult`.
         mode: ``"upsert"`` (default), ``"create-only"`` (a row matching an
             existing customer is an error) or ``"update-only"`` (a row
             matching none is an error).
@@ -298,7 +281,66 @@ def reconcile(
 
     Raises:
         ImportFileError: the file cannot be read at all.
+        StoreError: the store failed, or answered what a `CustomerStore`
+            never answers.
     """
+    settings = _settings(
+        mode, batch_size, max_errors, mass_change_share, mass_change_minimum
+    )
+    if isinstance(source, ReadResult):
+        given = [
+            name
+            for name, value in (
+                ("sheet", sheet),
+                ("columns", columns),
+                ("schema", schema),
+                ("limits", limits),
+            )
+            if value is not None
+        ]
+        if given:
+            raise TypeError(
+                f"{', '.join(given)} cannot be given with a ReadResult: they "
+                "apply to reading a file, which was read already; pass them "
+                "to read_customers"
+            )
+        result = source
+    else:
+        options = _read_options(
+            source, sheet=sheet, columns=columns, schema=schema, limits=limits
+        )
+        result = _read(source, options, progress)
+    rows, present, extras = _values_of(result)
+    names = NameForms()
+    keys = keys_of(rows)
+    answers = ask(store, keys, rows, names, batch_size)
+    plan = plan_rows(
+        rows,
+        present=present,
+        extras=extras,
+        columns=result.columns,
+        header_row=result.header_row,
+        sheet=result.sheet,
+        read_problems=result.problems,
+        keys=keys,
+        answers=answers,
+        names=names,
+        settings=settings,
+    )
+    if progress is not None:
+        read = _rows_read(result)
+        progress(read, read)
+    return plan
+
+
+def _settings(
+    mode: object,
+    batch_size: object,
+    max_errors: object,
+    mass_change_share: object,
+    mass_change_minimum: object,
+) -> Settings:
+    """The planning options checked (`ValueError` for a wrong one)."""
     if mode not in ("upsert", "create-only", "update-only"):
         raise ValueError(
             f"mode must be 'upsert', 'create-only' or 'update-only', not {mode!r}"
@@ -319,266 +361,12 @@ def reconcile(
         raise ValueError(
             f"mass_change_share must be between 0 and 1, not {mass_change_share!r}"
         )
-    settings = Settings(
+    return Settings(
         mode=mode,
         max_errors=max_errors,
         mass_change_share=mass_change_share,
-        mass_change_minimum=mass_change_minimum,
+        mass_change_minimum=mass_change_minimum,  # type: ignore[arg-type]
     )
-    if isinstance(source, ReadResult):
-        return _plan_read(source, _Asking(store, batch_size), settings, progress)
-    options = _read_options(
-        source, sheet=sheet, columns=columns, schema=schema, limits=limits
-    )
-    asking = _Asking(store, batch_size)
-    if _rereadable(source):
-        # Told only of counts past those told: the file may be read twice.
-        progress = _onwards(progress)
-        plan = _plan_while_reading(source, options, asking, settings, progress)
-        if plan is not None:
-            return plan
-        # A rule of the whole file applies: the file is read again, and
-        # planned whole. The store is not asked again what it answered.
-        asking.recall()
-        if hasattr(source, "seek"):
-            source.seek(0)
-    result = _read(source, options, progress)
-    return _plan_read(result, asking, settings, progress)
-
-
-def _rereadable(source: object) -> bool:
-    """Whether *source* can be read again: bytes, a path to a regular file,
-    or a binary file object that can seek back to 0, where it is."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return True
-    if isinstance(source, (str, os.PathLike)):
-        try:
-            return stat.S_ISREG(os.stat(source).st_mode)
-        except (OSError, ValueError):
-            # Reading it says what is wrong.
-            return False
-    try:
-        # Only a stream read from its start is read as it is (a copy is
-        # read otherwise), and the copy cannot be read again.
-        return bool(source.seekable() and source.tell() == 0)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _onwards(progress: Progress | None) -> Progress | None:
-    """*progress*, told only of counts past those it was told, and of the
-    end."""
-    if progress is None:
-        return None
-    told = 0
-
-    def tell(done: int, total: int | None) -> None:
-        nonlocal told
-        if done > told or total is not None:
-            told = max(told, done)
-            progress(done, total)
-
-    return tell
-
-
-@attrs.define
-class _Asking:
-    """The store, and what it answered: each key is asked about once."""
-
-    store: CustomerStore
-    batch_size: int
-    names: NameForms = attrs.field(factory=NameForms)
-    #: the reference data, and the answers about names so far
-    reference_answers: StoreAnswers | None = None
-    #: the answers about the keys of each chunk planned so far
-    answered: list[StoreAnswers] = attrs.field(factory=list)
-    #: the internal ids and ids asked about for each chunk (the keys of
-    #: chunks are new by `PlanBuilder.fits`: they need no checking)
-    asked: list[tuple[Sequence[str], Sequence[str]]] = attrs.field(factory=list)
-    #: the internal ids and ids asked about before `recall`, which `ask`
-    #: skips (a whole file's keys may have been asked about in chunks)
-    asked_internal_ids: set[str] = attrs.field(factory=set)
-    asked_ids: set[str] = attrs.field(factory=set)
-    #: the name keys asked about so far (names repeat from chunk to chunk)
-    asked_name_keys: set[str] = attrs.field(factory=set)
-    #: what the answers about earlier chunks say, for planning the whole
-    #: file after them (`ask` hands them over with its answers)
-    known_by_internal_id: dict[str, Customer] = attrs.field(factory=dict)
-    known_by_id: dict[str, Customer] = attrs.field(factory=dict)
-
-    def reference(self) -> StoreAnswers:
-        """The store's reference data (asked on first use), without answers
-        about ids yet."""
-        if self.reference_answers is None:
-            store = self.store
-            with collector_paused():
-                self.reference_answers = StoreAnswers(
-                    by_id={},
-                    by_internal_id={},
-                    by_name_key={},
-                    highest_generated_id=store.highest_generated_id(),
-                    customer_count=store.customer_count(),
-                    customer_groups=frozenset(store.customer_groups()),
-                    user_groups=tuple(store.user_groups()),
-                    manufacturers=tuple(store.manufacturers()),
-                    options={
-                        key: tuple(store.option_values(key)) for key in OPTION_KEYS
-                    },
-                )
-        return self.reference_answers
-
-    def ask(self, keys: Lookups) -> StoreAnswers:
-        """The store's answers about *keys*: those not asked before are
-        asked, one call per batch of keys. The names answered accumulate."""
-        reference = self.reference()
-        store, size = self.store, self.batch_size
-        with collector_paused():
-            internal_ids: Sequence[str] = keys.internal_ids
-            if self.asked_internal_ids:
-                asked = self.asked_internal_ids
-                internal_ids = [key for key in internal_ids if key not in asked]
-            found: dict[str, Customer] = {}
-            for batch in batches(internal_ids, size):
-                found.update(store.customers_by_internal_id(batch))
-            by_internal_id, self.known_by_internal_id = self.known_by_internal_id, {}
-            by_internal_id.update(found)
-            by_id, self.known_by_id = self.known_by_id, {}
-            ids = ids_to_ask(keys, found, by_id, self.asked_ids)
-            self.asked.append((internal_ids, ids))
-            for batch in batches(ids, size):
-                by_id.update(store.customers_by_id(batch))
-            name_keys = [
-                key
-                for key in name_keys_needed(keys, by_id, self.names)
-                if key not in self.asked_name_keys
-            ]
-            self.asked_name_keys.update(name_keys)
-            for batch in batches(name_keys, size):
-                reference.by_name_key.update(store.customers_by_name_key(batch))
-        answers = attrs.evolve(reference, by_id=by_id, by_internal_id=by_internal_id)
-        self.answered.append(answers)
-        return answers
-
-    def recall(self) -> None:
-        """Make the answers so far those the next `ask` starts from."""
-        for answers in self.answered:
-            self.known_by_internal_id.update(answers.by_internal_id)
-            self.known_by_id.update(answers.by_id)
-        for internal_ids, ids in self.asked:
-            self.asked_internal_ids.update(internal_ids)
-            self.asked_ids.update(ids)
-        self.answered.clear()
-        self.asked.clear()
-
-
-#: Rows planned at a time while the file is read: about the most whose
-#: records stay in the processor's caches from reading to planning.
-_CHUNK_ROWS = 1_000
-
-
-def _rows_per_chunk(batch_size: int) -> int:
-    """Whole batches per chunk: the store gets no more calls than the whole
-    file's keys would take."""
-    return -(-_CHUNK_ROWS // batch_size) * batch_size
-
-
-def _plan_while_reading(
-    source: Source,
-    options: _ReadOptions,
-    asking: _Asking,
-    settings: Settings,
-    progress: Progress | None,
-) -> Plan | None:
-    """Plan the file a chunk of rows at a time as it is read: each chunk's
-    keys are asked of the store and its rows planned while their records are
-    fresh, and only what the plan keeps of them stays in memory.
-
-    Returns ``None`` when a rule of the whole file applies (see
-    `PlanBuilder.add_chunk`): the caller then reads the file again and plans
-    it whole.
-    """
-    size = _rows_per_chunk(asking.batch_size)
-    reading = _Reading(source, options, progress)
-    planner: PlanBuilder | None = None
-    with contextlib.closing(reading.items):
-        while True:
-            with collector_paused() as pause:
-                rows = reading.rows(size)
-                pause.only_our_objects = reading.only_our_objects
-            if planner is None:
-                planner = PlanBuilder(
-                    columns=reading.columns,
-                    header_row=reading.header_row,
-                    sheet=reading.sheet,
-                    answers=asking.reference(),
-                    names=asking.names,
-                    settings=settings,
-                )
-            if not rows:
-                break
-            try:
-                planned = _plan_chunk(planner, rows, asking)
-            except Exception:
-                # As when the whole file was read before the store was asked:
-                # trouble with the file later on is what the caller hears of.
-                reading.skip_rest()
-                raise
-            if not planned:
-                return None
-            # Let the chunk go before the next is read.
-            del rows
-    with collector_paused() as pause:
-        plan = planner.finish(reading.problems)
-        pause.only_our_objects = True
-    if progress is not None:
-        read = reading.done()
-        progress(read, read)
-    return plan
-
-
-def _plan_chunk(planner: PlanBuilder, rows: list[CustomerRow], asking: _Asking) -> bool:
-    """Plan *rows*, the next chunk of the file (False: see `add_chunk`)."""
-    with collector_paused() as pause:
-        keys = lookups(rows)
-        fits = planner.fits(keys)
-        pause.only_our_objects = True
-    if not fits:
-        return False
-    answers = asking.ask(keys)
-    with collector_paused() as pause:
-        planned = planner.add_chunk(rows, keys, answers)
-        pause.only_our_objects = True
-    return planned
-
-
-def _plan_read(
-    result: ReadResult,
-    asking: _Asking,
-    settings: Settings,
-    progress: Progress | None,
-) -> Plan:
-    """The plan of a file read whole, with the store *asking* asks."""
-    rows = result.rows
-    with collector_paused() as pause:
-        keys = lookups(rows)
-        pause.only_our_objects = True
-    answers = asking.ask(keys)
-    with collector_paused() as pause:
-        planner = PlanBuilder(
-            columns=result.columns,
-            header_row=result.header_row,
-            sheet=result.sheet,
-            answers=answers,
-            names=asking.names,
-            settings=settings,
-        )
-        planner.add_file(rows, keys)
-        plan = planner.finish(result.problems)
-        pause.only_our_objects = True
-    if progress is not None:
-        read = _rows_read(result)
-        progress(read, read)
-    return plan
 
 
 def _check_positive_int(name: str, value: object) -> None:
@@ -586,15 +374,48 @@ def _check_positive_int(name: str, value: object) -> None:
         raise ValueError(f"{name} must be a positive int, not {value!r}")
 
 
+def _values_of(
+    result: ReadResult,
+) -> tuple[Sequence[ParsedRow], frozenset[str], Extras]:
+    """The rows of *result* as values, the fields the file has, and where
+    its extra columns are."""
+    rows = result.rows
+    if isinstance(rows, Rows):
+        return rows.values, rows.present, rows.extras
+    # A ReadResult made by hand, of records.
+    present = frozenset(column.field for column in result.columns).union(
+        *(row.present for row in rows)
+    )
+    in_order = [column.field for column in result.columns]
+    in_order += sorted(present.difference(in_order))
+    extra_fields = [field for field in in_order if field not in TEMPLATE_COLUMNS]
+    extras = Extras(
+        tuple(
+            Extra(
+                place=len(CUSTOMER_FIELDS) + index,
+                column=field,
+                key=field[3:] if field.startswith("id:") else field,
+                manufacturer=field.startswith("id:"),
+            )
+            for index, field in enumerate(extra_fields)
+        )
+    )
+    values = [
+        (row.row, values_of(row.customer) + extras.stored(row.customer)) for row in rows
+    ]
+    return values, present, extras
+
+
 def _rows_read(result: ReadResult) -> int:
+    """How many rows the file has after its header, with or without errors."""
+    rows = result.rows
+    numbers = (
+        [row[0] for row in rows.values]
+        if isinstance(rows, Rows)
+        else [row.row for row in rows]
+    )
     last = max(
-        [row.row for row in result.rows]
-        + [problem.row for problem in result.problems if problem.row is not None],
+        numbers + [p.row for p in result.problems if p.row is not None],
         default=result.header_row or 0,
     )
     return last - (result.header_row or 1)
-
-
-def batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(keys), size):
-        yield keys[start : start + size]

@@ -12,10 +12,10 @@ import attrs
 
 from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
-from ._fields import FieldValue, flatten, show_value, unflatten
 from ._plan import Plan, UpdateCustomer
-from ._problems import quote
+from ._problems import quote, show_value
 from ._records import Customer
+from ._template import FieldValue, customer_from_fields, fields_of
 
 __all__ = [
     "ApplyResult",
@@ -66,7 +66,7 @@ def apply_update(current: Customer | None, action: UpdateCustomer) -> Customer:
             "reconcile the file again.",
             row=action.row,
         )
-    fields: dict[str, FieldValue] = flatten(current)
+    fields: dict[str, FieldValue] = fields_of(current)
     for field, (old, new) in action.changes.items():
         if not same_value(field, fields.get(field), old):
             raise StalePlanError(
@@ -79,7 +79,7 @@ def apply_update(current: Customer | None, action: UpdateCustomer) -> Customer:
             fields.pop(field, None)
         else:
             fields[field] = new
-    return unflatten(fields, internal_id=current.internal_id)
+    return customer_from_fields(fields, internal_id=current.internal_id)
 
 
 def id_created_since(row: int, customer_id: str | None) -> StalePlanError:

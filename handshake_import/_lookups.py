@@ -1,178 +1,121 @@
-"""What the rows ask of the store, and what it answers.
+"""What the rows ask of the store (pure), and the store's answers.
 
-`lookups` walks the rows (a chunk of the file, or all of it) once and
-gathers their keys (`Lookups`); the driver (`_api`) asks the store for the
-internal ids, then for the ids that the customers found by internal id do
-not answer for (`ids_to_ask`), then for the name keys of the rows that no
-id settles (`name_keys_needed`), and hands the answers (`StoreAnswers`) to
-`PlanBuilder`. `NameForms` computes each distinct name's folded form and
-key once for all of them.
+`keys_of` walks the rows once and gathers their keys. The driver asks the
+store (`_asking`) for the internal ids, then for the ids that the
+customers found by internal id do not answer for (`ids_to_ask`), then for
+the name keys of the rows that no id settles (`name_keys_to_ask`), and
+hands the answers, as `StoreAnswers`, to the planner.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import attrs
 
-from ._names import fold_name, key_of_folded
-from ._records import Customer, CustomerRow
+from ._names import NameForms
+from ._parse import ParsedRow
+from ._records import Customer
+from ._template import at
 
-__all__ = [
-    "Lookups",
-    "NameForms",
-    "StoreAnswers",
-    "ids_to_ask",
-    "lookups",
-    "name_keys_needed",
-]
+__all__ = ["Keys", "StoreAnswers", "ids_to_ask", "keys_of", "name_keys_to_ask"]
+
+_ID = at("id")
+_INTERNAL_ID = at("internal_id")
+_NAME = at("name")
 
 
 @attrs.frozen(kw_only=True)
-class Lookups:
-    """What the rows ask of the store, found in one pass over them.
+class Keys:
+    """The keys of a file's rows, found in one pass over them."""
 
-    The store is asked about `internal_ids` first, then about `ids_to_ask`,
-    then about `name_keys_needed`; `PlanBuilder` reuses the rest of what the
-    pass found rather than walking the rows again.
-    """
-
-    #: every id of the file, without duplicates, in file order
-    ids: tuple[str, ...]
     #: every internal id of the file, without duplicates, in file order
     internal_ids: tuple[str, ...]
+    #: every id of the file, without duplicates, in file order
+    ids: tuple[str, ...]
     #: whether some id or internal id is on two rows or more
     repeated: bool
-    #: the rows with an internal id, matched by it
-    by_internal_id: tuple[CustomerRow, ...]
-    #: the rows without an internal id: they are matched by id or by name
-    by_id_or_name: tuple[CustomerRow, ...]
     #: whether some row has neither an id nor an internal id
     blank_ids: bool
     #: the ids that begin like a generated one (``HS-``), in file order
     generated_like: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class StoreAnswers:
-    """What the store said about the `Lookups` and its reference data."""
-
-    #: The look-ups answered so far (the driver adds to them).
-    by_id: dict[str, Customer]
-    by_internal_id: dict[str, Customer]
-    by_name_key: dict[str, Sequence[Customer]]
-    highest_generated_id: int
-    customer_count: int
-    customer_groups: Collection[str]
-    user_groups: Collection[str]
-    manufacturers: Collection[str]
-    options: Mapping[str, Collection[str]]
-
-
-def lookups(rows: Iterable[CustomerRow]) -> Lookups:
-    """Gather the keys of *rows*, and what `PlanBuilder` needs of them, at once."""
+def keys_of(rows: Sequence[ParsedRow]) -> Keys:
+    """Gather the keys of *rows*."""
     ids: dict[str, None] = {}
     internal_ids: dict[str, None] = {}
     id_count = internal_id_count = 0
-    by_internal_id: list[CustomerRow] = []
-    by_id_or_name: list[CustomerRow] = []
     blank_ids = False
-    generated_like: list[str] = []
-    for row in rows:
-        customer = row.customer
-        id_ = customer.id
+    for _, values in rows:
+        id_, internal_id = values[_ID], values[_INTERNAL_ID]
         if id_:
             ids[id_] = None
             id_count += 1
-            # Tested here, while the text is at hand (later, reading each id
-            # again would cost more than the test).
-            if id_.startswith("HS-"):
-                generated_like.append(id_)
-        if customer.internal_id:
-            internal_ids[customer.internal_id] = None
+        if internal_id:
+            internal_ids[internal_id] = None
             internal_id_count += 1
-            by_internal_id.append(row)
-        else:
-            by_id_or_name.append(row)
-            if not id_:
-                blank_ids = True
-    return Lookups(
-        ids=tuple(ids),
+        elif not id_:
+            blank_ids = True
+    return Keys(
         internal_ids=tuple(internal_ids),
+        ids=tuple(ids),
         repeated=len(ids) < id_count or len(internal_ids) < internal_id_count,
-        by_internal_id=tuple(by_internal_id),
-        by_id_or_name=tuple(by_id_or_name),
         blank_ids=blank_ids,
-        generated_like=tuple(generated_like),
+        generated_like=tuple(id_ for id_ in ids if id_.startswith("HS-")),
     )
 
 
-def ids_to_ask(
-    keys: Lookups,
-    found: Mapping[str, Customer],
-    by_id: dict[str, Customer],
-    asked: Collection[str],
-) -> list[str]:
-    """Add to *by_id* what the customers *found* by internal id tell about
-    ids, and return the ids of *keys* still to ask the store about: those
-    that *by_id* lacks and that were not *asked* before.
-
-    A customer found by its internal id answers for its own id too (ids are
-    unique in a store): on a re-upload, where most rows carry both, only the
-    new customers' ids are left to ask.
-    """
-    by_id.update({c.id: c for c in found.values() if c.id is not None})
-    unknown = itertools.filterfalse(by_id.__contains__, keys.ids)
-    if asked:
-        unknown = itertools.filterfalse(asked.__contains__, unknown)
-    return list(unknown)
+def ids_to_ask(keys: Keys, found: Mapping[str, Customer]) -> list[str]:
+    """The ids of *keys* that the customers *found* by internal id do not
+    answer for (ids are unique in a store): on a re-upload, where most rows
+    carry both, only the new customers' ids are left to ask."""
+    known = {customer.id for customer in found.values()}
+    return [id_ for id_ in keys.ids if id_ not in known]
 
 
-def name_keys_needed(
-    keys: Lookups, by_id: Mapping[str, Customer], names: NameForms
+def name_keys_to_ask(
+    rows: Sequence[ParsedRow], by_id: Mapping[str, Customer], names: NameForms
 ) -> tuple[str, ...]:
     """The name keys to ask the store about, once ids are answered.
 
     Names matter only for rows that no id or internal id settles: blank-id
-    rows (matched by name) and rows that will create a customer (checked for
-    probable duplicates). A row with an internal id is settled by it, or is
-    an error; a row found by its id needs no name look-up: that spares the
-    store most of the work on a re-upload.
+    rows (matched by name) and rows that will create a customer (checked
+    for probable duplicates). A row with an internal id is settled by it,
+    or is an error; a row found by its id needs no name look-up: that
+    spares the store most of the work on a re-upload.
     """
     unsettled: dict[str, None] = {}
-    for row in keys.by_id_or_name:
-        customer = row.customer
-        if not (customer.id and customer.id in by_id):
-            unsettled[customer.name] = None
+    for _, values in rows:
+        if values[_INTERNAL_ID]:
+            continue
+        id_ = values[_ID]
+        if not (id_ and id_ in by_id):
+            unsettled[values[_NAME]] = None
     return tuple(dict.fromkeys(map(names.key, unsettled)))
 
 
-class _Forms(dict[str, str]):
-    """Name -> one form of it, computed on the first look-up of the name."""
+@attrs.frozen(kw_only=True)
+class StoreAnswers:
+    """What the store said about a file's keys, and its reference data.
 
-    def __init__(self, form: Callable[[str], str]) -> None:
-        super().__init__()
-        self._form = form
-
-    def __missing__(self, name: str) -> str:
-        form = self[name] = self._form(name)
-        return form
-
-
-class NameForms:
-    """Each distinct name's `fold_name` and `name_key`, computed once per plan.
-
-    Conflicts, matching and duplicate warnings all need them, and names
-    repeat within a file; a dictionary look-up costs a fraction of either.
-    `fold` and `key` are the dictionaries' own look-ups, so a name seen
-    before costs no Python call.
+    Attributes:
+        by_id: stored customers by id: those asked by id, and those found
+            by internal id.
+        by_internal_id: stored customers by internal id.
+        by_name_key: stored customers by `name_key`.
+        highest_generated_id: the highest *n* of the ``HS-<n>`` ids in use.
+        customer_count: how many customers the store holds.
+        customer_groups, user_groups, manufacturers: what exists.
+        options: option key -> its values, in order.
     """
 
-    def __init__(self) -> None:
-        folds = _Forms(fold_name)
-        keys = _Forms(lambda name: key_of_folded(folds[name]))
-        #: the `fold_name` of a name
-        self.fold: Callable[[str], str] = folds.__getitem__
-        #: the `name_key` of a name
-        self.key: Callable[[str], str] = keys.__getitem__
+    by_id: Mapping[str, Customer] = attrs.field(factory=dict)
+    by_internal_id: Mapping[str, Customer] = attrs.field(factory=dict)
+    by_name_key: Mapping[str, Sequence[Customer]] = attrs.field(factory=dict)
+    highest_generated_id: int = 0
+    customer_count: int = 0
+    customer_groups: Collection[str] = ()
+    user_groups: Collection[str] = ()
+    manufacturers: Collection[str] = ()
+    options: Mapping[str, Sequence[str]] = attrs.field(factory=dict)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
-__all__ = ["fold_name", "key_of_folded", "name_key"]
+__all__ = ["NameForms", "fold_name", "key_of_folded", "name_key"]
 
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -92,3 +93,33 @@ def key_of_folded(folded: str) -> str:
     while len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(words)
+
+
+class _Forms(dict[str, str]):
+    """Name -> one form of it, computed on the first look-up of the name."""
+
+    def __init__(self, form: Callable[[str], str]) -> None:
+        super().__init__()
+        self._form = form
+
+    def __missing__(self, name: str) -> str:
+        form = self[name] = self._form(name)
+        return form
+
+
+class NameForms:
+    """Each distinct name's `fold_name` and `name_key`, computed once.
+
+    Conflicts, matching and duplicate warnings all need them, and names
+    repeat within a file; a dictionary look-up costs a fraction of either.
+    `fold` and `key` are the dictionaries' own look-ups, so a name seen
+    before costs no Python call.
+    """
+
+    def __init__(self) -> None:
+        folds = _Forms(fold_name)
+        keys = _Forms(lambda name: key_of_folded(folds[name]))
+        #: the `fold_name` of a name
+        self.fold: Callable[[str], str] = folds.__getitem__
+        #: the `name_key` of a name
+        self.key: Callable[[str], str] = keys.__getitem__

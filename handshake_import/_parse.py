@@ -1,46 +1,42 @@
-"""Cells -> typed, frozen `CustomerRow` records, one `Problem` per bad cell.
+"""Cells -> a row's values, one `Problem` per bad cell.
 
-Theory of operation. The reader hands over raw text rows; `map_header` has
-already said which file column feeds which template field. For each row this
-module cleans only the cells of mapped columns (trim, NFC, no NULs), skips
-the row when they are all blank, and runs the cell parsers of `_values` on
-the columns that have rules: ``id``/``internal_id`` and ``id:<Manufacturer>``
-(an id Excel rounded is refused), ``email`` (several addresses, each
-checked), the custom columns; ``name`` must not be blank. Template rules
-implemented here: blank ship-to (or bill-to) cells = no such address; several
-emails in a cell; a cell may be at most ``Limits.max_cell_chars`` long.
+Theory of operation. The reader hands over each row's raw cell texts, as
+many as the header has; `map_header` has already said which file column
+feeds which field, and where its value goes in a row's values (the layout
+of `_template`). For each row this module cleans the cells of the mapped
+columns (trim, NFC), skips the row when they are all blank, and runs the
+cell parsers of `_values` on the columns that have rules: ``id`` and
+``internal_id`` and ``id:<Manufacturer>`` (an id Excel rounded is
+refused), ``email`` (several addresses, each checked), the custom columns;
+``name`` must not be blank. Template rules implemented here: blank ship-to
+(or bill-to) cells = no such address (when the record is built); several
+emails in a cell; a cell may be at most ``Limits.max_cell_chars`` long; a
+cell holding a NUL (a zero byte, never typed by a person) is refused rather
+than read without it.
 
-A row with any error yields its problems and no record, so nothing half-read
-reaches reconciliation. The loop that knows the position (this one) attaches
-row, column, cell and sheet to every problem.
+A row with any error yields its problems and no values, so nothing
+half-read reaches reconciliation. The loop that knows the position (this
+one) attaches row, column, cell and sheet to every problem.
 
-The loop runs once per row of files of a million rows, so it takes the cheap
-road where one exists and says why: whole-row checks on the joined cells
-rather than a check per cell, slices and C-level maps rather than Python
-loops, and the positional record builders of `_records`, which make what
-the public constructors make.
+The loop runs once per row of files of a million rows, so it does the
+checks of the whole row at once where it can (one join of the cells tells
+whether the row is blank, could hold a cell too long, a NUL, a spreadsheet
+error or text that needs more than trimming), and the rest with C-level
+maps rather than Python loops.
 """
 
 from __future__ import annotations
 
-import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Callable, Iterator, Sequence
 
 from ._errors import LimitExceededError
 from ._limits import Limits
 from ._problems import Problem, make_problem, quote
-from ._readers import RowIssue, Sheet, WideRow
-from ._records import (
-    NO_MAPPING,
-    CustomerRow,
-    CustomValue,
-    build_address,
-    build_customer,
-    build_customer_row,
-)
-from ._schema import ADDRESS_PARTS, ColumnMap, CustomColumn, MappedColumn, column_letter
+from ._readers import RowIssue, Sheet, column_letter
+from ._records import CustomValue
+from ._schema import ColumnMap, CustomColumn, MappedColumn
+from ._template import CUSTOMER_FIELDS, FieldValue, Values, at
 from ._values import (
     EXCEL_ERRORS,
     NUMBER_START,
@@ -57,22 +53,17 @@ from ._values import (
     plain_addresses,
 )
 
-__all__ = ["parse_rows"]
+__all__ = ["ParsedRow", "parse_rows"]
 
-_BILL = tuple(f"bill_{part}" for part in ADDRESS_PARTS)
-_SHIP = tuple(f"ship_{part}" for part in ADDRESS_PARTS)
-_SINGLE_FIELDS = (
-    "id",
-    "internal_id",
-    "name",
-    "contact",
-    "email",
-    "paymentTerms",
-    "shippingMethod",
-    "taxID",
-    "customerGroup",
-    "userGroup",
-)
+#: A row read without errors: its spreadsheet row number and its values.
+ParsedRow = tuple[int, Values]
+
+_NAME = at("name")
+_EMAIL = at("email")
+# `dict.get(text, text)` over a row's texts: a blank one becomes None (the
+# blank of a text field), every other is itself. Two iterables to `map`: no
+# Python call per cell.
+_NONE_IF_BLANK = {"": None}.get
 
 
 def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
@@ -93,8 +84,8 @@ def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
     return str
 
 
-def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], Sequence[str]]:
-    """A C-speed picker of *positions* that always returns a sequence."""
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[str]], Sequence[str]]:
+    """A C-level picker of *positions* that always returns a sequence."""
     if len(positions) == 1:
         (position,) = positions
         return lambda cells: (cells[position],)
@@ -108,60 +99,42 @@ def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], Sequence[str]
 
 def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     sheet: Sheet, columns: ColumnMap, *, limits: Limits
-) -> Iterator[CustomerRow | Problem]:
-    """Yield a `CustomerRow` per valid row and every problem, in file order.
+) -> Iterator[ParsedRow | Problem]:
+    """Yield the values of each row without errors and every problem, in
+    file order.
 
     Raises `LimitExceededError` once more than ``limits.max_rows`` non-blank
     rows have been read.
     """
     sheet_name = sheet.name
-    width = columns.width
-    present = columns.present
     max_chars = limits.max_cell_chars
     max_rows = limits.max_rows
     mapped = columns.columns
-    # The cleaned values of a row are a list aligned with `mapped`, plus one
-    # blank at the end that every absent template column points at.
-    slot = {column.field: position for position, column in enumerate(mapped)}
+    # A row's mapped cells, trimmed, are its `texts` (in file order), plus
+    # one blank at the end for every field the file lacks; `to_values`
+    # picks a row's values, in their layout, out of them.
     blank = len(mapped)
-    pick_cells = _getter([column.index for column in mapped])
-    # A file laid out like the template maps every column, in order: then a
-    # row's cells are its values as they are, with nothing to pick.
-    in_order = [column.index for column in mapped] == list(range(width))
-    pick_bill = _getter([slot.get(field, blank) for field in _BILL])
-    pick_ship = _getter([slot.get(field, blank) for field in _SHIP])
-    (
-        at_id,
-        at_internal_id,
-        at_name,
-        at_contact,
-        at_email,
-        at_terms,
-        at_shipping,
-        at_tax,
-        at_customer_group,
-        at_user_group,
-    ) = (slot.get(field, blank) for field in _SINGLE_FIELDS)
-    id_checks = [
-        slot[column.field]
-        for column in mapped
+    place_of = {column.place: slot for slot, column in enumerate(mapped)}
+    count = len(CUSTOMER_FIELDS) + len(columns.extras.columns)
+    to_values = _picker([place_of.get(place, blank) for place in range(count)])
+    pick_cells = _picker([column.index for column in mapped])
+    # A file laid out like the template maps every column, in order: a row's
+    # cells are then its texts, with nothing to pick.
+    in_order = [column.index for column in mapped] == list(range(columns.width))
+    id_slots = [
+        slot
+        for slot, column in enumerate(mapped)
         if column.kind in ("id", "manufacturer-id")
     ]
-    manufacturers = [
-        (slot[column.field], column.manufacturer)
-        for column in mapped
-        if column.manufacturer
-    ]
-    # Most files have one manufacturer column at most: with one, a row's id
-    # is read without a loop or a comprehension (a function call).
-    only_manufacturer = manufacturers[0] if len(manufacturers) == 1 else None
+    email_slot = place_of.get(_EMAIL)
+    name_slot = place_of[_NAME]
     customs = [
-        (slot[column.field], column, column.custom, _custom_parser(column.custom))
-        for column in mapped
+        (slot, column, column.custom, _custom_parser(column.custom))
+        for slot, column in enumerate(mapped)
         if column.custom is not None
     ]
-    email_column = mapped[at_email] if at_email != blank else None
-    name_column = mapped[at_name]
+    letters = [column_letter(index) for index in range(columns.width)]
+    by_index = {column.index: column for column in mapped}
     read_count = 0
 
     def problem_at(
@@ -182,42 +155,26 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     for cells in sheet.rows:
         row += 1
         if isinstance(cells, RowIssue):
-            yield make_problem(
-                cells.code,
+            yield _issue_problem(
+                cells,
                 row=row,
                 sheet=sheet_name,
-                details={"limit": f"{max_chars:,}", **cells.details},
+                by_index=by_index,
+                letters=letters,
+                max_chars=max_chars,
             )
             continue
-        count = len(cells)
-        if count != width:
-            if count > width:
-                extra = _first_extra(cells, width)
-                if extra is not None:
-                    yield make_problem(
-                        "too-many-cells",
-                        row=row,
-                        cell=f"{column_letter(extra)}{row}",
-                        sheet=sheet_name,
-                        count=_last_filled(cells) + 1,
-                        width=width,
-                        value=quote(clean(cells[extra])),
-                        letter=column_letter(extra),
-                    )
-                    continue
-                cells = cells[:width]  # noqa: PLW2901 - only blanks cut off
-            else:
-                cells = [*cells, *[""] * (width - count)]  # noqa: PLW2901 - padded
-        values = [*map(str.strip, cells if in_order else pick_cells(cells)), ""]
-        # One join answers three questions for the whole row: is it blank,
-        # could any cell be too long, and does any need the full `clean`
-        # (only non-ASCII text can, and most of it is clean already).
-        joined = "".join(values)
+        texts = [*map(str.strip, cells if in_order else pick_cells(cells)), ""]
+        # One join answers several questions for the whole row: is it blank,
+        # could a cell be too long, or hold a NUL or a spreadsheet error, and
+        # does any need the full `clean` (only non-ASCII text can, and most
+        # of it is clean already).
+        joined = "".join(texts)
         if not joined:
             continue
         if not joined.isascii() and not clean_keeps(joined):
-            values = [value if value.isascii() else clean(value) for value in values]
-            if not any(values):
+            texts = [text if text.isascii() else clean(text) for text in texts]
+            if not any(texts):
                 continue
         read_count += 1
         if read_count > max_rows:
@@ -229,30 +186,39 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 detected=sheet.format,
             )
 
-        if "#" in joined:
-            for position, column in enumerate(mapped):
-                if values[position] in EXCEL_ERRORS:
+        if "\x00" in joined:
+            for slot, column in enumerate(mapped):
+                if "\x00" in texts[slot]:
                     problems.append(
-                        problem_at("excel-error", column, row, value=values[position])
+                        problem_at("nul-in-cell", column, row, value=quote(texts[slot]))
                     )
-                    values[position] = ""
-        if len(joined) > max_chars and max(map(len, values)) > max_chars:
-            for position, column in enumerate(mapped):
-                if len(values[position]) > max_chars:
+                    texts[slot] = ""
+        if "#" in joined:
+            for slot, column in enumerate(mapped):
+                if texts[slot] in EXCEL_ERRORS:
+                    problems.append(
+                        problem_at("excel-error", column, row, value=texts[slot])
+                    )
+                    texts[slot] = ""
+        if len(joined) > max_chars and max(map(len, texts)) > max_chars:
+            for slot, column in enumerate(mapped):
+                if len(texts[slot]) > max_chars:
                     problems.append(
                         problem_at(
                             "cell-too-long",
                             column,
                             row,
-                            length=f"{len(values[position]):,}",
+                            length=f"{len(texts[slot]):,}",
                             limit=f"{max_chars:,}",
                         )
                     )
-                    values[position] = ""
-        if not values[at_name] and not _has_problem_in(problems, name_column):
-            problems.append(problem_at("missing-value", name_column, row, field="name"))
-        for position in id_checks:
-            text = values[position]
+                    texts[slot] = ""
+        if not texts[name_slot] and not _has_problem_in(problems, mapped[name_slot]):
+            problems.append(
+                problem_at("missing-value", mapped[name_slot], row, field="name")
+            )
+        for slot in id_slots:
+            text = texts[slot]
             # What `parse_id` accepts at once, without calling it (a blank
             # too: its empty slice is no number's start).
             if text[:1] in NUMBER_START and not text.isdigit():
@@ -260,114 +226,69 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     parse_id(text)
                 except CellError as error:
                     problems.append(
-                        problem_at(error.code, mapped[position], row, **error.details)
+                        problem_at(error.code, mapped[slot], row, **error.details)
                     )
-        emails: tuple[str, ...] = ()
-        if values[at_email]:
-            try:
-                # The plain cell (nearly all of them) without the call
-                # `parse_emails` makes to check it first.
-                emails = plain_addresses(values[at_email]) or parse_emails(
-                    values[at_email]
-                )
-            except CellError as error:
-                assert email_column is not None
-                problems.append(
-                    problem_at(error.code, email_column, row, **error.details)
-                )
-        # The mappings are made read-only here, as the record's converter
-        # would; an empty one is the shared empty mapping.
-        manufacturer_ids: Mapping[str, str] = NO_MAPPING
-        if only_manufacturer is not None:
-            position, name = only_manufacturer
-            if values[position]:
-                manufacturer_ids = MappingProxyType({name: values[position]})
-        elif manufacturers:
-            found = {
-                name: values[position]
-                for position, name in manufacturers
-                if values[position]
-            }
-            if found:
-                manufacturer_ids = MappingProxyType(found)
-        custom: Mapping[str, CustomValue] = NO_MAPPING
-        if customs:
-            typed: dict[str, CustomValue] = {}
-            for position, column, definition, parser in customs:
-                text = values[position]
-                if not text:
-                    if definition.required:
-                        problems.append(
-                            problem_at("missing-value", column, row, field=column.field)
-                        )
-                    continue
+        picked = to_values(texts)
+        values: list[FieldValue] = list(map(_NONE_IF_BLANK, picked, picked))
+        if email_slot is not None:
+            text = texts[email_slot]
+            emails: tuple[str, ...] = ()
+            if text:
                 try:
-                    typed[column.field] = parser(text)
+                    # The plain cell (nearly all of them) without the call
+                    # `parse_emails` makes to check it first.
+                    emails = plain_addresses(text) or parse_emails(text)
                 except CellError as error:
                     problems.append(
-                        problem_at(error.code, column, row, **error.details)
+                        problem_at(error.code, mapped[email_slot], row, **error.details)
                     )
-            if typed:
-                custom = MappingProxyType(typed)
+            values[_EMAIL] = emails
+        else:
+            values[_EMAIL] = ()
+        for slot, column, definition, parser in customs:
+            text = texts[slot]
+            if not text:
+                if definition.required:
+                    problems.append(
+                        problem_at("missing-value", column, row, field=column.field)
+                    )
+                continue
+            try:
+                values[column.place] = parser(text)
+            except CellError as error:
+                problems.append(problem_at(error.code, column, row, **error.details))
 
         if problems:
             yield from problems
             problems.clear()
             continue
-        # Blank ship-to (or bill-to) cells: no such address.
-        bill = pick_bill(values)
-        ship = pick_ship(values)
-        # The positional builders of `_records`: the records' keyword
-        # constructors would cost as much as the rest of the row.
-        yield build_customer_row(
-            row,
-            sheet_name,
-            build_customer(
-                values[at_name],
-                values[at_id] or None,
-                values[at_internal_id] or None,
-                values[at_contact] or None,
-                emails,
-                build_address(bill) if any(bill) else None,
-                build_address(ship) if any(ship) else None,
-                values[at_terms] or None,
-                values[at_shipping] or None,
-                values[at_tax] or None,
-                values[at_customer_group] or None,
-                values[at_user_group] or None,
-                manufacturer_ids,
-                custom,
-            ),
-            present,
-        )
+        yield row, tuple(values)
 
 
-# A workbook row can reach column 16,384 with one cell: a `WideRow` says
-# where its cells are, and in other rows the blank cells on the way are
-# passed over in C (`compress` yields the places of the cells with text).
-# Only the cells with text are cleaned.
-
-
-def _first_extra(cells: Sequence[str], width: int) -> int | None:
-    """The place of the first cell past *width* with text once cleaned."""
-    places: Iterable[int]
-    if isinstance(cells, WideRow):
-        places = (index for index in cells.filled if index >= width)
-    else:
-        places = itertools.compress(
-            range(width, len(cells)), itertools.islice(cells, width, None)
-        )
-    return next((index for index in places if clean(cells[index])), None)
-
-
-def _last_filled(cells: Sequence[str]) -> int:
-    """The place of the last cell with text once cleaned (-1: none)."""
-    places: Iterable[int]
-    if isinstance(cells, WideRow):
-        places = reversed(cells.filled)
-    else:
-        places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
-    return next((index for index in places if clean(cells[index])), -1)
+def _issue_problem(
+    issue: RowIssue,
+    *,
+    row: int,
+    sheet: str | None,
+    by_index: dict[int, MappedColumn],
+    letters: Sequence[str],
+    max_chars: int,
+) -> Problem:
+    """The problem of a row the reader could not read as cells, placed at
+    its cell when it names one."""
+    column = by_index.get(issue.column) if issue.column is not None else None
+    letter = None
+    if issue.column is not None:
+        letter = letters[issue.column] if issue.column < len(letters) else None
+        letter = letter or column_letter(issue.column)
+    return make_problem(
+        issue.code,
+        row=row,
+        column=column.header if column else None,
+        cell=f"{letter}{row}" if letter else None,
+        sheet=sheet,
+        details={"limit": f"{max_chars:,}", **issue.details},
+    )
 
 
 def _has_problem_in(problems: list[Problem], column: MappedColumn) -> bool:

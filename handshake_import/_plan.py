@@ -13,10 +13,10 @@ from typing import Literal, NoReturn
 
 import attrs
 
-from ._fields import FieldValue
-from ._fill import filling
+from ._build import positional
 from ._problems import Problem
 from ._records import Customer
+from ._template import FieldValue
 
 __all__ = [
     "ACTION_KINDS",
@@ -124,6 +124,16 @@ class Plan:
         return not self.stopped_early and not any(p.is_error for p in self.problems)
 
     @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems of severity ``"error"``."""
+        return tuple(problem for problem in self.problems if problem.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems of severity ``"warning"``."""
+        return tuple(problem for problem in self.problems if not problem.is_error)
+
+    @property
     def creates(self) -> tuple[CreateCustomer, ...]:
         """The customers to create."""
         return tuple(a for a in self.actions if isinstance(a, CreateCustomer))
@@ -178,28 +188,13 @@ ACTION_KINDS: dict[type, str] = {
 
 # -- Building actions in bulk ---------------------------------------------------
 #
-# A plan holds an action per row. The functions below build them the way
-# `_fill` describes, positionally; `new_update` wraps changes made for the
-# action alone read-only instead of copying them as the converter does.
-# tests/test_plan_building.py checks that each sets every field and builds
-# what the class's constructor builds.
+# A plan holds an action per row: built positionally (see `_build`).
+# `new_update` wraps changes made for the action alone read-only instead of
+# copying them as the converter does.
 
-_FillingCreate = filling(CreateCustomer)
-_FillingUpdate = filling(UpdateCustomer)
-_FillingUnchanged = filling(Unchanged)
-
-
-def new_create(
-    row: int, sheet: str | None, customer: Customer, generated_id: bool
-) -> CreateCustomer:
-    """``CreateCustomer(row=row, sheet=sheet, ...)``, faster."""
-    action = _FillingCreate()
-    action.row = row
-    action.sheet = sheet
-    action.customer = customer
-    action.generated_id = generated_id
-    action.__class__ = CreateCustomer
-    return action  # type: ignore[no-any-return]
+new_create = positional(CreateCustomer)
+new_unchanged = positional(Unchanged)
+_new_update = positional(UpdateCustomer)
 
 
 def new_update(
@@ -209,29 +204,9 @@ def new_update(
     matched_by: MatchedBy,
     changes: dict[str, tuple[FieldValue, FieldValue]],
 ) -> UpdateCustomer:
-    """``UpdateCustomer(row=row, sheet=sheet, ...)``, faster, for *changes*
-    that nothing else holds (the action keeps them rather than a copy)."""
-    action = _FillingUpdate()
-    action.row = row
-    action.sheet = sheet
-    action.internal_id = internal_id
-    action.matched_by = matched_by
-    action.changes = MappingProxyType(changes)
-    action.__class__ = UpdateCustomer
-    return action  # type: ignore[no-any-return]
-
-
-def new_unchanged(
-    row: int, sheet: str | None, internal_id: str, matched_by: MatchedBy
-) -> Unchanged:
-    """``Unchanged(row=row, sheet=sheet, ...)``, faster."""
-    action = _FillingUnchanged()
-    action.row = row
-    action.sheet = sheet
-    action.internal_id = internal_id
-    action.matched_by = matched_by
-    action.__class__ = Unchanged
-    return action  # type: ignore[no-any-return]
+    """``UpdateCustomer(row=row, ...)`` for *changes* that nothing else
+    holds (the action keeps them rather than a copy)."""
+    return _new_update(row, sheet, internal_id, matched_by, MappingProxyType(changes))
 
 
 def unreachable(action: NoReturn) -> NoReturn:

@@ -13,8 +13,9 @@ from typing import Literal
 
 import attrs
 
-from ._fill import filling
+from ._build import positional
 from ._records import Customer
+from ._template import FieldValue
 
 __all__ = [
     "CATALOGUE",
@@ -25,6 +26,7 @@ __all__ = [
     "make_problem",
     "new_problem",
     "quote",
+    "show_value",
 ]
 
 Severity = Literal["error", "warning"]
@@ -59,6 +61,11 @@ class Problem:
     def is_error(self) -> bool:
         """True when `severity` is ``"error"``."""
         return self.severity == "error"
+
+
+#: ``Problem(severity=..., code=..., ...)`` from its fields in order, for
+#: the loops that place a problem on many rows (see `_build`).
+new_problem = positional(Problem)
 
 
 @attrs.frozen
@@ -137,6 +144,13 @@ CATALOGUE: dict[str, _Entry] = {
         "This cell holds the spreadsheet error {value} instead of a value; fix the "
         "formula or type the value in.",
         "#N/A left by a VLOOKUP that found nothing.",
+    ),
+    "nul-in-cell": _Entry(
+        "error",
+        "This cell holds a NUL character (a zero byte) in {value}; no one types "
+        "one, so the file is damaged or was saved in another encoding than it "
+        "says. Remove the character, or export the file again.",
+        "A CSV with a zero byte inside an id, from a damaged export.",
     ),
     "missing-value": _Entry(
         "error",
@@ -300,32 +314,6 @@ def make_problem(
     )
 
 
-_FillingProblem = filling(Problem)
-
-
-def new_problem(  # noqa: PLR0917 - positional is what makes it fast
-    severity: Severity,
-    code: str,
-    message: str,
-    row: int | None,
-    column: str | None,
-    cell: str | None,
-    sheet: str | None,
-) -> Problem:
-    """``Problem(severity=severity, code=code, ...)``, faster (see `_fill`):
-    for the loops that place a problem on many rows."""
-    problem = _FillingProblem()
-    problem.severity = severity
-    problem.code = code
-    problem.message = message
-    problem.row = row
-    problem.column = column
-    problem.cell = cell
-    problem.sheet = sheet
-    problem.__class__ = Problem
-    return problem  # type: ignore[no-any-return]
-
-
 _MAX_QUOTED = 80
 
 
@@ -351,6 +339,15 @@ def quote(value: str, limit: int = _MAX_QUOTED) -> str:
     if not value.isprintable():
         value = "".join(map(_escape_unprintable, value))
     return "'" + value.replace("'", "\\'") + "'"
+
+
+def show_value(value: FieldValue, blank: str) -> str:
+    """*value* as a message shows it: quoted (emails joined), or *blank*."""
+    if value is None:
+        return blank
+    if isinstance(value, tuple):
+        return quote(", ".join(value))
+    return quote(str(value))
 
 
 def customer_key(customer: Customer) -> str:

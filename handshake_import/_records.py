@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
 import attrs
-
-from ._fill import filling
 
 __all__ = ["Address", "CustomValue", "Customer", "CustomerRow"]
 
@@ -112,89 +110,3 @@ class CustomerRow:
     sheet: str | None
     customer: Customer
     present: frozenset[str]
-
-
-# --- Fast construction, for the reader's hot loop ------------------------------
-#
-# The records' keyword constructors would cost as much as the rest of a row;
-# the reader builds them positionally instead (see `_fill`).
-
-_FillingAddress = filling(Address)
-_FillingCustomer = filling(Customer)
-_FillingCustomerRow = filling(CustomerRow)
-
-
-def build_address(texts: Sequence[str]) -> Address:
-    """The `Address` of ten texts in field order, a blank text as ``None``:
-    ``Address(id=texts[0] or None, name=texts[1] or None, ...)``, faster.
-
-    It takes the texts, not the fields, so that the reader makes one call
-    per address rather than two.
-    """
-    id_, name, street, street2, city, state, postcode, country, phone, fax = texts
-    address = _FillingAddress()
-    address.id = id_ or None
-    address.name = name or None
-    address.street = street or None
-    address.street2 = street2 or None
-    address.city = city or None
-    address.state = state or None
-    address.postcode = postcode or None
-    address.country = country or None
-    address.phone = phone or None
-    address.fax = fax or None
-    address.__class__ = Address
-    return address  # type: ignore[no-any-return]
-
-
-def build_customer(  # noqa: PLR0917 - positional is what makes it fast
-    name: str,
-    id: str | None,
-    internal_id: str | None,
-    contact: str | None,
-    emails: tuple[str, ...],
-    bill_to: Address | None,
-    ship_to: Address | None,
-    payment_terms: str | None,
-    shipping_method: str | None,
-    tax_id: str | None,
-    customer_group: str | None,
-    user_group: str | None,
-    manufacturer_ids: Mapping[str, str],
-    custom: Mapping[str, CustomValue],
-) -> Customer:
-    """``Customer(name=name, id=id, ...)``, faster.
-
-    *manufacturer_ids* and *custom* must already be what `frozen_mapping`
-    returns: `MappingProxyType` objects, the shared empty one when empty.
-    """
-    customer = _FillingCustomer()
-    customer.name = name
-    customer.id = id
-    customer.internal_id = internal_id
-    customer.contact = contact
-    customer.emails = emails
-    customer.bill_to = bill_to
-    customer.ship_to = ship_to
-    customer.payment_terms = payment_terms
-    customer.shipping_method = shipping_method
-    customer.tax_id = tax_id
-    customer.customer_group = customer_group
-    customer.user_group = user_group
-    customer.manufacturer_ids = manufacturer_ids
-    customer.custom = custom
-    customer.__class__ = Customer
-    return customer  # type: ignore[no-any-return]
-
-
-def build_customer_row(
-    row: int, sheet: str | None, customer: Customer, present: frozenset[str]
-) -> CustomerRow:
-    """``CustomerRow(row=row, sheet=sheet, ...)``, faster."""
-    built = _FillingCustomerRow()
-    built.row = row
-    built.sheet = sheet
-    built.customer = customer
-    built.present = present
-    built.__class__ = CustomerRow
-    return built  # type: ignore[no-any-return]

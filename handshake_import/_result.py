@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import overload
+
 import attrs
 
+from ._build import positional
 from ._problems import Problem
 from ._records import CustomerRow
+from ._template import NO_EXTRAS, Extras, Values, customer_of_row
 
-__all__ = ["Column", "ReadResult"]
+__all__ = ["Column", "ReadResult", "Rows", "customer_row"]
+
+_build_row = positional(CustomerRow)
 
 
 @attrs.frozen(kw_only=True)
@@ -26,19 +33,122 @@ class Column:
     letter: str
 
 
+class Rows(Sequence[CustomerRow]):
+    """The rows of a file, read: a read-only sequence of `CustomerRow`.
+
+    It holds each row's values, not its records: a `CustomerRow` is built
+    each time one is taken from it (so ``rows[0] == rows[0]``, but they are
+    two objects). A file's rows then cost a fraction of the memory of their
+    records, and a caller that goes through them once never holds more
+    than the row at hand.
+    """
+
+    __slots__ = ("_extras", "_present", "_sheet", "_values")
+
+    def __init__(
+        self,
+        values: Sequence[tuple[int, Values]],
+        *,
+        sheet: str | None = None,
+        present: frozenset[str] = frozenset(),
+        extras: Extras = NO_EXTRAS,
+    ) -> None:
+        self._values = tuple(values)
+        self._sheet = sheet
+        self._present = present
+        self._extras = extras
+
+    @property
+    def values(self) -> tuple[tuple[int, Values], ...]:
+        """(row number, values) of each row (see `_template`)."""
+        return self._values
+
+    @property
+    def extras(self) -> Extras:
+        """Where the file's extra columns are in the values."""
+        return self._extras
+
+    @property
+    def present(self) -> frozenset[str]:
+        """The fields the file has."""
+        return self._present
+
+    def _row(self, item: tuple[int, Values]) -> CustomerRow:
+        return customer_row(item, self._sheet, self._present, self._extras)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> CustomerRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CustomerRow]: ...
+
+    def __getitem__(self, index: int | slice) -> CustomerRow | Sequence[CustomerRow]:
+        if isinstance(index, slice):
+            return Rows(
+                self._values[index],
+                sheet=self._sheet,
+                present=self._present,
+                extras=self._extras,
+            )
+        return self._row(self._values[index])
+
+    def __iter__(self) -> Iterator[CustomerRow]:
+        return map(self._row, self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return self._values == other._values and (
+                self._sheet,
+                self._present,
+                self._extras,
+            ) == (other._sheet, other._present, other._extras)
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(map(_equal, self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._values, self._sheet, self._present, self._extras))
+
+    def __repr__(self) -> str:
+        return f"<Rows: {len(self)} rows>"
+
+
+def customer_row(
+    item: tuple[int, Values],
+    sheet: str | None,
+    present: frozenset[str],
+    extras: Extras,
+) -> CustomerRow:
+    """The `CustomerRow` of a row read: (row number, values)."""
+    number, values = item
+    return _build_row(number, sheet, customer_of_row(values, extras), present)
+
+
+def _equal(left: object, right: object) -> bool:
+    return left == right
+
+
+def _rows(value: Sequence[CustomerRow]) -> Sequence[CustomerRow]:
+    return value if isinstance(value, Rows) else tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ReadResult:
     """What `read_customers` read: the valid rows and every problem.
 
     Attributes:
-        rows: one `CustomerRow` per row without errors, in file order.
+        rows: one `CustomerRow` per row without errors, in file order (a
+            `Rows` sequence: each record is built as it is taken).
         problems: header, row and cell problems, in file order.
         columns: the file's columns that feed template fields.
         header_row: the row number of the header (``None`` without one).
         sheet: the worksheet read (``None`` for CSV/TSV).
     """
 
-    rows: tuple[CustomerRow, ...]
+    rows: Sequence[CustomerRow] = attrs.field(converter=_rows)
     problems: tuple[Problem, ...]
     columns: tuple[Column, ...] = ()
     header_row: int | None = None

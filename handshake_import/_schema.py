@@ -18,10 +18,11 @@ from typing import Literal
 import attrs
 
 from ._problems import Problem, make_problem, quote
+from ._readers import column_letter
+from ._template import CUSTOMER_FIELDS, TEMPLATE_COLUMNS, Extra, Extras, Kind
+from ._template import at as place_in_values
 
 __all__ = [
-    "ADDRESS_PARTS",
-    "TEMPLATE_COLUMNS",
     "ColumnMap",
     "CustomColumn",
     "MappedColumn",
@@ -30,39 +31,8 @@ __all__ = [
     "map_header",
 ]
 
-#: The parts of an address block, in template order (``bill_<part>``).
-ADDRESS_PARTS = (
-    "id",
-    "name",
-    "street",
-    "street2",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "phone",
-    "fax",
-)
-
-#: How a column's cells are read.
-ColumnKind = Literal["text", "id", "emails", "manufacturer-id", "custom"]
-
-#: Template column -> kind, in template order. ``name`` is the one required.
-TEMPLATE_COLUMNS: Mapping[str, ColumnKind] = {
-    "id": "id",
-    "internal_id": "id",
-    "name": "text",
-    "contact": "text",
-    "email": "emails",
-    **{f"bill_{part}": "text" for part in ADDRESS_PARTS},
-    **{f"ship_{part}": "text" for part in ADDRESS_PARTS},
-    "paymentTerms": "text",
-    "shippingMethod": "text",
-    "taxID": "text",
-    "customerGroup": "text",
-    "userGroup": "text",
-}
-_REQUIRED = ("name",)
+#: How a column's cells are read: a template `Kind`, or an extra column's.
+ColumnKind = Kind | Literal["manufacturer-id", "custom"]
 
 CustomType = Literal[
     "text", "integer", "decimal", "boolean", "date", "choice", "email-list"
@@ -185,6 +155,7 @@ class MappedColumn:
         field: the template column (``"bill_city"``), ``"id:<Manufacturer>"``
             for a manufacturer id, or a custom column's name.
         kind: how its cells are read.
+        place: where its value goes in a row's values (see `_template`).
         manufacturer: the manufacturer's name, for ``id:<name>`` columns.
         custom: the custom column, for kind ``"custom"``.
     """
@@ -194,6 +165,7 @@ class MappedColumn:
     letter: str
     field: str
     kind: ColumnKind
+    place: int
     manufacturer: str | None = None
     custom: CustomColumn | None = None
 
@@ -206,28 +178,20 @@ class ColumnMap:
         columns: the columns that are read, in file order.
         width: the number of columns in the header.
         present: the fields the file has (see `CustomerRow.present`).
+        extras: where its extra columns' values are in a row's values.
         problems: header problems; any error means no row can be read.
     """
 
     columns: tuple[MappedColumn, ...]
     width: int
     present: frozenset[str]
+    extras: Extras
     problems: tuple[Problem, ...]
 
     @property
     def ok(self) -> bool:
         """True when the header has no errors."""
         return not any(problem.is_error for problem in self.problems)
-
-
-def column_letter(index: int) -> str:
-    """0 -> ``"A"``, 25 -> ``"Z"``, 26 -> ``"AA"``."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 @attrs.frozen
@@ -289,6 +253,7 @@ def map_header(
     problems: list[Problem] = []
     columns: list[MappedColumn] = []
     by_field: dict[str, MappedColumn] = {}
+    extras = 0  # extra columns so far
 
     def at(code: str, index: int, text: str, **details: object) -> Problem:
         return make_problem(
@@ -324,12 +289,16 @@ def map_header(
                 )
             )
             continue
+        is_template = target.field in TEMPLATE_COLUMNS
         column = MappedColumn(
             index=index,
             header=text,
             letter=letter,
             field=target.field,
             kind=target.kind,
+            place=place_in_values(target.field)
+            if is_template
+            else len(CUSTOMER_FIELDS) + extras,
             manufacturer=target.manufacturer,
             custom=target.custom,
         )
@@ -353,8 +322,12 @@ def map_header(
             continue
         by_field[duplicate_key] = column
         columns.append(column)
+        extras += not is_template
 
-    required = [*_REQUIRED, *(c.name for c in schema.custom_columns if c.required)]
+    required = [
+        *(field.column for field in CUSTOMER_FIELDS if field.required),
+        *(c.name for c in schema.custom_columns if c.required),
+    ]
     for field in required:
         if field not in by_field:
             found = ", ".join(quote(cell.strip()) for cell in header if cell.strip())
@@ -372,6 +345,18 @@ def map_header(
         columns=tuple(columns),
         width=len(header),
         present=frozenset(column.field for column in columns),
+        extras=Extras(
+            tuple(
+                Extra(
+                    place=column.place,
+                    column=column.field,
+                    key=column.manufacturer or column.field,
+                    manufacturer=column.manufacturer is not None,
+                )
+                for column in columns
+                if column.field not in TEMPLATE_COLUMNS
+            )
+        ),
         problems=tuple(problems),
     )
 

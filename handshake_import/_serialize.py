@@ -16,9 +16,9 @@ from typing import Any
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
-from ._fields import FieldValue
 from ._plan import ACTION_KINDS, Action, Plan
 from ._records import CustomValue
+from ._template import FieldValue
 
 __all__ = ["converter", "structure_plan", "unstructure_plan"]
 

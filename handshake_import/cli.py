@@ -22,9 +22,9 @@ from typing import Any, TextIO
 
 import cattrs
 
-from ._api import DEFAULT_BATCH_SIZE, batches, read_customers, reconcile
+from ._api import DEFAULT_BATCH_SIZE, read_customers, reconcile
+from ._asking import batches
 from ._errors import ApplyError, ImportFileError, StoreError
-from ._fields import show_value
 from ._plan import (
     CreateCustomer,
     CreateUserGroup,
@@ -33,7 +33,7 @@ from ._plan import (
     UpdateCustomer,
     unreachable,
 )
-from ._problems import Problem, customer_key, quote
+from ._problems import Problem, customer_key, quote, show_value
 from ._records import Customer
 from ._result import ReadResult
 from ._serialize import unstructure_plan

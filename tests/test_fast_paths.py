@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import sys
-import threading
-import time
 import unicodedata
-import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from handshake_import import (
-    Customer,
-    InMemoryStore,
-    _collector,
-    read_customers,
-    reconcile,
-)
-from handshake_import._collector import collector_paused
+from handshake_import import read_customers
 from handshake_import._readers import RowItem
 from handshake_import._readers._text import _issue, _records
 from handshake_import._values import (
@@ -38,7 +27,7 @@ from handshake_import._values import (
     plain_addresses,
 )
 
-from .tables import csv_bytes, xls_bytes, xlsx_bytes
+from .tables import csv_bytes
 
 # -- the text reader: lines without quotes are split, not parsed -----------------
 
@@ -216,197 +205,3 @@ def test_one_and_several_manufacturer_columns() -> None:
     assert [{"Acme": "7"}, {}, {"Acme": "8", "Bolt": "9"}] == [
         dict(r.customer.manufacturer_ids) for r in several.rows
     ]
-
-
-# -- the garbage collector --------------------------------------------------------
-
-
-def test_records_are_left_in_the_oldest_generation() -> None:
-    """Reading leaves the collector as it found it, and the records where a
-    young collection will not walk them all at once."""
-    data = csv_bytes(
-        [["name", "email"], *[[f"C{n}", "a@x.example"] for n in range(3000)]]
-    )
-    assert gc.isenabled()
-    result = read_customers(data)
-
-    assert gc.isenabled()
-    assert 0 == gc.get_freeze_count()
-    assert gc.get_count()[0] < 100
-    assert 3000 == len(result.rows)
-
-
-def test_frozen_objects_stay_frozen() -> None:
-    """A program's frozen objects are not released by reading a file."""
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        read_customers(csv_bytes([["name"], ["A"]]))
-        assert frozen == gc.get_freeze_count()
-    finally:
-        gc.unfreeze()
-
-
-def test_the_collector_stays_off_when_it_was_off() -> None:
-    """A program that turned the collector off finds it off."""
-    gc.disable()
-    try:
-        read_customers(csv_bytes([["name"], ["A"]]))
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
-def test_overlapping_pauses_in_two_threads_end_with_the_last() -> None:
-    """The collector is the whole process's. A pause that begins while
-    another thread's pause is in progress joins it: the collector stays off
-    until the last of them ends, and is on again after it."""
-    first_in, second_in, first_out = (threading.Event() for _ in range(3))
-    seen: dict[str, bool] = {}
-
-    def first() -> None:
-        with collector_paused():
-            first_in.set()
-            second_in.wait(5)
-        seen["after the first"] = gc.isenabled()
-        first_out.set()
-
-    def second() -> None:
-        first_in.wait(5)
-        with collector_paused():
-            seen["in the second"] = gc.isenabled()
-            second_in.set()
-            first_out.wait(5)
-        seen["after the second"] = gc.isenabled()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    gc.enable()  # for the other tests, whatever happened
-
-    assert {
-        "in the second": False,
-        "after the first": False,
-        "after the second": True,
-    } == seen
-
-
-def test_a_pause_never_reads_off_from_a_pause_that_is_ending(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A pause that began by reading the collector's state while another
-    thread's pause held it off, and turned it off after that pause ended,
-    would leave it off for good. The second pause is made to wait, right
-    after any read of the state, until the first has ended (or a second
-    has passed, when the first cannot end meanwhile)."""
-    first_in, first_out = threading.Event(), threading.Event()
-
-    class SlowToRead:
-        """The gc module, with `isenabled` slow in the second thread."""
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(gc, name)
-
-        def isenabled(self) -> bool:
-            enabled = gc.isenabled()
-            if threading.current_thread().name == "second":
-                first_out.wait(1)
-            return enabled
-
-    monkeypatch.setattr(_collector, "gc", SlowToRead())
-
-    def first() -> None:
-        with collector_paused():
-            first_in.set()
-            time.sleep(0.05)  # the second pause begins meanwhile
-        first_out.set()
-
-    def second() -> None:
-        first_in.wait(5)
-        with collector_paused():
-            pass
-
-    threads = [
-        threading.Thread(target=first, name="first"),
-        threading.Thread(target=second, name="second"),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    enabled = gc.isenabled()
-    gc.enable()  # for the other tests, whatever happened
-
-    assert enabled
-
-
-class _Cycle:
-    """An object that refers to itself: only the cyclic collector frees it."""
-
-    def __init__(self) -> None:
-        self.me = self
-
-
-def _young_cycle() -> weakref.ref[_Cycle]:
-    """A reference cycle that is garbage, in the youngest generation."""
-    return weakref.ref(_Cycle())
-
-
-_MANY_ROWS = csv_bytes([["name"], *[[f"C{n}"] for n in range(1500)]])
-
-
-def test_the_programs_young_garbage_is_not_kept_by_reading() -> None:
-    """Garbage cycles the program made before the call are freed by it, not
-    moved with the records to the oldest generation to wait there."""
-    gc.collect()
-    before_reading = _young_cycle()
-    read_customers(_MANY_ROWS)
-    before_reconciling = _young_cycle()
-    reconcile(_MANY_ROWS, InMemoryStore())
-
-    assert before_reading() is None
-    assert before_reconciling() is None
-
-
-@pytest.mark.parametrize("make", [xlsx_bytes, xls_bytes], ids=["xlsx", "xls"])
-def test_a_workbook_readers_garbage_cycles_are_freed(
-    make: Callable[[list[list[str]]], bytes],
-) -> None:
-    """openpyxl and xlrd leave reference cycles behind: they are collected
-    when the read ends, not left for a full collection (a long-running
-    program would grow)."""
-    data = make([["name", "email"], *[[f"C{n}", "a@x.example"] for n in range(50)]])
-    gc.collect()
-    read_customers(data)
-
-    assert 0 == gc.collect()
-
-
-def test_cycles_made_by_the_callers_code_are_freed() -> None:
-    """Rows the caller iterates, its progress callback and its store run
-    inside the paused collector: the cycles they make are freed at once."""
-    made: list[weakref.ref[_Cycle]] = []
-
-    def rows() -> Iterator[dict[str, str]]:
-        for n in range(3):
-            made.append(_young_cycle())
-            yield {"id": f"X{n}", "name": f"C{n}"}
-
-    class Store(InMemoryStore):
-        def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
-            made.append(_young_cycle())
-            return super().customers_by_id(ids)
-
-    def progress(done: int, total: int | None) -> None:
-        if total is None:  # the calls while reading (the last one is after)
-            made.append(_young_cycle())
-
-    gc.collect()
-    reconcile(rows(), Store())
-    reconcile(_MANY_ROWS, InMemoryStore(), progress=progress)
-
-    assert len(made) == 5
-    assert [None] * len(made) == [ref() for ref in made]

@@ -18,10 +18,10 @@ from handshake_import import (
     Customer,
     InMemoryStore,
     Plan,
+    ReadResult,
     StoreError,
     Unchanged,
     UpdateCustomer,
-    _api,
     read_customers,
     reconcile,
     structure_plan,
@@ -34,27 +34,29 @@ from .tables import csv_bytes
 _SOURCE = {"kind": "csv"}
 
 
-@pytest.fixture(autouse=True, params=["csv", "dicts", "csv-in-chunks"])
-def source_kind(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture(autouse=True, params=["csv", "dicts", "records"])
+def source_kind(request: pytest.FixtureRequest) -> None:
     """Every test here runs three times: on a CSV file, on rows of dicts, and
-    on a CSV file planned two rows at a time as it is read (a file of
-    thousands of rows is planned in chunks of a thousand)."""
+    on a `ReadResult` made by hand of the records `read_customers` read from
+    the CSV file (the way an app that builds rows itself hands them over)."""
     _SOURCE["kind"] = request.param
-    if request.param == "csv-in-chunks":
-        monkeypatch.setattr(_api, "_rows_per_chunk", lambda batch_size: 2)
 
 
-def table(*rows: Mapping[str, object]) -> bytes | list[dict[str, object]]:
-    """The rows as a source: CSV bytes, or dicts, with the union of their keys
-    (in first-seen order) as the header, missing keys blank."""
+def table(
+    *rows: Mapping[str, object],
+) -> bytes | list[dict[str, object]] | ReadResult:
+    """The rows as a source: CSV bytes, dicts, or records, with the union of
+    their keys (in first-seen order) as the header, missing keys blank."""
     header: list[str] = []
     for row in rows:
         header.extend(key for key in row if key not in header)
     if _SOURCE["kind"] == "dicts":
         return [{key: row.get(key, "") for key in header} for row in rows]
-    return csv_bytes([header, *([row.get(key, "") for key in header] for row in rows)])
+    data = csv_bytes([header, *([row.get(key, "") for key in header] for row in rows)])
+    if _SOURCE["kind"] == "records":
+        read = read_customers(data)
+        return attrs.evolve(read, rows=tuple(read.rows))
+    return data
 
 
 def store(*customers: Customer, **kwargs: object) -> InMemoryStore:
@@ -896,7 +898,12 @@ def test_sources_rows_of_dicts_and_read_result() -> None:
         {"id": "C5", "name": "Five", "email": "f@x.example"},
     ]
     from_dicts = reconcile(data, store(ACME))
-    from_file = reconcile(read_customers(table(*data)), store(ACME))
+    from_file = reconcile(
+        read_customers(
+            csv_bytes([list(data[0]), *(list(row.values()) for row in data)])
+        ),
+        store(ACME),
+    )
 
     assert kinds(from_dicts) == kinds(from_file) == ["Unchanged", "CreateCustomer"]
     assert ("f@x.example",) == from_dicts.creates[0].customer.emails

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["cell_text", "float_text"]
+__all__ = ["cell_text", "column_letter", "float_text"]
 
 # Above 2**53 a float no longer holds every integer: an id stored that way
 # has already lost digits, so it is shown as Excel shows it, in scientific
@@ -120,3 +120,13 @@ def cell_text(value: object) -> str:
         if len(_FOUND) < _FOUND_LIMIT:
             _FOUND[kind] = to_text
     return to_text(value)
+
+
+def column_letter(index: int) -> str:
+    """0 -> ``"A"``, 25 -> ``"Z"``, 26 -> ``"AA"``."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

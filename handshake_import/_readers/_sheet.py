@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import attrs
 
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
-from .._problems import Problem
+from .._problems import Problem, quote
+from .._values import clean
+from ._cells import column_letter
 
 T = TypeVar("T")
 
 
 @attrs.frozen
 class RowIssue:
-    """Trouble a reader found in one row that it could not read as cells."""
+    """Trouble a reader found in one row that it could not read as cells.
+
+    Attributes:
+        code: the problem's code.
+        details: the fields of its message.
+        column: the 0-based place of the cell at fault, if one is.
+    """
 
     code: str
     details: dict[str, object] = attrs.field(factory=dict)
+    column: int | None = None
 
 
 #: A row's cell texts: raw, not yet trimmed, ``""`` for blank.
@@ -50,8 +60,10 @@ class Sheet:
     """One table read from a file, streaming.
 
     `rows` yields one item per spreadsheet row after the header, blank rows
-    included and in order, so the n-th item is row ``header_row + n``; it is
-    only valid while the reader's context is open.
+    included and in order, so the n-th item is row ``header_row + n``: the
+    row's cell texts, exactly as many as the header has (padded with
+    blanks), or a `RowIssue` (among them a row with text in a cell past the
+    header). It is only valid while the reader's context is open.
     """
 
     format: str
@@ -135,6 +147,65 @@ def sheet_from_rows(
         name=name,
         header=header,
         header_row=header_row,
-        rows=rows,
+        rows=_fitted(rows, len(header)),
         notices=list(notices),
     )
+
+
+def _fitted(rows: Iterator[RowItem], width: int) -> Iterator[RowItem]:
+    """*rows* as wide as the header: padded, or cut where the cells past it
+    are blank; a row with text past the header is a ``too-many-cells``
+    issue at its first such cell."""
+    for cells in rows:
+        if isinstance(cells, RowIssue):
+            yield cells
+            continue
+        count = len(cells)
+        if count == width:
+            yield cells
+        elif count < width:
+            yield [*cells, *[""] * (width - count)]
+        else:
+            extra = _first_filled(cells, width)
+            if extra is None:
+                yield cells[:width]
+                continue
+            last = _last_filled(cells)
+            yield RowIssue(
+                "too-many-cells",
+                {
+                    "count": last + 1,
+                    "width": width,
+                    "value": quote(clean(cells[extra])),
+                    "letter": column_letter(extra),
+                },
+                column=extra,
+            )
+
+
+# A workbook row can reach column 16,384 with one cell: a `WideRow` says
+# where its cells are, and in other rows the blank cells on the way are
+# passed over in C (`compress` yields the places of the cells with text).
+# Only the cells with text are cleaned.
+
+
+def _first_filled(cells: Sequence[str], width: int) -> int | None:
+    """The place of the first cell past *width* with text once cleaned."""
+    places: Iterable[int]
+    if isinstance(cells, WideRow):
+        places = (index for index in cells.filled if index >= width)
+    else:
+        places = itertools.compress(
+            range(width, len(cells)), itertools.islice(cells, width, None)
+        )
+    return next((index for index in places if clean(cells[index])), None)
+
+
+def _last_filled(cells: Sequence[str]) -> int:
+    """The place of the last cell with text once cleaned (-1: none)."""
+    places: Iterable[int]
+    if isinstance(cells, WideRow):
+        places = reversed(cells.filled)
+    else:
+        places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
+    return next((index for index in places if clean(cells[index])), -1)

@@ -22,8 +22,8 @@ from .._apply import (
     id_created_since,
     id_taken_since,
 )
-from .._fields import flatten as customer_fields
 from .._store import generated_number
+from .._template import fields_of as customer_fields
 
 __all__ = [
     "ApplyResult",

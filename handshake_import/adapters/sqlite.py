@@ -13,7 +13,6 @@ can migrate a database made by this one.
 from __future__ import annotations
 
 import json
-import operator
 import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -38,15 +37,10 @@ from .._plan import (
     UpdateCustomer,
     unreachable,
 )
-from .._records import (
-    NO_MAPPING,
-    Customer,
-    build_address,
-    build_customer,
-)
-from .._schema import ADDRESS_PARTS
+from .._records import NO_MAPPING, Customer
 from .._serialize import _structure_value, _unstructure_value
 from .._store import OPTION_KEYS, generated_number
+from .._template import CUSTOMER_FIELDS, Field, customer_from_values, values_of
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
@@ -56,27 +50,30 @@ SCHEMA_VERSION = 1
 # Far below SQLite's limit on bound variables (999 before 3.32).
 _CHUNK = 500
 
-_SCALARS = (
-    "contact",
-    "payment_terms",
-    "shipping_method",
-    "tax_id",
-    "customer_group",
-    "user_group",
+
+def _sql_column(field: Field) -> str:
+    """The customers-table column of a template field: the address columns
+    as the template names them (``bill_city``), the others as the record
+    attribute (``payment_terms``, ``emails``)."""
+    return field.column if field.part else field.attribute
+
+
+#: The customers-table columns of the template's fields, in template order.
+_FIELD_COLUMNS = tuple(_sql_column(field) for field in CUSTOMER_FIELDS)
+_INTERNAL_ID_AT = _FIELD_COLUMNS.index("internal_id")
+_EMAILS_AT = _FIELD_COLUMNS.index("emails")
+# The text columns of the customers table: every field but the identity and
+# the emails, which have columns of their own kind.
+_TEXT_COLUMNS = tuple(
+    column
+    for column in _FIELD_COLUMNS
+    if column not in ("id", "internal_id", "name", "emails")
 )
-_ADDRESS_COLUMNS = tuple(
-    f"{prefix}_{part}" for prefix in ("bill", "ship") for part in ADDRESS_PARTS
-)
-_COLUMNS = ("id", "name", *_SCALARS, "emails", *_ADDRESS_COLUMNS, "custom")
 # The columns `_row_values` gives, in its order, and the statements using them.
 _ROW_COLUMNS = (
-    "id",
-    "name",
+    *(column for column in _FIELD_COLUMNS if column != "internal_id"),
     "name_key",
     "generated_number",
-    *_SCALARS,
-    "emails",
-    *_ADDRESS_COLUMNS,
     "custom",
 )
 _INSERT = (
@@ -87,9 +84,7 @@ _UPDATE = (
     f"UPDATE customers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS)} "
     "WHERE internal_id = ?"
 )
-_scalars_of = operator.attrgetter(*_SCALARS)
-_parts_of = operator.attrgetter(*ADDRESS_PARTS)
-_NO_ADDRESS = (None,) * len(ADDRESS_PARTS)
+_SELECT = f"SELECT {', '.join(_FIELD_COLUMNS)}, custom"
 
 _SCHEMA = f"""
 CREATE TABLE customers (
@@ -98,9 +93,8 @@ CREATE TABLE customers (
     name TEXT NOT NULL,
     name_key TEXT NOT NULL,
     generated_number INTEGER,
-    {", ".join(f"{column} TEXT" for column in _SCALARS)},
     emails TEXT NOT NULL DEFAULT '',
-    {", ".join(f"{column} TEXT" for column in _ADDRESS_COLUMNS)},
+    {", ".join(f"{column} TEXT" for column in _TEXT_COLUMNS)},
     custom TEXT NOT NULL DEFAULT '{{}}'
 );
 CREATE INDEX customers_name_key ON customers (name_key);
@@ -477,8 +471,7 @@ class SQLiteStore:
         )
         parameters = tuple(keys)
         rows = connection.execute(
-            f"SELECT internal_id, {', '.join(_COLUMNS)}, {column} FROM customers "
-            f"WHERE {matching} ORDER BY internal_id",
+            f"{_SELECT}, {column} FROM customers WHERE {matching} ORDER BY internal_id",
             parameters,
         ).fetchall()
         if not rows:
@@ -492,24 +485,24 @@ class SQLiteStore:
             manufacturer_ids.setdefault(internal_id, {})[manufacturer] = value
         no_ids: dict[str, str] = {}
         return [
-            (row[-1], _customer(row, manufacturer_ids.get(row[0], no_ids)))
+            (
+                row[-1],
+                _customer(row, manufacturer_ids.get(row[_INTERNAL_ID_AT], no_ids)),
+            )
             for row in rows
         ]
 
 
 def _row_values(customer: Customer) -> tuple[Any, ...]:
     """The customers-table columns of *customer*, in `_ROW_COLUMNS` order."""
-    bill, ship = customer.bill_to, customer.ship_to
+    values = list(values_of(customer))
+    values[_EMAILS_AT] = "\n".join(customer.emails)
+    del values[_INTERNAL_ID_AT]
     custom = customer.custom
     return (
-        customer.id,
-        customer.name,
+        *values,
         name_key(customer.name),
         generated_number(customer.id),
-        *_scalars_of(customer),
-        "\n".join(customer.emails),
-        *(_NO_ADDRESS if bill is None else _parts_of(bill)),
-        *(_NO_ADDRESS if ship is None else _parts_of(ship)),
         # json.dumps({}) is "{}": skip the encoder for the common case.
         json.dumps(
             {name: _unstructure_value(value) for name, value in custom.items()},
@@ -520,46 +513,17 @@ def _row_values(customer: Customer) -> tuple[Any, ...]:
     )
 
 
-# Where `_customer` finds the address blocks and the custom values in a row
-# of ``SELECT internal_id, *_COLUMNS``.
-_BILL_AT = slice(_COLUMNS.index("bill_id") + 1, _COLUMNS.index("bill_fax") + 2)
-_SHIP_AT = slice(_COLUMNS.index("ship_id") + 1, _COLUMNS.index("ship_fax") + 2)
-_CUSTOM_AT = _COLUMNS.index("custom") + 1
-
-
 def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Customer:
-    # Spelled out, in the order of ("internal_id", "id", "name", *_SCALARS,
-    # "emails"), and built positionally: reading a customer is most of what
-    # reconciling costs an SQLite store.
-    (
-        internal_id,
-        id_,
-        name,
-        contact,
-        payment_terms,
-        shipping_method,
-        tax_id,
-        customer_group,
-        user_group,
-        emails,
-    ) = row[:10]
-    custom = row[_CUSTOM_AT]
-    bill, ship = row[_BILL_AT], row[_SHIP_AT]
-    return build_customer(
-        name,
-        id_,
-        str(internal_id),
-        contact,
-        tuple(emails.split("\n")) if emails else (),
-        # A blank part, NULL or "", is None, as the reader makes it; a
-        # block of blank parts is no address.
-        build_address(bill) if any(bill) else None,
-        build_address(ship) if any(ship) else None,
-        payment_terms,
-        shipping_method,
-        tax_id,
-        customer_group,
-        user_group,
+    """The customer of a row of ``_SELECT``: its fields in template order,
+    then its custom values."""
+    values = list(row[: len(_FIELD_COLUMNS)])
+    values[_INTERNAL_ID_AT] = str(values[_INTERNAL_ID_AT])
+    emails = values[_EMAILS_AT]
+    values[_EMAILS_AT] = tuple(emails.split("\n")) if emails else ()
+    custom = row[len(_FIELD_COLUMNS)]
+    return customer_from_values(
+        # A blank part, NULL or "", is None, as the reader makes it.
+        tuple(value if value != "" else None for value in values),
         # Both mappings are this customer's own, made for it: wrapped, not copied.
         MappingProxyType(manufacturer_ids) if manufacturer_ids else NO_MAPPING,
         # json.loads("{}") is {}: skip the decoder for the common case.

@@ -1,10 +1,9 @@
-"""The quick paths of plan building give what the plain rules give.
+"""The quick paths of planning give what the plain rules give.
 
-Building a plan takes shortcuts for the common case (values spelled as the
-store spells them, groups of equal values compared at once, names worked
-out once, actions built without attrs' keyword `__init__`); these tests
-take each shortcut and the path beside it, and check the results against
-the rules written out plainly.
+Planning takes shortcuts for the common case (values spelled as the store
+spells them, a row's values compared with the stored customer's at once,
+names worked out once); these tests take each shortcut and the path beside
+it, and check the results against the rules written out plainly.
 """
 
 from __future__ import annotations
@@ -20,11 +19,9 @@ from hypothesis import strategies as st
 
 from handshake_import import (
     Address,
-    CreateCustomer,
     CustomColumn,
     Customer,
     InMemoryStore,
-    Problem,
     Schema,
     Unchanged,
     UpdateCustomer,
@@ -32,10 +29,7 @@ from handshake_import import (
     name_key,
     reconcile,
 )
-from handshake_import._lookups import NameForms
-from handshake_import._names import _LEGAL_SUFFIXES
-from handshake_import._plan import new_create, new_unchanged, new_update
-from handshake_import._problems import new_problem
+from handshake_import._names import _LEGAL_SUFFIXES, NameForms
 
 from .tables import csv_bytes
 
@@ -98,52 +92,6 @@ def test_name_forms_remembered_are_the_plain_rules(names: list[str]) -> None:
     for name in [*names, *reversed(names)]:
         assert forms.key(name) == plain_key(name)
         assert forms.fold(name) == plain_fold(name)
-
-
-# -- building actions ------------------------------------------------------------------
-
-
-def test_action_and_problem_builders_build_what_the_constructors_build() -> None:
-    """Each builder sets every field, to what the class's constructor sets."""
-    customer = Customer(name="Acme", id="C1")
-    changes = {"contact": ("Jo", "Bo"), "email": (("a@x.example",), None)}
-    pairs = [
-        (
-            new_create(2, "Sheet", customer, True),
-            CreateCustomer(row=2, sheet="Sheet", customer=customer, generated_id=True),
-        ),
-        (
-            new_update(3, None, "10", "id", dict(changes)),
-            UpdateCustomer(
-                row=3, sheet=None, internal_id="10", matched_by="id", changes=changes
-            ),
-        ),
-        (
-            new_unchanged(4, None, "11", "name"),
-            Unchanged(row=4, sheet=None, internal_id="11", matched_by="name"),
-        ),
-        (
-            new_problem(
-                "warning", "possible-duplicate", "Words.", 5, "name", "B5", None
-            ),
-            Problem(
-                severity="warning",
-                code="possible-duplicate",
-                message="Words.",
-                row=5,
-                column="name",
-                cell="B5",
-            ),
-        ),
-    ]
-    for built, constructed in pairs:
-        assert type(constructed) is type(built)
-        for field in attrs.fields(type(built)):
-            assert getattr(constructed, field.name) == getattr(built, field.name)
-        assert constructed == built
-        assert repr(constructed) == repr(built)
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            built.row = 9  # type: ignore[misc]
 
 
 # -- comparing customers -----------------------------------------------------------------
