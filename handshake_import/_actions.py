@@ -11,7 +11,7 @@ usual sign of a wrong internal id.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable
 from typing import Literal
 
 import attrs
@@ -57,7 +57,7 @@ class Planned:
 
 
 def plan_actions(
-    rows: Sequence[ParsedRow],
+    rows: Iterable[ParsedRow],
     *,
     matches: Matches,
     references: References,

@@ -22,7 +22,7 @@ from ._asking import ask
 from ._limits import Limits
 from ._lookups import keys_of
 from ._names import NameForms
-from ._parse import ParsedRow, parse_rows
+from ._parse import ParsedRow, ParsedRows, parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
@@ -138,7 +138,7 @@ def _iterate(source: Source, options: _ReadOptions) -> Iterator[CustomerRow | Pr
         name, present, extras = table.name, column_map.present, column_map.extras
         for item in parse_rows(table, column_map, limits=options.limits):
             if type(item) is tuple:
-                yield customer_row(item, name, present, extras)
+                yield customer_row(item[0], item[1], name, present, extras)
             else:
                 yield item  # type: ignore[misc]
 
@@ -182,16 +182,19 @@ def _read(
 ) -> ReadResult:
     with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
-            return ReadResult(rows=Rows(()), problems=(make_problem("no-header"),))
+            return ReadResult(
+                rows=Rows(ParsedRows()), problems=(make_problem("no-header"),)
+            )
         column_map = _column_map(table.header, table.header_row, table.name, options)
         problems: list[Problem] = [*table.notices, *column_map.problems]
-        rows: list[ParsedRow] = []
+        rows = ParsedRows()
         if column_map.ok:
             items = parse_rows(table, column_map, limits=options.limits)
             if progress is None:
+                add = rows.append
                 for item in items:
                     if type(item) is tuple:
-                        rows.append(item)
+                        add(*item)
                     else:
                         problems.append(item)  # type: ignore[arg-type]
             else:
@@ -215,7 +218,7 @@ def _read(
 
 def _read_telling(
     items: Iterator[ParsedRow | Problem],
-    rows: list[ParsedRow],
+    rows: ParsedRows,
     problems: list[Problem],
     header_row: int,
     progress: Progress,
@@ -225,8 +228,8 @@ def _read_telling(
     told = 0
     for item in items:
         if type(item) is tuple:
-            rows.append(item)
             number = item[0]
+            rows.append(number, item[1])
         else:
             problems.append(item)  # type: ignore[arg-type]
             if item.row is None:  # type: ignore[union-attr]
@@ -376,12 +379,12 @@ def _check_positive_int(name: str, value: object) -> None:
 
 def _values_of(
     result: ReadResult,
-) -> tuple[Sequence[ParsedRow], frozenset[str], Extras]:
+) -> tuple[ParsedRows, frozenset[str], Extras]:
     """The rows of *result* as values, the fields the file has, and where
     its extra columns are."""
     rows = result.rows
     if isinstance(rows, Rows):
-        return rows.values, rows.present, rows.extras
+        return rows.parsed, rows.present, rows.extras
     # A ReadResult made by hand, of records.
     present = frozenset(column.field for column in result.columns).union(
         *(row.present for row in rows)
@@ -400,19 +403,17 @@ def _values_of(
             for index, field in enumerate(extra_fields)
         )
     )
-    values = [
+    parsed = ParsedRows(
         (row.row, values_of(row.customer) + extras.stored(row.customer)) for row in rows
-    ]
-    return values, present, extras
+    )
+    return parsed, present, extras
 
 
 def _rows_read(result: ReadResult) -> int:
     """How many rows the file has after its header, with or without errors."""
     rows = result.rows
     numbers = (
-        [row[0] for row in rows.values]
-        if isinstance(rows, Rows)
-        else [row.row for row in rows]
+        rows.parsed.numbers if isinstance(rows, Rows) else [row.row for row in rows]
     )
     last = max(
         numbers + [p.row for p in result.problems if p.row is not None],

@@ -9,7 +9,7 @@ in the planner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -34,7 +34,7 @@ def batches(keys: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 def ask(
     store: CustomerStore,
     keys: Keys,
-    rows: Sequence[ParsedRow],
+    rows: Iterable[ParsedRow],
     names: NameForms,
     batch_size: int,
 ) -> StoreAnswers:

@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._records import Customer
-from ._template import CUSTOMER_FIELDS, Extras, FieldValue, Values, at, values_of
+from ._template import (
+    CUSTOMER_FIELDS,
+    Extras,
+    FieldValue,
+    Values,
+    at,
+    emails_of,
+    values_of,
+)
 
 __all__ = ["Changes", "Diff", "same_value"]
 
@@ -37,6 +45,17 @@ def same_value(field: str, old: FieldValue, new: FieldValue) -> bool:
 
 def _same_addresses(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
     return {e.casefold() for e in old} == {e.casefold() for e in new}
+
+
+def _email_change(
+    before: str | None, after: str | None
+) -> tuple[FieldValue, FieldValue] | None:
+    """The change between two ``email`` values, unless they hold the same
+    addresses."""
+    old, new = emails_of(before), emails_of(after)
+    if _same_addresses(old, new):
+        return None
+    return (old or None, new or None)
 
 
 def _picker(places: Sequence[int]) -> Callable[[Values], tuple[Any, ...]]:
@@ -92,9 +111,9 @@ class Diff:
             if place == _ID and after is None:
                 continue  # a blank id never clears an id
             if place == _EMAIL:
-                if _same_addresses(before, after):
-                    continue
-                changes[column] = (before or None, after or None)
+                change = _email_change(before, after)
+                if change is not None:
+                    changes[column] = change
                 continue
             changes[column] = (before, after)
         return changes

@@ -10,7 +10,7 @@ name are errors.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ._lookups import Keys
 from ._names import NameForms
@@ -28,7 +28,7 @@ _WHAT = {"internal_id": "internal id", "id": "id", "name": "name"}
 
 
 def in_file_conflicts(
-    rows: Sequence[ParsedRow], keys: Keys, names: NameForms, placement: Placement
+    rows: Iterable[ParsedRow], keys: Keys, names: NameForms, placement: Placement
 ) -> list[Problem]:
     """An error on each row that shares a key with another row."""
     problems: list[Problem] = []

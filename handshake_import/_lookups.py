@@ -9,7 +9,7 @@ hands the answers, as `StoreAnswers`, to the planner.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -41,7 +41,7 @@ class Keys:
     generated_like: tuple[str, ...]
 
 
-def keys_of(rows: Sequence[ParsedRow]) -> Keys:
+def keys_of(rows: Iterable[ParsedRow]) -> Keys:
     """Gather the keys of *rows*."""
     ids: dict[str, None] = {}
     internal_ids: dict[str, None] = {}
@@ -75,7 +75,7 @@ def ids_to_ask(keys: Keys, found: Mapping[str, Customer]) -> list[str]:
 
 
 def name_keys_to_ask(
-    rows: Sequence[ParsedRow], by_id: Mapping[str, Customer], names: NameForms
+    rows: Iterable[ParsedRow], by_id: Mapping[str, Customer], names: NameForms
 ) -> tuple[str, ...]:
     """The name keys to ask the store about, once ids are answered.
 

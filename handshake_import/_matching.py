@@ -19,7 +19,7 @@ and get no match.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -49,7 +49,7 @@ class Matches:
 
 
 def match(
-    rows: Sequence[ParsedRow],
+    rows: Iterable[ParsedRow],
     answers: StoreAnswers,
     names: NameForms,
     bad: Collection[int],

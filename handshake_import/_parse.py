@@ -28,7 +28,7 @@ maps rather than Python loops.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ._errors import LimitExceededError
 from ._limits import Limits
@@ -53,10 +53,43 @@ from ._values import (
     plain_addresses,
 )
 
-__all__ = ["ParsedRow", "parse_rows"]
+__all__ = ["ParsedRow", "ParsedRows", "parse_rows"]
 
 #: A row read without errors: its spreadsheet row number and its values.
 ParsedRow = tuple[int, Values]
+
+
+class ParsedRows:
+    """The rows of a file read without errors: their numbers and their
+    values, in two lists.
+
+    Iterating gives (row number, values) pairs, as many times as asked.
+    Kept apart, a row's number and its values are two objects the
+    collector never walks (an int, and a tuple of texts it stops tracking
+    after its first look); a pair of them would be walked once more.
+    """
+
+    __slots__ = ("numbers", "values")
+
+    def __init__(self, rows: Iterable[ParsedRow] = ()) -> None:
+        #: the spreadsheet row number of each row
+        self.numbers: list[int] = []
+        #: the values of each row
+        self.values: list[Values] = []
+        for number, values in rows:
+            self.append(number, values)
+
+    def append(self, number: int, values: Values) -> None:
+        """Add a row at the end."""
+        self.numbers.append(number)
+        self.values.append(values)
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        return zip(self.numbers, self.values, strict=True)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
 
 _NAME = at("name")
 _EMAIL = at("email")
@@ -230,21 +263,16 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     )
         picked = to_values(texts)
         values: list[FieldValue] = list(map(_NONE_IF_BLANK, picked, picked))
-        if email_slot is not None:
+        if email_slot is not None and texts[email_slot]:
             text = texts[email_slot]
-            emails: tuple[str, ...] = ()
-            if text:
-                try:
-                    # The plain cell (nearly all of them) without the call
-                    # `parse_emails` makes to check it first.
-                    emails = plain_addresses(text) or parse_emails(text)
-                except CellError as error:
-                    problems.append(
-                        problem_at(error.code, mapped[email_slot], row, **error.details)
-                    )
-            values[_EMAIL] = emails
-        else:
-            values[_EMAIL] = ()
+            try:
+                # The plain cell (nearly all of them) without the call
+                # `parse_emails` makes to check it first.
+                values[_EMAIL] = "\n".join(plain_addresses(text) or parse_emails(text))
+            except CellError as error:
+                problems.append(
+                    problem_at(error.code, mapped[email_slot], row, **error.details)
+                )
         for slot, column, definition, parser in customs:
             text = texts[slot]
             if not text:

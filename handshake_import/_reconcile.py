@@ -40,7 +40,7 @@ __all__ = ["plan_rows"]
 
 
 def plan_rows(
-    rows: Sequence[ParsedRow],
+    rows: Iterable[ParsedRow],
     *,
     present: frozenset[str],
     extras: Extras,

@@ -71,7 +71,7 @@ class References:
 
 
 def check_references(
-    rows: Sequence[ParsedRow],
+    rows: Iterable[ParsedRow],
     answers: StoreAnswers,
     bad: Collection[int],
     placement: Placement,

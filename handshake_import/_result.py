@@ -8,6 +8,7 @@ from typing import overload
 import attrs
 
 from ._build import positional
+from ._parse import ParsedRows
 from ._problems import Problem
 from ._records import CustomerRow
 from ._template import NO_EXTRAS, Extras, Values, customer_of_row
@@ -43,25 +44,25 @@ class Rows(Sequence[CustomerRow]):
     than the row at hand.
     """
 
-    __slots__ = ("_extras", "_present", "_sheet", "_values")
+    __slots__ = ("_extras", "_parsed", "_present", "_sheet")
 
     def __init__(
         self,
-        values: Sequence[tuple[int, Values]],
+        parsed: ParsedRows,
         *,
         sheet: str | None = None,
         present: frozenset[str] = frozenset(),
         extras: Extras = NO_EXTRAS,
     ) -> None:
-        self._values = tuple(values)
+        self._parsed = parsed
         self._sheet = sheet
         self._present = present
         self._extras = extras
 
     @property
-    def values(self) -> tuple[tuple[int, Values], ...]:
-        """(row number, values) of each row (see `_template`)."""
-        return self._values
+    def parsed(self) -> ParsedRows:
+        """The rows' numbers and values (see `_template`)."""
+        return self._parsed
 
     @property
     def extras(self) -> Extras:
@@ -73,11 +74,11 @@ class Rows(Sequence[CustomerRow]):
         """The fields the file has."""
         return self._present
 
-    def _row(self, item: tuple[int, Values]) -> CustomerRow:
-        return customer_row(item, self._sheet, self._present, self._extras)
+    def _row(self, number: int, values: Values) -> CustomerRow:
+        return customer_row(number, values, self._sheet, self._present, self._extras)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._parsed)
 
     @overload
     def __getitem__(self, index: int) -> CustomerRow: ...
@@ -86,44 +87,51 @@ class Rows(Sequence[CustomerRow]):
     def __getitem__(self, index: slice) -> Sequence[CustomerRow]: ...
 
     def __getitem__(self, index: int | slice) -> CustomerRow | Sequence[CustomerRow]:
+        numbers, values = self._parsed.numbers, self._parsed.values
         if isinstance(index, slice):
             return Rows(
-                self._values[index],
+                ParsedRows(zip(numbers[index], values[index], strict=True)),
                 sheet=self._sheet,
                 present=self._present,
                 extras=self._extras,
             )
-        return self._row(self._values[index])
+        return self._row(numbers[index], values[index])
 
     def __iter__(self) -> Iterator[CustomerRow]:
-        return map(self._row, self._values)
+        return map(self._row, self._parsed.numbers, self._parsed.values)
+
+    def _key(self) -> tuple[object, ...]:
+        parsed = self._parsed
+        return (
+            tuple(parsed.numbers),
+            tuple(parsed.values),
+            self._sheet,
+            self._present,
+            self._extras,
+        )
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):
-            return self._values == other._values and (
-                self._sheet,
-                self._present,
-                self._extras,
-            ) == (other._sheet, other._present, other._extras)
+            return self._key() == other._key()
         if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
             return len(self) == len(other) and all(map(_equal, self, other))
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self._values, self._sheet, self._present, self._extras))
+        return hash(self._key())
 
     def __repr__(self) -> str:
         return f"<Rows: {len(self)} rows>"
 
 
 def customer_row(
-    item: tuple[int, Values],
+    number: int,
+    values: Values,
     sheet: str | None,
     present: frozenset[str],
     extras: Extras,
 ) -> CustomerRow:
-    """The `CustomerRow` of a row read: (row number, values)."""
-    number, values = item
+    """The `CustomerRow` of a row read: its number and values."""
     return _build_row(number, sheet, customer_of_row(values, extras), present)
 
 

@@ -5,16 +5,17 @@ Header matching (`_schema`), the parser (`_parse`), the record builders
 here, the diff (`_changes`), the SQLite adapter's columns and the messages
 all read `CUSTOMER_FIELDS`; none of them spells the columns out again.
 
-A row travels through the library as its *values*: a tuple holding one
-value per field of the table, in the table's order — a text (``None`` when
-blank) or, for ``email``, the addresses (``()`` when blank) — then one
-value per extra column of the file (``id:<Manufacturer>`` ids and custom
-columns; `Extras` says where each is). A tuple of texts is the lightest
-thing Python has to hold a row in: the cyclic garbage collector stops
-tracking it after its first look, where every record is tracked, and
-walked again, for as long as it lives. The records (`Customer`, `Address`)
-are built from the values only when one is wanted: a row handed to the
-caller, a customer to create.
+A row travels through the library as its *values*: a flat tuple holding
+one value per field of the table, in the table's order — a text, ``None``
+when blank (the ``email`` field's addresses joined by line breaks, which
+no address holds) — then one value per extra column of the file
+(``id:<Manufacturer>`` ids and custom columns; `Extras` says where each
+is). A flat tuple of texts is the lightest thing Python has to hold a row
+in: the cyclic garbage collector stops tracking it after its first look,
+where every record is tracked, and walked again, for as long as it lives
+(a tuple inside it would keep it tracked one look longer). The records
+(`Customer`, `Address`) are built from the values only when one is wanted:
+a row handed to the caller, a customer to create.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ __all__ = [
     "customer_from_fields",
     "customer_from_values",
     "customer_of_row",
+    "emails_of",
+    "emails_value",
     "fields_of",
     "values_of",
 ]
@@ -123,9 +126,18 @@ def at(column: str) -> int:
 
 
 #: The blank value of each field, in table order.
-BLANK_VALUES: Values = tuple(
-    () if field.kind == "emails" else None for field in CUSTOMER_FIELDS
-)
+BLANK_VALUES: Values = (None,) * len(CUSTOMER_FIELDS)
+_EMAIL = _POSITIONS["email"]
+
+
+def emails_of(text: str | None) -> tuple[str, ...]:
+    """The addresses of an ``email`` value."""
+    return tuple(text.split("\n")) if text else ()
+
+
+def emails_value(addresses: tuple[str, ...]) -> str | None:
+    """The ``email`` value of *addresses*."""
+    return "\n".join(addresses) or None
 
 
 @attrs.frozen
@@ -245,12 +257,13 @@ def customer_from_values(
     """The `Customer` whose table values are *values* (a blank address
     block is no address); *manufacturer_ids* and *custom* are read-only
     mappings (see `frozen_mapping`), the shared empty one when empty."""
-    whole = (
+    whole = [
         *values[:_COUNT],
         *map(_address, map(values.__getitem__, _BLOCK_SLICES.values())),
         manufacturer_ids,
         custom,
-    )
+    ]
+    whole[_EMAIL] = emails_of(whole[_EMAIL])
     return _build_customer(*_customer_arguments(whole))
 
 
@@ -304,6 +317,7 @@ def values_of(customer: Customer) -> Values:
         else:
             block = getattr(customer, owner)
             values.extend(get(block) if block is not None else (None,) * count)
+    values[_EMAIL] = emails_value(values[_EMAIL])
     return tuple(values)
 
 
@@ -320,8 +334,10 @@ def fields_of(customer: Customer) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {
         field.column: value
         for field, value in zip(CUSTOMER_FIELDS, values_of(customer), strict=True)
-        if value is not None and value != () and field.column != "internal_id"
+        if value is not None and field.column != "internal_id"
     }
+    if customer.emails:
+        fields["email"] = customer.emails
     for manufacturer, value in customer.manufacturer_ids.items():
         fields[f"id:{manufacturer}"] = value
     fields.update(customer.custom)
@@ -339,8 +355,10 @@ def customer_from_fields(
     values = tuple(
         internal_id
         if field.column == "internal_id"
-        else fields.get(field.column, blank)
-        for field, blank in zip(CUSTOMER_FIELDS, BLANK_VALUES, strict=True)
+        else emails_value(fields.get("email") or ())  # type: ignore[arg-type]
+        if field.column == "email"
+        else fields.get(field.column)
+        for field in CUSTOMER_FIELDS
     )
     if values[at("name")] is None:
         values = (*values[: at("name")], "", *values[at("name") + 1 :])

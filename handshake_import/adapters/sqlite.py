@@ -496,7 +496,9 @@ class SQLiteStore:
 def _row_values(customer: Customer) -> tuple[Any, ...]:
     """The customers-table columns of *customer*, in `_ROW_COLUMNS` order."""
     values = list(values_of(customer))
-    values[_EMAILS_AT] = "\n".join(customer.emails)
+    # The emails' value is the addresses joined by line breaks, as the
+    # column holds them ("" for none: the column is NOT NULL).
+    values[_EMAILS_AT] = values[_EMAILS_AT] or ""
     del values[_INTERNAL_ID_AT]
     custom = customer.custom
     return (
@@ -518,11 +520,11 @@ def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Custom
     then its custom values."""
     values = list(row[: len(_FIELD_COLUMNS)])
     values[_INTERNAL_ID_AT] = str(values[_INTERNAL_ID_AT])
-    emails = values[_EMAILS_AT]
-    values[_EMAILS_AT] = tuple(emails.split("\n")) if emails else ()
     custom = row[len(_FIELD_COLUMNS)]
     return customer_from_values(
-        # A blank part, NULL or "", is None, as the reader makes it.
+        # A blank value, NULL or "", is None, as the reader makes it (the
+        # emails are the addresses joined by line breaks, as in a row's
+        # values).
         tuple(value if value != "" else None for value in values),
         # Both mappings are this customer's own, made for it: wrapped, not copied.
         MappingProxyType(manufacturer_ids) if manufacturer_ids else NO_MAPPING,
