@@ -1,7 +1,5 @@
 """``python -m handshake_import``: the same as the ``handshake-import`` command."""
 
-import sys
+from .cli import console
 
-from .cli import main
-
-sys.exit(main())
+console()

@@ -34,13 +34,14 @@ class ApplyResult:
         created: ``(row, internal_id)`` of every customer created, in order.
         updated: the internal ids of the customers updated.
         user_groups: the names of the user groups created.
-        unchanged: how many rows needed nothing.
+        unchanged: the internal ids of the customers whose rows needed
+            nothing.
     """
 
     created: tuple[tuple[int, str], ...] = ()
     updated: tuple[str, ...] = ()
     user_groups: tuple[str, ...] = ()
-    unchanged: int = 0
+    unchanged: tuple[str, ...] = ()
 
 
 def check_plan(plan: Plan, *, partial: bool) -> None:

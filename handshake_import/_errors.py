@@ -7,10 +7,12 @@
           └── LimitExceededError  ... because it is over one of the `Limits`
 
     RuntimeError
-     └── StoreError               the store cannot be used (not a database, locked)
-          └── ApplyError          a store refused to apply a plan; nothing changed
-               ├── PlanHasErrorsError  ... the plan has errors and partial=False
-               └── StalePlanError      ... the data changed since the plan was made
+     ├── StoreError               the store cannot be used (not a database, locked,
+     │                            or it answered what no store answers)
+     └── ApplyError               a store refused to apply a plan; nothing changed
+          ├── PlanHasErrorsError  ... the plan has errors and partial=False
+          │                       (also a ValueError: the caller's to fix)
+          └── StalePlanError      ... the data changed since the plan was made
 
 Row-level trouble is never an exception: it is a `Problem` in the result.
 API misuse (a wrong argument type, an unknown option) raises plain
@@ -69,14 +71,19 @@ class LimitExceededError(ImportFileError):
 
 class StoreError(RuntimeError):
     """The store cannot be used: its database is not one, is locked past the
-    timeout, or failed. The message says which."""
+    timeout, failed, or answered what no `CustomerStore` answers. The
+    message says which."""
 
 
-class ApplyError(StoreError):
-    """A store refused to apply a plan. Nothing was changed."""
+class ApplyError(RuntimeError):
+    """A store refused to apply a plan. Nothing was changed.
+
+    Not a `StoreError`: the store works, and refused this plan for a
+    reason the caller can act on.
+    """
 
 
-class PlanHasErrorsError(ApplyError):
+class PlanHasErrorsError(ApplyError, ValueError):
     """The plan has errors; fix the file, or apply with ``partial=True`` to
     import only the rows without errors."""
 

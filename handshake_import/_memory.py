@@ -161,7 +161,7 @@ class InMemoryStore:
         created: list[tuple[int, str]] = []
         updated: list[str] = []
         groups: list[str] = []
-        unchanged = 0
+        unchanged: list[str] = []
         for action in plan.actions:
             if isinstance(action, CreateUserGroup):
                 if action.name.casefold() not in {g.casefold() for g in user_groups}:
@@ -191,7 +191,7 @@ class InMemoryStore:
                 customers[action.internal_id] = updated_customer
                 updated.append(action.internal_id)
             elif isinstance(action, Unchanged):
-                unchanged += 1
+                unchanged.append(action.internal_id)
             else:
                 unreachable(action)
         # Nothing above has touched the store: commit all at once.
@@ -203,7 +203,7 @@ class InMemoryStore:
             created=tuple(created),
             updated=tuple(updated),
             user_groups=tuple(groups),
-            unchanged=unchanged,
+            unchanged=tuple(unchanged),
         )
 
     # -- internals ---------------------------------------------------------------

@@ -91,6 +91,7 @@ def test_adapters_namespace() -> None:
         "apply_update",
         "check_plan",
         "customer_fields",
+        "customer_from_fields",
         "generated_number",
         "id_created_since",
         "id_taken_since",

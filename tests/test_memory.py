@@ -130,7 +130,7 @@ def test_unknown_option_key_is_rejected() -> None:
 
 def test_apply_result() -> None:
     """ApplyResult lists the created rows and internal ids, the updated
-    customers, the user groups created and how many rows were unchanged."""
+    customers, the user groups created and the customers left unchanged."""
     store = InMemoryStore([ACME, BETA])
     plan = reconcile(
         csv_bytes(
@@ -152,7 +152,7 @@ def test_apply_result() -> None:
             created=((4, "3"), (5, "4")),
             updated=("1",),
             user_groups=("Buyers",),
-            unchanged=1,
+            unchanged=("2",),
         )
         == result
     )
@@ -184,7 +184,7 @@ def test_an_empty_plan_changes_nothing() -> None:
     store = InMemoryStore([ACME])
     plan = reconcile(csv_bytes([["id", "name"], ["A1", "Acme Tools"]]), store)
 
-    assert ApplyResult(unchanged=1) == store.apply(plan)
+    assert ApplyResult(unchanged=("1",)) == store.apply(plan)
     assert (attrs.evolve(ACME, internal_id="1"),) == store.customers
 
 

@@ -11,8 +11,9 @@ against the stored customer and give the updated one), `id_created_since`
 and `id_taken_since` (the `StalePlanError` for ids that another process took
 meanwhile), and returns an `ApplyResult`. `customer_fields` gives a
 customer's values by template column, as an `UpdateCustomer`'s ``changes``
-name them. `generated_number` gives the number of an ``HS-<n>`` id, as
-``highest_generated_id`` counts them.
+name them, and `customer_from_fields` builds the `Customer` of such values
+(what an adapter reads back from its tables). `generated_number` gives the
+number of an ``HS-<n>`` id, as ``highest_generated_id`` counts them.
 """
 
 from .._apply import (
@@ -23,6 +24,7 @@ from .._apply import (
     id_taken_since,
 )
 from .._store import generated_number
+from .._template import customer_from_fields
 from .._template import fields_of as customer_fields
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "apply_update",
     "check_plan",
     "customer_fields",
+    "customer_from_fields",
     "generated_number",
     "id_created_since",
     "id_taken_since",

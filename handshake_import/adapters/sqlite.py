@@ -370,7 +370,7 @@ class SQLiteStore:
         created: list[tuple[int, str]] = []
         updated: list[str] = []
         groups: list[str] = []
-        unchanged = 0
+        unchanged: list[str] = []
         with self._errors(), self._transaction() as connection:
             for action in plan.actions:
                 if isinstance(action, CreateUserGroup):
@@ -386,14 +386,14 @@ class SQLiteStore:
                     self._update(connection, action)
                     updated.append(action.internal_id)
                 elif isinstance(action, Unchanged):
-                    unchanged += 1
+                    unchanged.append(action.internal_id)
                 else:
                     unreachable(action)
         return ApplyResult(
             created=tuple(created),
             updated=tuple(updated),
             user_groups=tuple(groups),
-            unchanged=unchanged,
+            unchanged=tuple(unchanged),
         )
 
     def _insert(self, connection: sqlite3.Connection, action: CreateCustomer) -> str:
