@@ -191,10 +191,11 @@ def _read(
         if column_map.ok:
             items = parse_rows(table, column_map, limits=options.limits)
             if progress is None:
-                add = rows.append
+                add_number, add_values = rows.numbers.append, rows.values.append
                 for item in items:
                     if type(item) is tuple:
-                        add(*item)
+                        add_number(item[0])
+                        add_values(item[1])
                     else:
                         problems.append(item)  # type: ignore[arg-type]
             else:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["positional"]
+__all__ = ["compiled", "positional"]
 
 T = TypeVar("T")
 
@@ -54,14 +54,23 @@ def positional(cls: type[T]) -> Callable[..., T]:
         "    instance.__class__ = cls\n"
         "    return instance\n"
     )
-    namespace: dict[str, Any] = {"twin": twin, "cls": cls}
-    exec(
-        compile(source, f"<positional builder of {cls.__qualname__}>", "exec"),
-        namespace,
+    build: Callable[..., T] = compiled(
+        source, "build", {"twin": twin, "cls": cls}, f"build_{cls.__name__}"
     )
-    build: Callable[..., T] = namespace["build"]
-    build.__qualname__ = build.__name__ = f"build_{cls.__name__}"
     build.__doc__ = (
         f"``{cls.__name__}(...)`` from its fields in order: {', '.join(names)}."
     )
     return build
+
+
+def compiled(
+    source: str, name: str, namespace: dict[str, Any], qualname: str
+) -> Callable[..., Any]:
+    """The function *name* that *source* defines, with the globals of
+    *namespace*: for code generated from a declaration (a class's fields, a
+    template's table), as attrs generates its own methods."""
+    scope = dict(namespace)
+    exec(compile(source, f"<generated {qualname}>", "exec"), scope)
+    function: Callable[..., Any] = scope[name]
+    function.__qualname__ = function.__name__ = qualname
+    return function

@@ -11,6 +11,7 @@ changed, which is the common case of a re-upload.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -103,11 +104,15 @@ class Diff:
         changes: Changes = {}
         if old == new:
             return changes
-        for place, column, before, after in zip(
-            self._places, self._columns, old, new, strict=True
-        ):
-            if before == after:
-                continue
+        places, columns = self._places, self._columns
+        # Only the values that differ, found in C.
+        for index in itertools.compress(itertools.count(), map(operator.ne, old, new)):
+            place, column, before, after = (
+                places[index],
+                columns[index],
+                old[index],
+                new[index],
+            )
             if place == _ID and after is None:
                 continue  # a blank id never clears an id
             if place == _EMAIL:
