@@ -45,7 +45,9 @@ def same_value(field: str, old: FieldValue, new: FieldValue) -> bool:
 
 
 def _same_addresses(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
-    return {e.casefold() for e in old} == {e.casefold() for e in new}
+    # lower(), not casefold(): only a difference of case makes two addresses
+    # the same, and casefold() makes "straße" and "STRASSE" one.
+    return {e.lower() for e in old} == {e.lower() for e in new}
 
 
 def _email_change(

@@ -302,10 +302,10 @@ def map_header(
             manufacturer=target.manufacturer,
             custom=target.custom,
         )
+        # Manufacturer names differing only in case, spaces or punctuation
+        # are one manufacturer's column twice.
         duplicate_key = (
-            "id:" + " ".join(target.manufacturer.casefold().split())
-            if target.manufacturer
-            else target.field
+            "id:" + fold(target.manufacturer) if target.manufacturer else target.field
         )
         earlier = by_field.get(duplicate_key)
         if earlier is not None:

@@ -218,11 +218,11 @@ def plain_addresses(text: str) -> tuple[str, ...] | None:
     # Only , ; and white space separate them here: str.split is enough.
     addresses = tuple(text.replace(",", " ").replace(";", " ").split())
     # Distinct ignoring case. The pattern only lets ASCII through, which
-    # casefold keeps the length of, so addresses of different lengths
+    # lower() keeps the length of, so addresses of different lengths
     # differ: comparing lengths is enough, and cheaper, most of the time.
     lengths = set(map(len, addresses))
     count = len(addresses)
-    if len(lengths) < count and len(set(map(str.casefold, addresses))) < count:
+    if len(lengths) < count and len(set(map(str.lower, addresses))) < count:
         return None
     # Only an address over 63 characters can be, or have a part, too long.
     if max(lengths) > 63 and any(map(_too_long, addresses)):
@@ -255,7 +255,9 @@ def parse_emails(text: str) -> tuple[str, ...]:
         fault = _email_fault(address)
         if fault is not None:
             raise CellError("invalid-email", value=quote(address), reason=f" ({fault})")
-        key = address.casefold()
+        # lower(), not casefold(): only a difference of case makes two
+        # addresses the same, and casefold() makes "straße" and "STRASSE" one.
+        key = address.lower()
         if key not in seen:
             seen.add(key)
             addresses.append(address)

@@ -156,6 +156,9 @@ def test_sheet_name_on_problems() -> None:
         ("A@X.example; a@x.example, b@x.example", ("A@X.example", "b@x.example")),
         (" ;a@x.example;; ", ("a@x.example",)),
         ("jörg@müller.example", ("jörg@müller.example",)),
+        # Only case makes two addresses one: casefold() would merge these.
+        ("straße@x.example STRASSE@x.example", ("straße@x.example", "STRASSE@x.example")),
+        ("STRASSE@x.example strasse@X.example", ("STRASSE@x.example",)),
     ],
 )  # fmt: skip
 def test_email_lists(write_table: Writer, cell: str, expected: tuple[str, ...]) -> None:

@@ -149,6 +149,9 @@ _BILL_CELLS = ["", "Acme", "1 Main St", "", "Oslo", "", "", "NO", "", ""]
         (["id", "name", "email"], ["C1", "Acme", "B@acme.example; a@acme.example"], {}),
         (["id", "name", "email"], ["C1", "Acme", "a@acme.example"],
          {"email": (("a@acme.example", "b@acme.example"), ("a@acme.example",))}),
+        # only case makes two addresses one (casefold() would make ß ss)
+        (["id", "name", "email"], ["C1", "Acme", "A@ACME.EXAMPLE, b@Acme.example"], {}),
+
         # manufacturer ids: the stored ones differ only for a manufacturer the
         # file has no column for, then for the file's own
         (["id", "name", "id:Acme Tools"], ["C1", "Acme", "AT-1"], {}),
@@ -217,6 +220,20 @@ def test_every_template_column_at_once() -> None:
     assert ("old ship_fax", "new ship_fax") == update.changes["ship_fax"]
     assert ("old taxID", "new taxID") == update.changes["taxID"]
     assert (("old@acme.example",), ("new@acme.example",)) == update.changes["email"]
+
+
+def test_addresses_differing_beyond_case_are_a_change() -> None:
+    """ "STRASSE" is not "straße" in another case (casefold would say so)."""
+    stored = attrs.evolve(STORED, emails=("straße@acme.example",))
+
+    assert {
+        "email": (("straße@acme.example",), ("STRASSE@acme.example",))
+    } == changes_of(
+        ["id", "name", "email"], ["C1", "Acme", "STRASSE@acme.example"], stored
+    )
+    assert {} == changes_of(
+        ["id", "name", "email"], ["C1", "Acme", "STRAßE@ACME.example"], stored
+    )
 
 
 def test_custom_values_are_compared_one_by_one() -> None:

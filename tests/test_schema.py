@@ -105,11 +105,23 @@ def test_a_field_given_by_two_columns_is_an_error() -> None:
     assert result.rows == ()
 
 
-def test_duplicate_manufacturer_columns_ignore_case() -> None:
-    """id:Acme and ID:acme are the same manufacturer."""
-    result = read_customers(b"name,id:Acme,ID:acme\nA,1,2\n")
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"name,id:Acme,ID:acme",
+        b"name,id:Acme Tools,ID: acme-tools",
+        b"name,id:Acme.Tools,id:ACME TOOLS",
+    ],
+)
+def test_duplicate_manufacturer_columns_ignore_case_spaces_and_punctuation(
+    header: bytes,
+) -> None:
+    """Manufacturer names that differ only in case, spaces or punctuation
+    are one manufacturer's column twice."""
+    result = read_customers(header + b"\nA,1,2\n")
 
     assert [p.code for p in result.problems] == ["duplicate-column"]
+    assert "C1" == result.problems[0].cell
 
 
 def test_unknown_column_warns_with_a_suggestion() -> None:

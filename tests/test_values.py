@@ -27,7 +27,7 @@ def test_fast_path_accepts_only_valid_addresses(text: str) -> None:
     plain = plain_addresses(text)
     if plain is not None:
         assert all(_email_fault(address) is None for address in plain)
-        assert len({a.casefold() for a in plain}) == len(plain)
+        assert len({a.lower() for a in plain}) == len(plain)
 
 
 @given(email_text)
@@ -40,7 +40,7 @@ def test_parse_emails_either_returns_valid_addresses_or_refuses(text: str) -> No
     else:
         code = None
         assert all(_email_fault(address) is None for address in addresses)
-        assert len({a.casefold() for a in addresses}) == len(addresses)
+        assert len({a.lower() for a in addresses}) == len(addresses)
     assert code in (None, "invalid-email")
 
 
