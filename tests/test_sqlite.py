@@ -290,6 +290,44 @@ def _apply_in_process(
         store.close()
 
 
+def _open_in_process(
+    path: str,
+    barrier: multiprocessing.synchronize.Barrier,
+    results: multiprocessing.queues.Queue[str],
+) -> None:
+    barrier.wait()  # every process opens the new database at the same moment
+    try:
+        store = SQLiteStore(path, timeout=10)
+    except Exception as error:  # noqa: BLE001 - the test reports what it was
+        results.put(f"{type(error).__name__}: {error}")
+    else:
+        results.put("opened")
+        store.close()
+
+
+@pytest.mark.slow
+def test_processes_making_a_new_database_at_once(tmp_path: Path) -> None:
+    """The first use of a new database by several processes at once: each
+    opens it, and the schema is made once."""
+    path = tmp_path / "new.db"
+    context = multiprocessing.get_context("spawn")
+    count = 6
+    barrier = context.Barrier(count)
+    results: multiprocessing.queues.Queue[str] = context.Queue()
+    processes = [
+        context.Process(target=_open_in_process, args=(str(path), barrier, results))
+        for _ in range(count)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+
+    assert ["opened"] * count == [results.get(timeout=5) for _ in processes]
+    with SQLiteStore(path) as store:
+        assert 0 == store.customer_count()
+
+
 @pytest.mark.slow
 def test_two_processes_applying_at_once(tmp_path: Path) -> None:
     """Two processes apply plans made from the same state: no lost update, no double create."""

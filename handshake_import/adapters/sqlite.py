@@ -215,27 +215,38 @@ class SQLiteStore:
             raise StoreError(message) from error
 
     def _migrate(self) -> None:
-        (version,) = self._connection.execute("PRAGMA user_version").fetchone()
-        if version == SCHEMA_VERSION:
+        if self._schema_version() == SCHEMA_VERSION:
             return
+        # Under the write lock, and asked again: several processes may make
+        # their first use of a new database at once, and only the first to
+        # take the lock makes the schema.
+        with self._transaction():
+            version = self._schema_version()
+            if version == SCHEMA_VERSION:
+                return
+            tables = self._connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            if tables:
+                raise StoreError(
+                    "The database already holds other tables; give handshake-import "
+                    "a database of its own."
+                )
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._connection.execute(statement)
+            self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _schema_version(self) -> int:
+        """The database's schema version; a newer one than this release's is
+        refused."""
+        (version,) = self._connection.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The database was made by a newer release of handshake-import "
                 f"(schema {version}, this release knows {SCHEMA_VERSION}); upgrade."
             )
-        tables = self._connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).fetchone()[0]
-        if tables:
-            raise StoreError(
-                "The database already holds other tables; give handshake-import a "
-                "database of its own."
-            )
-        with self._transaction():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self._connection.execute(statement)
-            self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return int(version)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
