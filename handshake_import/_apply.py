@@ -12,10 +12,17 @@ import attrs
 
 from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
-from ._plan import Plan, UpdateCustomer
+from ._plan import CreateCustomer, CreateUserGroup, Plan, UpdateCustomer
 from ._problems import quote, show_value
 from ._records import Customer
-from ._template import FieldValue, customer_from_fields, fields_of
+from ._template import (
+    TEMPLATE_COLUMNS,
+    FieldValue,
+    customer_from_fields,
+    fields_of,
+    values_of,
+)
+from ._values import CellError, parse_emails, parse_id
 
 __all__ = [
     "ApplyResult",
@@ -23,6 +30,7 @@ __all__ = [
     "check_plan",
     "id_created_since",
     "id_taken_since",
+    "value_faults",
 ]
 
 
@@ -45,12 +53,101 @@ class ApplyResult:
 
 
 def check_plan(plan: Plan, *, partial: bool) -> None:
-    """Refuse a plan with errors unless *partial* (`PlanHasErrorsError`)."""
+    """Refuse a plan with errors unless *partial* (`PlanHasErrorsError`),
+    and a plan holding a value no file could have given (`ValueError`: a
+    blank name, an invalid email address, ...; see `value_faults`)."""
     if not plan.ok and not partial:
         raise PlanHasErrorsError(
             "The plan has errors; fix the file and reconcile again, or apply with "
             "partial=True to import only the rows without errors."
         )
+    faults = value_faults(plan)
+    if faults:
+        more = f" (and {len(faults) - 5} more)" if len(faults) > 5 else ""
+        raise ValueError(
+            "The plan holds values no file could have given, so it was not made "
+            f"by reconcile, or was changed since: {'; '.join(faults[:5])}{more}."
+        )
+
+
+def value_faults(plan: Plan) -> list[str]:
+    """What is wrong with the values of *plan*'s actions, by the rules the
+    parser applies to a file's cells: a blank name, an id Excel mangled, an
+    invalid email address, a NUL, an internal id on a customer to create,
+    a change of ``internal_id`` or to a blank ``id``."""
+    faults: list[str] = []
+    for action in plan.actions:
+        if isinstance(action, CreateUserGroup):
+            if not _is_text(action.name):
+                faults.append(f"user group {action.name!r:.40}: not a name")
+        elif isinstance(action, CreateCustomer):
+            customer = action.customer
+            if customer.internal_id is not None:
+                faults.append(
+                    f"row {action.row}: a customer to create has an internal_id"
+                )
+            values: dict[str, FieldValue] = dict(
+                zip(TEMPLATE_COLUMNS, values_of(customer), strict=True)
+            )
+            values.pop("internal_id")
+            values["email"] = customer.emails
+            values.update(
+                (f"id:{name}", value)
+                for name, value in customer.manufacturer_ids.items()
+            )
+            faults += [
+                f"row {action.row}: {fault}"
+                for column, value in values.items()
+                if (fault := _value_fault(column, value)) is not None
+            ]
+        elif isinstance(action, UpdateCustomer):
+            for column, (_, new) in action.changes.items():
+                fault = (
+                    "internal_id never changes"
+                    if column == "internal_id"
+                    else "a blank id never clears an id"
+                    if column == "id" and new is None
+                    else _value_fault(column, new)
+                )
+                if fault is not None:
+                    faults.append(f"row {action.row}: {fault}")
+    return faults
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _value_fault(column: str, value: FieldValue) -> str | None:
+    """What is wrong with *value* as a value of *column* (``None``: nothing)."""
+    kind = TEMPLATE_COLUMNS.get(column)
+    if kind == "emails":
+        if value is None or value == ():
+            return None
+        if not isinstance(value, tuple) or not all(isinstance(a, str) for a in value):
+            return f"{column} is not a list of addresses"
+        try:
+            if parse_emails("\n".join(value)) != value:
+                return f"{column} holds the same address twice"
+        except CellError as error:
+            return f"{column}: {error.details.get('value')} is not a valid address"
+        return None
+    if kind is None and not column.startswith("id:"):
+        return None  # a custom column: typed by its schema, unknown here
+    if column == "name" and not _is_text(value):
+        return "the name is blank, and it is required"
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{column} is {value!r:.40}, not a text"
+    if "\x00" in value:
+        return f"{column} holds a NUL character"
+    if kind == "id" or column.startswith("id:"):
+        try:
+            parse_id(value)
+        except CellError:
+            return f"{column} {value!r:.40} is a number Excel rounded"
+    return None
 
 
 def apply_update(current: Customer | None, action: UpdateCustomer) -> Customer:

@@ -10,19 +10,60 @@ decimal or date) are tagged: ``{"decimal": "12.50"}``, ``{"date": "2024-01-31"}`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from ._apply import value_faults
 from ._plan import ACTION_KINDS, Action, Plan
 from ._records import CustomValue
 from ._template import FieldValue
 
 __all__ = ["converter", "structure_plan", "unstructure_plan"]
 
-converter = cattrs.Converter()
+#: Structuring is strict: a value of another type than the field's is
+#: refused, never converted (``None`` is not the name ``'None'``, a text is
+#: not a tuple of its letters), and so is a key the class does not have.
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _exactly(kind: type) -> Any:
+    """A structure hook that takes a value of *kind*, and nothing else
+    (``True`` is not the int 1, nor ``"false"`` a bool)."""
+
+    def structure(value: object, _: object) -> object:
+        if type(value) is not kind:
+            raise TypeError(
+                f"expected {kind.__name__}, got {type(value).__name__} {value!r:.40}"
+            )
+        return value
+
+    return structure
+
+
+def _texts(value: object, _: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(type(item) is str for item in value):
+        raise TypeError(f"expected a list of texts, got {value!r:.60}")
+    return tuple(value)
+
+
+def _text_mapping(value: object, _: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        type(key) is str and type(item) is str for key, item in value.items()
+    ):
+        raise TypeError(f"expected an object of texts, got {value!r:.60}")
+    return value
+
+
+for _kind_of_value in (str, bool, int):
+    converter.register_structure_hook(_kind_of_value, _exactly(_kind_of_value))
+converter.register_structure_hook_func(lambda kind: kind == tuple[str, ...], _texts)
+converter.register_structure_hook_func(
+    lambda kind: kind == Mapping[str, str], _text_mapping
+)
 
 
 def _unstructure_value(value: object) -> Any:
@@ -41,22 +82,28 @@ def _unstructure_value(value: object) -> Any:
     raise TypeError(f"cannot serialise field value {value!r}")
 
 
+_TAGGED: dict[str, tuple[type, Any]] = {
+    "bool": (bool, bool),
+    "int": (int, int),
+    "decimal": (str, Decimal),
+    "date": (str, dt.date.fromisoformat),
+}
+
+
 def _structure_value(data: Any, _: object) -> Any:
-    if data is None or isinstance(data, str):
+    if data is None or type(data) is str:
         return data
     if isinstance(data, list):
-        return tuple(str(item) for item in data)
+        return _texts(data, None)
     if isinstance(data, dict) and len(data) == 1:
         ((tag, value),) = data.items()
-        if tag == "bool":
-            return bool(value)
-        if tag == "int":
-            return int(value)
-        if tag == "decimal":
-            return Decimal(value)
-        if tag == "date":
-            return dt.date.fromisoformat(value)
-    raise ValueError(f"not a serialised field value: {data!r}")
+        entry = _TAGGED.get(tag)
+        if entry is not None and type(value) is entry[0]:
+            try:
+                return entry[1](value)
+            except (ValueError, ArithmeticError) as error:
+                raise ValueError(f"not a {tag}: {value!r:.40}") from error
+    raise ValueError(f"not a serialised field value: {data!r:.60}")
 
 
 def _is_value_union(type_: object) -> bool:
@@ -79,5 +126,27 @@ def unstructure_plan(plan: Plan) -> dict[str, Any]:
 
 
 def structure_plan(data: Any) -> Plan:
-    """The `Plan` that `unstructure_plan` turned into *data*."""
-    return converter.structure(data, Plan)
+    """The `Plan` that `unstructure_plan` turned into *data*.
+
+    Raises:
+        ValueError: *data* is not what `unstructure_plan` makes of a plan
+            (a value of another type, a key too many, a value no file could
+            have given, such as a blank name); the message says where.
+    """
+    if not isinstance(data, dict):
+        raise ValueError(_not_a_plan([f"plan: expected an object, got {data!r:.40}"]))
+    try:
+        plan = converter.structure(data, Plan)
+    except cattrs.BaseValidationError as error:
+        faults = cattrs.transform_error(error, path="plan")
+        raise ValueError(_not_a_plan(faults)) from error
+    faults = value_faults(plan)
+    if faults:
+        raise ValueError(_not_a_plan(faults))
+    return plan
+
+
+def _not_a_plan(faults: list[str]) -> str:
+    shown = "; ".join(faults[:5])
+    more = f" (and {len(faults) - 5} more)" if len(faults) > 5 else ""
+    return f"This is not a plan made by unstructure_plan: {shown}{more}."

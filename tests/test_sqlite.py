@@ -298,7 +298,7 @@ def _open_in_process(
     barrier.wait()  # every process opens the new database at the same moment
     try:
         store = SQLiteStore(path, timeout=10)
-    except Exception as error:  # noqa: BLE001 - the test reports what it was
+    except Exception as error:
         results.put(f"{type(error).__name__}: {error}")
     else:
         results.put("opened")
