@@ -6,12 +6,14 @@ manufacturers, customer groups, user groups and options to the database).
 
 Exit status: 0 done / nothing wrong; 1 the file or plan has errors (nothing
 applied unless ``--partial``); 2 usage error, or a file or database that
-cannot be used. A user's mistake never ends in a traceback.
+cannot be used; 3 done, but the output could not all be written (a closed
+pipe). A user's mistake never ends in a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import gc
 import json
 import os
@@ -45,6 +47,9 @@ __all__ = ["console", "main"]
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
+#: The command did its work, but its output could not all be written (a
+#: closed pipe); a status the command had for another reason wins.
+EXIT_OUTPUT_LOST = 3
 
 DEFAULT_DB = "handshake.db"
 DB_VARIABLE = "HANDSHAKE_IMPORT_DB"
@@ -152,10 +157,74 @@ def _parser() -> argparse.ArgumentParser:
 # -- output -------------------------------------------------------------------
 
 
+class _Output:
+    """Standard output that never stops or fails a command for its own sake.
+
+    A closed pipe (``... | head -1``) is noted (`lost`) and the rest of the
+    output dropped: the command still finishes its work, and its exit status
+    says the output was lost. A character the stream's encoding lacks (a
+    terminal with ``LANG=C``) is replaced rather than raising.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.lost = False
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        #: whether the stream takes any character (JSON is then written as
+        #: it is, else with its non-ASCII characters escaped)
+        self.unicode = codecs.lookup(self.encoding).name.startswith("utf")
+        #: the arrow of an update's changes
+        self.arrow = "→" if self.unicode or _encodes("→", self.encoding) else "->"
+
+    def write(self, text: str) -> None:
+        if self.lost:
+            return
+        try:
+            try:
+                self._stream.write(text)
+            except UnicodeEncodeError:
+                self._stream.write(
+                    text.encode(self.encoding, "replace").decode(self.encoding)
+                )
+        except BrokenPipeError:
+            self._lose()
+
+    def flush(self) -> None:
+        if self.lost:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._lose()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def _lose(self) -> None:
+        self.lost = True
+        # What is still buffered would raise again when the interpreter
+        # flushes at exit: it goes nowhere instead.
+        try:
+            fileno = self._stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fileno)
+        os.close(devnull)
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Style:
     """ANSI colours, only when writing to a terminal (and NO_COLOR is unset)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: _Output) -> None:
         self.enabled = stream.isatty() and "NO_COLOR" not in os.environ
 
     def __call__(self, text: str, code: str) -> str:
@@ -181,7 +250,7 @@ def _position(problem: Problem) -> str:
     return " ".join(parts) or "file"
 
 
-def _print_problems(problems: Sequence[Problem], out: TextIO, style: _Style) -> None:
+def _print_problems(problems: Sequence[Problem], out: _Output, style: _Style) -> None:
     per_code = Counter(problem.code for problem in problems)
     shown: Counter[str] = Counter()
     for problem in problems:
@@ -198,7 +267,7 @@ def _print_problems(problems: Sequence[Problem], out: TextIO, style: _Style) -> 
         )
 
 
-def _print_read(path: str, result: ReadResult, out: TextIO, quiet: bool) -> None:
+def _print_read(path: str, result: ReadResult, out: _Output, quiet: bool) -> None:
     out.write(
         f"{path}: {_count(len(result.rows), 'customer')} read; "
         f"{_count(len(result.errors), 'error')}, "
@@ -211,7 +280,7 @@ def _print_read(path: str, result: ReadResult, out: TextIO, quiet: bool) -> None
 def _print_plan(
     path: str,
     plan: Plan,
-    out: TextIO,
+    out: _Output,
     quiet: bool,
     updated: Mapping[str, Customer],
 ) -> None:
@@ -249,7 +318,7 @@ def _print_plan(
             )
             for field, (old, new) in action.changes.items():
                 before, after = show_value(old, "(blank)"), show_value(new, "(blank)")
-                out.write(f"    {field}: {before} → {after}\n")
+                out.write(f"    {field}: {before} {out.arrow} {after}\n")
         elif isinstance(action, Unchanged):
             pass
         else:
@@ -259,9 +328,10 @@ def _print_plan(
         out.write("(stopped early: --max-errors reached)\n")
 
 
-def _write_json(document: Any, out: TextIO) -> None:
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+def _write_json(document: Any, out: _Output) -> None:
+    # Escaped to ASCII when the stream cannot take every character: replaced
+    # characters would change the data, escapes keep it exact.
+    out.write(json.dumps(document, ensure_ascii=not out.unicode, indent=2) + "\n")
 
 
 # -- progress -------------------------------------------------------------------
@@ -301,7 +371,7 @@ def _store(path: str) -> Iterator[Any]:
         store.close()
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, out: _Output) -> int:
     result = read_customers(args.file, sheet=args.sheet, columns=dict(args.column))
     if args.json:
         _write_json(
@@ -313,10 +383,10 @@ def _check(args: argparse.Namespace) -> int:
                 "warnings": len(result.warnings),
                 "problems": cattrs.unstructure(list(result.problems)),
             },
-            sys.stdout,
+            out,
         )
     else:
-        _print_read(args.file, result, sys.stdout, args.quiet)
+        _print_read(args.file, result, out, args.quiet)
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
@@ -350,22 +420,22 @@ def _updated_customers(store: Any, plan: Plan) -> dict[str, Customer]:
     return found
 
 
-def _show_plan(args: argparse.Namespace, plan: Plan, store: Any) -> None:
+def _show_plan(args: argparse.Namespace, plan: Plan, store: Any, out: _Output) -> None:
     if args.json:
-        _write_json(unstructure_plan(plan), sys.stdout)
+        _write_json(unstructure_plan(plan), out)
     else:
         updated = {} if args.quiet else _updated_customers(store, plan)
-        _print_plan(args.file, plan, sys.stdout, args.quiet, updated)
+        _print_plan(args.file, plan, out, args.quiet, updated)
 
 
-def _plan(args: argparse.Namespace) -> int:
+def _plan(args: argparse.Namespace, out: _Output) -> int:
     with _store(args.db) as store:
         plan = _make_plan(args, store)
-        _show_plan(args, plan, store)
+        _show_plan(args, plan, store, out)
     return EXIT_OK if plan.ok else EXIT_ERRORS
 
 
-def _apply(args: argparse.Namespace) -> int:
+def _apply(args: argparse.Namespace, out: _Output) -> int:
     if not args.yes and not sys.stdin.isatty():
         raise _UsageError(
             "apply asks for confirmation, but standard input is not a terminal; "
@@ -373,27 +443,28 @@ def _apply(args: argparse.Namespace) -> int:
         )
     with _store(args.db) as store:
         plan = _make_plan(args, store)
-        _show_plan(args, plan, store)
+        _show_plan(args, plan, store, out)
         if not plan.ok and not args.partial:
-            sys.stdout.write("Nothing applied: the plan has errors (see --partial).\n")
+            out.write("Nothing applied: the plan has errors (see --partial).\n")
             return EXIT_ERRORS
         if not any(not isinstance(a, Unchanged) for a in plan.actions):
-            sys.stdout.write("Nothing to do.\n")
+            out.write("Nothing to do.\n")
             return EXIT_OK if plan.ok else EXIT_ERRORS
         if not args.yes:
+            out.flush()
             answer = input("Apply this plan? [y/N] ").strip().casefold()
             if answer not in ("y", "yes"):
-                sys.stdout.write("Nothing applied.\n")
+                out.write("Nothing applied.\n")
                 return EXIT_OK
         done = store.apply(plan, partial=args.partial)
-    sys.stdout.write(
+    out.write(
         f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
         f"{_count(len(done.user_groups), 'user group')} created.\n"
     )
     return EXIT_OK if plan.ok else EXIT_ERRORS
 
 
-def _register(args: argparse.Namespace) -> int:
+def _register(args: argparse.Namespace, out: _Output) -> int:
     with _store(args.db) as store:
         if args.kind == "manufacturer":
             store.add_manufacturers(args.values)
@@ -403,7 +474,7 @@ def _register(args: argparse.Namespace) -> int:
             store.add_user_groups(args.values)
         else:
             store.add_options(args.kind, args.values)
-    sys.stdout.write(
+    out.write(
         f"Registered {_count(len(args.values), 'value')} ({args.kind}) in {args.db}.\n"
     )
     return EXIT_OK
@@ -415,8 +486,20 @@ _COMMANDS = {"check": _check, "plan": _plan, "apply": _apply, "register": _regis
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    out = _Output(sys.stdout)
+    status = _run(args, out)
+    out.flush()
+    if out.lost and status == EXIT_OK:
+        # The work is done, but whoever reads the output did not get all of
+        # it: that is not a success to report.
+        return EXIT_OUTPUT_LOST
+    return status
+
+
+def _run(args: argparse.Namespace, out: _Output) -> int:
+    """The command's exit status; a user's mistake is one line on stderr."""
     try:
-        return _COMMANDS[args.command](args)
+        return _COMMANDS[args.command](args, out)
     except ImportFileError as error:
         sys.stderr.write(f"handshake-import: {args.file}: {error}\n")
     except (StoreError, ApplyError) as error:
@@ -424,10 +507,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS if isinstance(error, ApplyError) else EXIT_UNUSABLE
     except (_UsageError, ValueError) as error:  # ValueError: a bad --column target
         sys.stderr.write(f"handshake-import: {error}\n")
-    except BrokenPipeError:
-        # `... | head`: the reader went away; that is not an error of ours.
-        _silence_stdout()
-        return EXIT_OK
     except (KeyboardInterrupt, EOFError):
         sys.stderr.write("\nhandshake-import: interrupted; nothing applied.\n")
     return EXIT_UNUSABLE
@@ -446,12 +525,6 @@ def console() -> None:
     """
     gc.disable()
     sys.exit(main())
-
-
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from handshake_import import (
     structure_plan,
 )
 from handshake_import.adapters.sqlite import SQLiteStore
-from handshake_import.cli import _print_plan, main
+from handshake_import.cli import _Output, _print_plan, main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "customers.xlsx"
@@ -291,6 +292,93 @@ def test_many_problems_of_one_code_are_grouped(
     assert "  ... and 20 more [invalid-email]" in out
 
 
+def _first_line_then_close(*args: str) -> tuple[str, int]:
+    """Run the command, read one line of its output and close the pipe, as
+    ``| head -1`` does; its first line and exit status."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "handshake_import", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as process:
+        assert process.stdout is not None
+        line = process.stdout.readline().decode()
+        process.stdout.close()
+        assert process.stderr is not None
+        stderr = process.stderr.read().decode()
+        status = process.wait(timeout=60)
+    assert "Traceback" not in stderr, stderr
+    return line, status
+
+
+def _many_customers(path: Path, count: int, email: str = "ok@x.example") -> Path:
+    rows = "".join(f"C{n},Customer {n},{email}\n" for n in range(count))
+    path.write_text("id,name,email\n" + rows, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_never_turns_a_failure_into_success(tmp_path: Path) -> None:
+    """`check --json FILE_WITH_ERRORS | head -1`: still exit 1."""
+    path = _many_customers(tmp_path / "bad.csv", 3000, email="nope")
+
+    line, status = _first_line_then_close("check", "--json", str(path))
+
+    assert "{" == line.strip()
+    assert 1 == status
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_never_stops_an_apply_half_way(tmp_path: Path) -> None:
+    """`apply --yes FILE | head -1`: the whole plan is applied, and the exit
+    status says the output was lost."""
+    path = _many_customers(tmp_path / "new.csv", 3000)
+    database = tmp_path / "closed.db"
+
+    line, status = _first_line_then_close(
+        "apply", "--yes", "--db", str(database), str(path)
+    )
+
+    assert line.startswith(f"{path}: 3000 to create")
+    assert 3 == status
+    with SQLiteStore(database) as store:
+        assert 3000 == store.customer_count()
+
+
+@pytest.mark.slow
+def test_a_terminal_without_unicode_gets_readable_text_and_valid_json(
+    tmp_path: Path,
+) -> None:
+    """With an ASCII-only standard output, an update's arrow degrades and
+    the JSON escapes what it cannot write; nothing aborts."""
+    database = tmp_path / "ascii.db"
+    first = tmp_path / "first.csv"
+    first.write_text("id,name,contact\nC1,Café Müller,Jörg\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text("id,name,contact\nC1,Café Müller,Jürgen\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "handshake_import", *args, "--db", str(database)],
+            check=False,
+            capture_output=True,
+            text=True,
+            encoding="ascii",
+            cwd=ROOT,
+            env=env,
+        )
+
+    applied = command("apply", "--yes", str(first))
+    text = command("plan", str(second))
+    as_json = command("plan", "--json", str(second))
+
+    assert (0, 0, 0) == (applied.returncode, text.returncode, as_json.returncode)
+    assert "    contact: 'J?rg' -> 'J?rgen'" in text.stdout.splitlines()
+    plan = structure_plan(json.loads(as_json.stdout))
+    assert ("Jörg", "Jürgen") == plan.updates[0].changes["contact"]
+
+
 @pytest.mark.slow
 def test_the_readme_main_job(tmp_path: Path) -> None:
     """examples/demo.sh, the README's main job, runs and shows every outcome."""
@@ -325,7 +413,7 @@ def _plan_text(updated: Mapping[str, Customer], internal_id: str = "7") -> str:
         )
     )
     out = io.StringIO()
-    _print_plan("f.csv", plan, out, quiet=False, updated=updated)
+    _print_plan("f.csv", plan, _Output(out), quiet=False, updated=updated)
     return out.getvalue()
 
 
