@@ -13,6 +13,7 @@ import io
 import os
 import re
 import struct
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -36,7 +37,7 @@ from handshake_import import (
     iter_customers,
     read_customers,
 )
-from handshake_import._readers import _xlsx
+from handshake_import._readers import _source, _xlsx
 
 from .tables import Table, Writer, csv_bytes, xls_bytes, xlsx_bytes
 
@@ -522,6 +523,33 @@ def test_path_naming_a_pipe(tmp_path: Path, reader: str) -> None:
 
     writer.join(timeout=5)
     assert len(result.rows) == 10
+
+
+@pytest.mark.parametrize("spilled", [False, True], ids=["in-memory", "on-disk"])
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_stream_that_cannot_seek(
+    monkeypatch: pytest.MonkeyPatch, reader: str, spilled: bool
+) -> None:
+    """A stream that cannot seek (a socket, a pipe) is copied, in memory or,
+    past 16 MiB (100 bytes here), into a temporary file, and read like any
+    file, on every Python version."""
+    files: list[object] = []
+
+    def temporary_file() -> IO[bytes]:
+        files.append(made := real_temporary_file())
+        return made
+
+    real_temporary_file = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    if spilled:
+        monkeypatch.setattr(_source, "_SPOOL_IN_MEMORY", 100)
+    data = READERS[reader](TABLE)
+    assert len(data) > 100
+
+    result = read_customers(io.BufferedReader(NonSeekable(data)))
+
+    assert names(result) == [f"Acme {i}" for i in range(10)]
+    assert len(files) == spilled
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
