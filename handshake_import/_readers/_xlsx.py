@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import operator
+import struct
 import threading
 import warnings
 import zipfile
@@ -32,7 +33,7 @@ from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
 from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
-from ._sniff import MAX_ZIP_DIRECTORY, zip_directory_size
+from ._sniff import MAX_ZIP_DIRECTORY, zip_end
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -86,17 +87,17 @@ def _refuse_xml(name: str) -> ImportFileError:
 
 def check_archive(stream: IO[bytes], limits: Limits) -> None:
     """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
-    directory = zip_directory_size(stream)
-    if directory > MAX_ZIP_DIRECTORY:
-        raise _damaged(f"a {directory:,}-byte list of parts")
+    end = zip_end(stream)
+    if end is not None and end.size > MAX_ZIP_DIRECTORY:
+        raise _damaged(f"a {end.size:,}-byte list of parts")
     try:
-        # The most a part can really have been compressed into: a header
-        # that claims more must not loosen the compression-ratio check.
-        size = stream.seek(0, io.SEEK_END)
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > _MAX_PARTS:
                 raise _damaged(f"{len(infos):,} parts in the archive")
+            # (zipfile found the directory where zip_end finds it.)
+            directory = end.start if end else stream.seek(0, io.SEEK_END)
+            _check_claims(stream, infos, directory)
             total = 0
             for info in infos:
                 if info.is_dir():
@@ -108,8 +109,7 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         "upload it again.",
                         detected="encrypted",
                     )
-                room = max(min(info.compress_size, size - info.header_offset), 1)
-                total = _check_part(archive, info, room, total, limits)
+                total = _check_part(archive, info, total, limits)
     except ImportFileError:
         # Ours, and a ValueError too: not to be reported as damage below.
         raise
@@ -121,17 +121,52 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
         stream.seek(0)
 
 
+_LOCAL_HEADER = struct.Struct("<4s22x2H")
+
+
+def _check_claims(
+    stream: IO[bytes], infos: list[zipfile.ZipInfo], directory: int
+) -> None:
+    """Refuse a part whose headers claim more compressed bytes than the
+    archive has between the part's start and the next part (or the central
+    directory at *directory*), as a zip bomb's may: such a claim would
+    loosen the compression-ratio check.
+
+    zipfile refuses such a part itself when it opens it, from Python 3.13
+    on ("Overlapped entries"); earlier versions read on. Checked here for
+    every part before any is inflated, the answer is the same on every
+    version. A part whose local header cannot be read is left to zipfile,
+    which refuses it when it opens the part.
+    """
+    following = directory
+    # Each part ends where the next one starts, as zipfile takes it.
+    for info in sorted(infos, key=operator.attrgetter("header_offset"), reverse=True):
+        end, following = following, info.header_offset
+        stream.seek(info.header_offset)
+        header = stream.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size:
+            continue
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        if signature != b"PK\x03\x04":
+            continue
+        start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+        if start + info.compress_size > end:
+            raise _damaged(
+                f"part {info.filename!r} claims {info.compress_size:,} compressed "
+                f"bytes where the archive has room for {max(end - start, 0):,}, as "
+                "a zip bomb may"
+            )
+
+
 def _check_part(
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    compressed: int,
-    total: int,
-    limits: Limits,
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits
 ) -> int:
     name = info.filename.lower()
     scan = name.endswith(_XML_SUFFIXES) or not (
         name.startswith(_FOREIGN_FOLDERS) or name.endswith(_FOREIGN_SUFFIXES)
     )
+    # The claim was checked against the archive (`_check_claims`).
+    compressed = max(info.compress_size, 1)
     inflated = 0
     tail = b""
     with archive.open(info) as part:
