@@ -14,7 +14,7 @@ import io
 import itertools
 import re
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import IO
 
 from .._errors import ImportFileError
@@ -25,7 +25,6 @@ from ._sheet import RowIssue, RowItem, Sheet, sheet_from_rows
 __all__ = ["read_text"]
 
 _SAMPLE = 1024 * 1024
-_CHUNK = 64 * 1024
 _CANDIDATES = (",", ";", "\t", "|")
 _SEP_HINT = re.compile(r"\A\s*sep=([^\r\n])[\r\n]*\Z", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
@@ -119,11 +118,6 @@ def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
     stream.seek(0)
     encoding, guessed = _detect_encoding(sample)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
-    with suppress(AttributeError):
-        # The wrapper decodes 8 KiB at a time; larger steps make reading a
-        # line about an eighth cheaper. Both io implementations have had this
-        # knob for a long time; without it, the default is only slower.
-        text._CHUNK_SIZE = _CHUNK  # type: ignore[attr-defined]
     lines = _decoded_lines(text)
     try:
         leading = _leading_lines(lines)
