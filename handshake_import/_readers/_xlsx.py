@@ -27,8 +27,8 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
 
+from .._compat import parsed_rows
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
@@ -37,7 +37,8 @@ from ._sniff import MAX_ZIP_DIRECTORY, zip_end
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from .._compat import ReadOnlyWorksheet
 
 __all__ = ["check_archive", "read_xlsx"]
 
@@ -317,22 +318,11 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     last one a worksheet can have is damage too (or a trap: an empty row
     for each row number on the way would take minutes).
     """
-    workbook = worksheet.parent
     title = worksheet.title
     number = 0
     try:
-        # What `iter_rows` hands the parser in read-only mode (openpyxl's
-        # private names: every workbook test reads through them).
-        with worksheet._get_source() as source:  # type: ignore[attr-defined]
-            parser = WorkSheetParser(
-                source,
-                worksheet._shared_strings,  # type: ignore[attr-defined]
-                data_only=workbook.data_only,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,  # type: ignore[attr-defined]
-                timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
-            )
-            for index, cells in parser.parse():
+        with parsed_rows(worksheet) as parsed:
+            for index, cells in parsed:
                 if index > LAST_ROW:
                     raise _damaged(
                         f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
