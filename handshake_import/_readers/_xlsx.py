@@ -5,6 +5,9 @@ read-only mode, so the archive is checked *before* openpyxl sees it: every
 part is inflated once, counting the bytes actually inflated (never trusting
 the sizes the zip headers claim), and any DTD or entity declaration is
 refused. openpyxl then parses through defusedxml as a second line.
+
+openpyxl's warnings (about parts it drops) are left to the program's warning
+filters: they belong to the whole process, so nothing here changes them.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ import io
 import itertools
 import operator
 import struct
-import threading
-import warnings
 import zipfile
 import zlib
 from collections import Counter
@@ -229,17 +230,15 @@ def read_xlsx(
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
     check_archive(stream, limits)
     try:
-        with _openpyxl_quiet():
-            workbook = openpyxl.load_workbook(
-                stream, read_only=True, data_only=True, keep_links=False
-            )
+        workbook = openpyxl.load_workbook(
+            stream, read_only=True, data_only=True, keep_links=False
+        )
     except ImportFileError:
         raise
     except _FAILURES as error:
         raise _damaged(f"{type(error).__name__}: {error}") from error
     try:
         worksheet = _choose_sheet(workbook, sheet)
-        _silence_row_warnings()
         rows = _rows(worksheet)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
@@ -248,61 +247,6 @@ def read_xlsx(
 
 #: The last row number a worksheet can have (Excel 2007 and later).
 LAST_ROW = 1_048_576
-
-
-# Re-entrant: a finaliser run inside the block can never wait on its own
-# thread.
-_QUIET_LOCK = threading.RLock()
-
-
-@contextmanager
-def _openpyxl_quiet() -> Iterator[None]:
-    """Silence openpyxl's warnings while it opens a workbook.
-
-    It warns about parts it drops (data validation, conditional formatting,
-    drawings, defined names); none of them hold values. The block changes
-    the whole process's warning filters and puts back what it found, as
-    `warnings.catch_warnings` does: the lock keeps two readers in two
-    threads from putting back each other's filters.
-    """
-    with _QUIET_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
-#: What openpyxl's sheet reader warns about while rows are read: an
-#: extension it drops and a conditional-formatting rule it cannot load
-#: (both after the last row), and a date serial outside the calendar, which
-#: it reads as ``#VALUE!`` (an ``excel-error`` problem then).
-_ROW_WARNINGS = (
-    r"(.* extension is not supported and will be removed"
-    r"|Failed to load a conditional formatting rule"
-    r"|Cell .* is marked as a date but the serial value )"
-)
-_SHEET_READER = r"openpyxl\.worksheet\._reader\Z"
-
-
-def _silence_row_warnings() -> None:
-    """Add a filter that ignores `_ROW_WARNINGS`, unless one is in place.
-
-    A block around each row would change the process's filters while the
-    caller's code and other threads run, and make the caller's warnings
-    show again; a filter narrowed to these messages of openpyxl's sheet
-    reader changes nothing else. It goes first, so that it holds in a
-    program that turns warnings into errors.
-    """
-    for action, message, _, module, _ in warnings.filters:
-        if (
-            action == "ignore"
-            and message is not None
-            and message.pattern == _ROW_WARNINGS
-            and module is not None
-            and module.pattern == _SHEET_READER
-        ):
-            return
-    warnings.filterwarnings(
-        "ignore", message=_ROW_WARNINGS, category=UserWarning, module=_SHEET_READER
-    )
 
 
 def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
