@@ -21,24 +21,7 @@ from handshake_import import (
     read_customers,
 )
 
-from .tables import xlsx_bytes
-
-
-def rewrite_part(data: bytes, name: str, change: dict[str, str]) -> bytes:
-    """A copy of the XLSX *data* with text replaced inside one part."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == name:
-                text = content.decode()
-                for old, new in change.items():
-                    assert old in text
-                    text = text.replace(old, new)
-                content = text.encode()
-            target.writestr(info, content)
-    return out.getvalue()
+from .tables import rewrite_part, xlsx_bytes
 
 
 def test_formulas_give_their_cached_values() -> None:

@@ -6,8 +6,9 @@ import codecs
 import io
 import struct
 import zipfile
-import zlib
 from typing import IO, NamedTuple
+
+from ._damage import parser_failure
 
 __all__ = [
     "HEAD_SIZE",
@@ -192,15 +193,9 @@ def _sniff_zip(stream: IO[bytes]) -> str:
                 with archive.open("mimetype") as part:
                     if part.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
                         return "ods"
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ):
+    except Exception as error:
+        if parser_failure(error) is None:
+            raise
         # A damaged archive is still reported as what it claims to be.
         return "xlsx"
     finally:

@@ -17,22 +17,19 @@ import itertools
 import operator
 import struct
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
-from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .._compat import parsed_rows
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
+from ._damage import parsing
 from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
 from ._sniff import MAX_ZIP_DIRECTORY, zip_end
 
@@ -93,7 +90,7 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
     if end is not None and end.size > MAX_ZIP_DIRECTORY:
         raise _damaged(f"a {end.size:,}-byte list of parts")
     try:
-        with zipfile.ZipFile(stream) as archive:
+        with parsing(_archive_damage), zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > _MAX_PARTS:
                 raise _damaged(f"{len(infos):,} parts in the archive")
@@ -112,15 +109,14 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         detected="encrypted",
                     )
                 total = _check_part(archive, info, total, limits)
-    except ImportFileError:
-        # Ours, and a ValueError too: not to be reported as damage below.
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
-        raise _damaged(str(error) or type(error).__name__) from error
-    except NotImplementedError as error:
-        raise _damaged(f"unsupported compression: {error}") from error
     finally:
         stream.seek(0)
+
+
+def _archive_damage(parser: str, error: Exception) -> ImportFileError:
+    if isinstance(error, NotImplementedError):
+        return _damaged(f"unsupported compression: {error}")
+    return _damaged(f"{parser}: {error or type(error).__name__}")
 
 
 _LOCAL_HEADER = struct.Struct("<4s22x2H")
@@ -206,43 +202,26 @@ def _check_part(
     return total
 
 
-# What openpyxl and the XML parser raise on a damaged or hostile workbook.
-_FAILURES: tuple[type[BaseException], ...] = (
-    DefusedXmlException,
-    InvalidFileException,
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    EOFError,
-    OSError,
-)
-
-
 @contextmanager
 def read_xlsx(
     stream: IO[bytes], limits: Limits, sheet: str | None
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
     check_archive(stream, limits)
-    try:
+    with parsing(_opening_damage):
         workbook = openpyxl.load_workbook(
             stream, read_only=True, data_only=True, keep_links=False
         )
-    except ImportFileError:
-        raise
-    except _FAILURES as error:
-        raise _damaged(f"{type(error).__name__}: {error}") from error
     try:
         worksheet = _choose_sheet(workbook, sheet)
         rows = _rows(worksheet)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
         workbook.close()
+
+
+def _opening_damage(parser: str, error: Exception) -> ImportFileError:
+    return _damaged(f"{parser}: {type(error).__name__}: {error}")
 
 
 #: The last row number a worksheet can have (Excel 2007 and later).
@@ -264,28 +243,27 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     """
     title = worksheet.title
     number = 0
-    try:
-        with parsed_rows(worksheet) as parsed:
-            for index, cells in parsed:
-                if index > LAST_ROW:
-                    raise _damaged(
-                        f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
-                        "last row a worksheet can have"
-                    )
-                if index <= number:
-                    raise _damaged(
-                        f"sheet {title!r} gives row {index:,} after row {number:,}"
-                    )
-                for _ in range(number + 1, index):
-                    yield []
-                number = index
-                yield _values(cells, title, index)
-    except ImportFileError:
-        raise
-    except _FAILURES as error:
-        raise _damaged(
-            f"row {number + 1} of sheet {title!r}: {type(error).__name__}"
-        ) from error
+
+    def damage(parser: str, error: Exception) -> ImportFileError:
+        return _damaged(
+            f"row {number + 1} of sheet {title!r}: {parser}: {type(error).__name__}"
+        )
+
+    with parsing(damage), parsed_rows(worksheet) as parsed:
+        for index, cells in parsed:
+            if index > LAST_ROW:
+                raise _damaged(
+                    f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
+                    "last row a worksheet can have"
+                )
+            if index <= number:
+                raise _damaged(
+                    f"sheet {title!r} gives row {index:,} after row {number:,}"
+                )
+            for _ in range(number + 1, index):
+                yield []
+            number = index
+            yield _values(cells, title, index)
 
 
 def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
