@@ -23,15 +23,14 @@ the public constructors make.
 
 from __future__ import annotations
 
-import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 from ._errors import LimitExceededError
 from ._limits import Limits
-from ._problems import Problem, make_problem, quote
-from ._readers import RowIssue, Sheet, WideRow
+from ._problems import Problem, make_problem
+from ._readers import RowIssue, Sheet
 from ._records import (
     NO_MAPPING,
     CustomerRow,
@@ -123,6 +122,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     # The cleaned values of a row are a list aligned with `mapped`, plus one
     # blank at the end that every absent template column points at.
     slot = {column.field: position for position, column in enumerate(mapped)}
+    by_index = {column.index: column for column in mapped}
     blank = len(mapped)
     pick_cells = _getter([column.index for column in mapped])
     # A file laid out like the template maps every column, in order: then a
@@ -182,32 +182,18 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     for cells in sheet.rows:
         row += 1
         if isinstance(cells, RowIssue):
+            # At its cell when it has one (a mapped column's has a header).
+            place = cells.column
+            issue_column = None if place is None else by_index.get(place)
             yield make_problem(
                 cells.code,
                 row=row,
+                column=issue_column.header if issue_column else None,
+                cell=None if place is None else f"{column_letter(place)}{row}",
                 sheet=sheet_name,
                 details={"limit": f"{max_chars:,}", **cells.details},
             )
             continue
-        count = len(cells)
-        if count != width:
-            if count > width:
-                extra = _first_extra(cells, width)
-                if extra is not None:
-                    yield make_problem(
-                        "too-many-cells",
-                        row=row,
-                        cell=f"{column_letter(extra)}{row}",
-                        sheet=sheet_name,
-                        count=_last_filled(cells) + 1,
-                        width=width,
-                        value=quote(clean(cells[extra])),
-                        letter=column_letter(extra),
-                    )
-                    continue
-                cells = cells[:width]  # noqa: PLW2901 - only blanks cut off
-            else:
-                cells = [*cells, *[""] * (width - count)]  # noqa: PLW2901 - padded
         values = [*map(str.strip, cells if in_order else pick_cells(cells)), ""]
         # One join answers three questions for the whole row: is it blank,
         # could any cell be too long, and does any need the full `clean`
@@ -340,34 +326,6 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
             ),
             present,
         )
-
-
-# A workbook row can reach column 16,384 with one cell: a `WideRow` says
-# where its cells are, and in other rows the blank cells on the way are
-# passed over in C (`compress` yields the places of the cells with text).
-# Only the cells with text are cleaned.
-
-
-def _first_extra(cells: Sequence[str], width: int) -> int | None:
-    """The place of the first cell past *width* with text once cleaned."""
-    places: Iterable[int]
-    if isinstance(cells, WideRow):
-        places = (index for index in cells.filled if index >= width)
-    else:
-        places = itertools.compress(
-            range(width, len(cells)), itertools.islice(cells, width, None)
-        )
-    return next((index for index in places if clean(cells[index])), None)
-
-
-def _last_filled(cells: Sequence[str]) -> int:
-    """The place of the last cell with text once cleaned (-1: none)."""
-    places: Iterable[int]
-    if isinstance(cells, WideRow):
-        places = reversed(cells.filled)
-    else:
-        places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
-    return next((index for index in places if clean(cells[index])), -1)
 
 
 def _has_problem_in(problems: list[Problem], column: MappedColumn) -> bool:

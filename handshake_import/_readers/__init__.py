@@ -13,7 +13,7 @@ from typing import cast
 
 from .._errors import ImportFileError
 from .._limits import Limits
-from ._sheet import RawRow, RowIssue, RowItem, Sheet, WideRow
+from ._sheet import RawRow, RowIssue, RowItem, Sheet
 from ._sniff import describe, sniff
 from ._source import FileSource, open_source
 
@@ -24,7 +24,6 @@ __all__ = [
     "RowItem",
     "Sheet",
     "Source",
-    "WideRow",
     "open_sheet",
 ]
 
