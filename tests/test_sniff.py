@@ -6,6 +6,7 @@ the bytes can tell what it is.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import struct
@@ -287,11 +288,17 @@ ARCHIVES: dict[str, Callable[[], bytes]] = {
 }
 
 
+@functools.cache
+def archive(kind: str) -> bytes:
+    """`ARCHIVES`' archive *kind*, made once."""
+    return ARCHIVES[kind]()
+
+
 @pytest.mark.parametrize("kind", sorted(ARCHIVES))
 def test_zip_end_is_where_zipfile_reads_the_directory(kind: str) -> None:
     """Ordinary, commented, prefixed and ZIP64 archives: the directory's
     start and size are zipfile's."""
-    data = ARCHIVES[kind]()
+    data = archive(kind)
     expected = zipfile_view(data)
 
     assert expected is not None
@@ -369,7 +376,7 @@ def test_zip_end_agrees_with_zipfile_on_damaged_ends(
     """Bytes changed near the end and the end cut off: wherever zipfile
     still finds the directory, zip_end finds the same (where it finds one,
     zipfile may yet refuse the directory itself)."""
-    data = bytearray(ARCHIVES[kind]())
+    data = bytearray(archive(kind))
     for back, byte in changes:
         data[len(data) - 1 - back % len(data)] = byte
     data = data[: len(data) - cut]
