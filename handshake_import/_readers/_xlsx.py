@@ -116,7 +116,7 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
 def _archive_damage(parser: str, error: Exception) -> ImportFileError:
     if isinstance(error, NotImplementedError):
         return _damaged(f"unsupported compression: {error}")
-    return _damaged(f"{parser}: {error or type(error).__name__}")
+    return _damaged(f"{parser}: {str(error) or type(error).__name__}")
 
 
 _LOCAL_HEADER = struct.Struct("<4s22x2H")
