@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from dateutil import parser
 
 from ._problems import quote
+from ._readers._cells import TRIMMED_CHARACTERS as _TRIM
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -67,13 +68,6 @@ EXCEL_ERRORS = frozenset(
         "#EXTERNAL!",
         "#PYTHON!",
     }
-)
-
-# Every Unicode space, plus the zero-width characters that ride along with
-# copy-pasted text and the BOM.
-_TRIM = (
-    "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
-    + "\u200b\u200c\u200d\u2060\ufeff"
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 
 import openpyxl
@@ -74,3 +75,20 @@ WRITERS: dict[str, Writer] = {
     "xlsx": xlsx_bytes,
     "xls": xls_bytes,
 }
+
+
+def rewrite_part(data: bytes, name: str, change: dict[str, str]) -> bytes:
+    """A copy of the XLSX *data* with text replaced inside one part."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == name:
+                text = content.decode()
+                for old, new in change.items():
+                    assert old in text
+                    text = text.replace(old, new)
+                content = text.encode()
+            target.writestr(info, content)
+    return out.getvalue()

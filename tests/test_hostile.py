@@ -13,6 +13,7 @@ import io
 import os
 import re
 import struct
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -36,7 +37,7 @@ from handshake_import import (
     iter_customers,
     read_customers,
 )
-from handshake_import._readers import _xlsx
+from handshake_import._readers import _source, _xlsx
 
 from .tables import Table, Writer, csv_bytes, xls_bytes, xlsx_bytes
 
@@ -181,14 +182,44 @@ def test_zip_bomb_within_the_ratio_hits_the_decompressed_limit(bomb: bytes) -> N
 def test_zip_bomb_claiming_a_huge_compressed_size_is_still_refused(
     bomb: bytes,
 ) -> None:
-    """A header claiming 1 GiB compressed cannot loosen the ratio check."""
+    """A header claiming 1 GiB compressed cannot loosen the ratio check: the
+    claim itself is refused, before any part is inflated, and in the same
+    words on every Python version (3.13's zipfile refuses it too, in its own)."""
     lying = claim_sizes(bomb, SHEET, compressed=2**30)
     started = time.perf_counter()
-    with pytest.raises(LimitExceededError) as caught:
+    with pytest.raises(ImportFileError) as caught:
         read_customers(lying)
 
     assert time.perf_counter() - started < 5
-    assert caught.value.limit == "max_compression_ratio"
+    error = caught.value
+    assert error.detected == "xlsx"
+    assert str(error).startswith(
+        "This looks like an Excel workbook (.xlsx) but it is damaged or incomplete "
+        f"(part {SHEET!r} claims 1,073,741,824 compressed bytes where the archive "
+        "has room for "
+    )
+    assert "as a zip bomb may" in str(error)
+
+
+def test_part_claiming_more_compressed_bytes_than_it_has_is_refused() -> None:
+    """An ordinary part whose headers claim more compressed bytes than come
+    before the next part is refused as damaged on every Python version
+    (zipfile reads on before 3.13), and in the same words."""
+    data = xlsx_bytes(TABLE)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        compressed = archive.getinfo(SHEET).compress_size
+    lying = claim_sizes(data, SHEET, compressed=compressed + 1)
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(lying)
+
+    assert not isinstance(caught.value, LimitExceededError)
+    assert caught.value.detected == "xlsx"
+    # The next part starts right after the sheet's compressed bytes.
+    assert (
+        f"(part {SHEET!r} claims {compressed + 1:,} compressed bytes where the "
+        f"archive has room for {compressed:,}, as a zip bomb may)"
+    ) in str(caught.value)
 
 
 def test_part_claiming_a_small_size_is_not_inflated_past_it() -> None:
@@ -522,6 +553,33 @@ def test_path_naming_a_pipe(tmp_path: Path, reader: str) -> None:
 
     writer.join(timeout=5)
     assert len(result.rows) == 10
+
+
+@pytest.mark.parametrize("spilled", [False, True], ids=["in-memory", "on-disk"])
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_stream_that_cannot_seek(
+    monkeypatch: pytest.MonkeyPatch, reader: str, spilled: bool
+) -> None:
+    """A stream that cannot seek (a socket, a pipe) is copied, in memory or,
+    past 16 MiB (100 bytes here), into a temporary file, and read like any
+    file, on every Python version."""
+    files: list[object] = []
+
+    def temporary_file() -> IO[bytes]:
+        files.append(made := real_temporary_file())
+        return made
+
+    real_temporary_file = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    if spilled:
+        monkeypatch.setattr(_source, "_SPOOL_IN_MEMORY", 100)
+    data = READERS[reader](TABLE)
+    assert len(data) > 100
+
+    result = read_customers(io.BufferedReader(NonSeekable(data)))
+
+    assert names(result) == [f"Acme {i}" for i in range(10)]
+    assert len(files) == spilled
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")

@@ -6,16 +6,21 @@ the bytes can tell what it is.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import xlwt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handshake_import import ImportFileError, read_customers
+from handshake_import._readers._sniff import ZipEnd, zip_directory_size, zip_end
 
 from .tables import xls_bytes, xlsx_bytes
 
@@ -205,6 +210,180 @@ def test_zip_with_a_corrupt_compressed_mimetype() -> None:
     data[start : start + size] = bytes(byte ^ 0x55 for byte in data[start:][:size])
 
     refused(bytes(data), "xlsx", "damaged")
+
+
+# -- the end of a zip archive ---------------------------------------------------
+#
+# zip_end reads the end records itself; what it says must be what zipfile goes
+# on to parse: where the central directory starts, and how big it is.
+
+
+def zipfile_view(data: bytes) -> ZipEnd | None:
+    """Where zipfile reads the central directory of *data*, and its size as
+    the entries zipfile listed from it; None when zipfile refuses *data*."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            start = archive.start_dir
+    except (zipfile.BadZipFile, NotImplementedError, ValueError):
+        return None
+    size = sum(
+        46
+        + len(info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"))
+        + len(info.extra)
+        + len(info.comment)
+        for info in infos
+    )
+    return ZipEnd(start, size)
+
+
+def read_end(data: bytes) -> ZipEnd | None:
+    stream = io.BytesIO(data)
+    stream.seek(7)
+    end = zip_end(stream)
+    assert stream.tell() == 0
+    return end
+
+
+def with_comment(data: bytes, comment: bytes) -> bytes:
+    """*data* with an archive comment after its end record."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.comment = comment
+    return out.getvalue()
+
+
+def as_zip64(data: bytes) -> bytes:
+    """*data* with a ZIP64 end record and locator, and an end record whose
+    count, size and offset say "see the ZIP64 record" (0xFFFF, 0xFFFFFFFF),
+    as a writer does for an archive past those limits."""
+    at = data.rindex(b"PK\x05\x06")
+    _, _, _, _, entries, size, offset, _ = struct.unpack_from("<4s4H2IH", data, at)
+    end64 = struct.pack(
+        "<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset
+    )
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, at, 1)
+    end = struct.pack(
+        "<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0
+    )
+    return data[:at] + end64 + locator + end
+
+
+def zip64_by_zipfile(monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """An archive zipfile itself writes with ZIP64 end records (it does past
+    65,535 entries; the limit is lowered to 3 here)."""
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 3)
+    return zip_of(*((f"part{i}.xml", b"<x/>" * i) for i in range(5)))
+
+
+ARCHIVES: dict[str, Callable[[], bytes]] = {
+    "ordinary": lambda: xlsx_bytes(TABLE),
+    "stored": lambda: zip_of(("a.txt", b"a"), ("b.txt", b"b"), stored=True),
+    "empty": zip_of,
+    "comment": lambda: with_comment(xlsx_bytes(TABLE), b"exported by a reporting tool"),
+    "longest-comment": lambda: with_comment(xlsx_bytes(TABLE), b"c" * 0xFFFF),
+    "bytes-in-front": lambda: b"MZ" + b"\x00" * 5000 + xlsx_bytes(TABLE),
+    "zip64": lambda: as_zip64(xlsx_bytes(TABLE)),
+    "zip64-comment": lambda: with_comment(as_zip64(xlsx_bytes(TABLE)), b"note"),
+}
+
+
+@functools.cache
+def archive(kind: str) -> bytes:
+    """`ARCHIVES`' archive *kind*, made once."""
+    return ARCHIVES[kind]()
+
+
+@pytest.mark.parametrize("kind", sorted(ARCHIVES))
+def test_zip_end_is_where_zipfile_reads_the_directory(kind: str) -> None:
+    """Ordinary, commented, prefixed and ZIP64 archives: the directory's
+    start and size are zipfile's."""
+    data = archive(kind)
+    expected = zipfile_view(data)
+
+    assert expected is not None
+    assert expected == read_end(data)
+    assert expected.size == zip_directory_size(io.BytesIO(data))
+
+
+def test_zip_end_of_a_zip64_archive_zipfile_wrote(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ZIP64 end records as zipfile writes them are read as it reads them."""
+    data = zip64_by_zipfile(monkeypatch)
+    assert b"PK\x06\x06" in data
+
+    assert zipfile_view(data) == read_end(data)
+
+
+def test_zip64_end_record_sizes_the_directory() -> None:
+    """The ZIP64 end record, not the end record's 0xFFFFFFFF, gives the size."""
+    data = as_zip64(xlsx_bytes(TABLE))
+
+    end = read_end(data)
+
+    assert end is not None
+    assert end.size < 10_000
+    assert data[end.start : end.start + 4] == b"PK\x01\x02"
+
+
+def test_zip64_archive_spread_over_disks_has_no_end() -> None:
+    """A locator naming several disks: zipfile refuses it, zip_end finds none."""
+    data = bytearray(as_zip64(xlsx_bytes(TABLE)))
+    locator = data.rindex(b"PK\x06\x07")
+    struct.pack_into("<I", data, locator + 16, 2)
+
+    assert zipfile_view(bytes(data)) is None
+    assert read_end(bytes(data)) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        b"PK\x05\x06" + b"\x00" * 17,
+        b"PK\x03\x04" + bytes(random.Random(3).randrange(256) for _ in range(5000)),
+        b"PK\x03\x04"
+        + b"\x00" * 100
+        + struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, 500, 0, 0),
+    ],
+    ids=[
+        "nothing",
+        "magic",
+        "short-end",
+        "end-cut-by-a-byte",
+        "noise",
+        "directory-before-the-file",
+    ],
+)
+def test_zip_end_of_garbage(data: bytes) -> None:
+    """Bytes with no usable end record: zipfile refuses them, zip_end finds none."""
+    assert zipfile_view(data) is None
+    assert read_end(data) is None
+    assert zip_directory_size(io.BytesIO(data)) == 0
+
+
+@given(
+    st.sampled_from(sorted(ARCHIVES)),
+    st.lists(st.tuples(st.integers(1, 200), st.integers(0, 255)), max_size=6),
+    st.integers(0, 100),
+)
+def test_zip_end_agrees_with_zipfile_on_damaged_ends(
+    kind: str, changes: list[tuple[int, int]], cut: int
+) -> None:
+    """Bytes changed near the end and the end cut off: wherever zipfile
+    still finds the directory, zip_end finds the same (where it finds one,
+    zipfile may yet refuse the directory itself)."""
+    data = bytearray(archive(kind))
+    for back, byte in changes:
+        data[len(data) - 1 - back % len(data)] = byte
+    data = data[: len(data) - cut]
+
+    expected, found = zipfile_view(bytes(data)), read_end(bytes(data))
+
+    assert expected == found or expected is None
 
 
 # -- markup --------------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handshake_import import ImportFileError, Problem, read_customers
+from handshake_import._readers import RowIssue
+from handshake_import._readers._text import _records
 
 
 def names(data: bytes) -> list[str]:
@@ -174,3 +179,72 @@ def test_invalid_bytes_message_is_plain() -> None:
     """Undecodable bytes are named as hex with their position, not a Python repr."""
     with pytest.raises(ImportFileError, match=r"byte 0x81 at position 7"):
         read_customers(b"name\r\nA\x81\x8d\x8f\x90\x9d\r\n")
+
+
+# -- cells over the csv module's field size limit ---------------------------------
+
+
+def test_a_cell_over_the_csv_modules_limit_is_a_problem_at_its_cell() -> None:
+    """A quoted cell longer than the csv module's field size limit (131,072),
+    in the 3rd column, going over its limit on its second line, after a
+    quoted cell holding the delimiter and quotes: cell-too-long at that
+    cell, the row not read."""
+    limit = csv.field_size_limit()
+    data = (
+        "name,email,contact\r\n"
+        '"Acme, ""Big"" Box",a@example.com,"a ""long"", long\r\n'
+        f'note: {"x" * limit}"\r\n'
+        "Beta,b@example.com,Bob\r\n"
+    ).encode()
+
+    result = read_customers(data)
+
+    problem = only(result.problems)
+    assert ("cell-too-long", 2, "C2", "contact") == (
+        problem.code,
+        problem.row,
+        problem.cell,
+        problem.column,
+    )
+    assert f"This cell holds over {limit:,} characters" in problem.message
+    assert ["Beta"] == [row.customer.name for row in result.rows]
+
+
+def test_a_cell_over_the_limit_in_a_column_not_read_names_its_cell() -> None:
+    """In a column the template does not have: its cell, without a column."""
+    data = f"name,notes\r\nAcme,{'n' * (csv.field_size_limit() + 1)}\r\n".encode()
+
+    unknown, problem = read_customers(data).problems
+
+    assert "unknown-column" == unknown.code
+    assert ("cell-too-long", "B2", None) == (problem.code, problem.cell, problem.column)
+
+
+def csv_line(cells: list[str], delimiter: str) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+@given(
+    st.lists(st.text(alphabet='ab,;"\r\n ', max_size=12), min_size=1, max_size=5),
+    st.sampled_from([",", ";"]),
+)
+def test_the_cell_over_the_limit_is_the_one_the_csv_module_refused(
+    cells: list[str], delimiter: str
+) -> None:
+    """With the limit at 8 characters: the first cell over it is the one the
+    record's issue names, however the cells are quoted; with none over it,
+    the record is read."""
+    over = next((place for place, cell in enumerate(cells) if len(cell) > 8), None)
+    lines = list(io.StringIO(csv_line(cells, delimiter), newline=""))
+    old_limit = csv.field_size_limit(8)
+    try:
+        items = list(_records(iter(lines), delimiter))
+    finally:
+        csv.field_size_limit(old_limit)
+
+    if over is None:
+        assert [cells] == items
+    else:
+        assert RowIssue("cell-too-long", items[0].details, column=over) == items[0]  # type: ignore[union-attr]

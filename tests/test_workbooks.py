@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
-import time
 import warnings
 import zipfile
+from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 import xlwt
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from handshake_import import (
     CustomerRow,
@@ -22,24 +21,7 @@ from handshake_import import (
     read_customers,
 )
 
-from .tables import xlsx_bytes
-
-
-def rewrite_part(data: bytes, name: str, change: dict[str, str]) -> bytes:
-    """A copy of the XLSX *data* with text replaced inside one part."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == name:
-                text = content.decode()
-                for old, new in change.items():
-                    assert old in text
-                    text = text.replace(old, new)
-                content = text.encode()
-            target.writestr(info, content)
-    return out.getvalue()
+from .tables import rewrite_part, xlsx_bytes
 
 
 def test_formulas_give_their_cached_values() -> None:
@@ -162,15 +144,17 @@ def test_xls_time_of_day_cells_read_as_times() -> None:
 
 # -- openpyxl's warnings ------------------------------------------------------------
 #
-# openpyxl warns about what it drops, also while rows are read. The suite turns
-# warnings into errors, so these tests would fail on one that reached the
-# caller; they also record warnings to say so plainly.
+# openpyxl warns about what it drops, also while rows are read. The library
+# leaves its warnings to the program's filters: it never changes
+# `warnings.filters` (which belong to the whole process). The suite turns
+# warnings into errors, so a test reading such a workbook says what it expects.
 
 _VALIDATION_EXTENSION = (
     '<extLst><ext uri="{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}" '
     'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
     '<x14:dataValidations count="0"/></ext></extLst></worksheet>'
 )
+_DROPPED = "Data Validation extension is not supported and will be removed"
 
 
 def _with_validation_extension(table: list[list[object]]) -> bytes:
@@ -183,22 +167,81 @@ def _with_validation_extension(table: list[list[object]]) -> bytes:
     )
 
 
-def test_what_openpyxl_drops_while_reading_rows_is_not_a_warning() -> None:
+def test_what_openpyxl_drops_while_reading_rows_is_a_warning_to_the_caller() -> None:
     """openpyxl reaches the extension after the last row and warns that it
-    drops it: the caller sees no warning, and every row."""
+    drops it: the caller gets that warning, from openpyxl, and every row."""
     data = _with_validation_extension([["name"], ["Acme"], ["Beta"]])
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pytest.warns(UserWarning, match=_DROPPED) as caught:
         result = read_customers(data)
 
-    assert [] == [str(warning.message) for warning in caught]
+    (warning,) = caught
+    assert Path(warning.filename).match("openpyxl/worksheet/_reader.py")
     assert ["Acme", "Beta"] == [row.customer.name for row in result.rows]
 
 
-def test_a_date_cell_outside_the_calendar_is_an_excel_error_not_a_warning() -> None:
-    """openpyxl reads a date serial past the calendar as #VALUE!, with a
-    warning: the caller gets the excel-error problem only."""
+def test_reading_leaves_the_warning_filters_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While a workbook is opened, between its rows and after the last,
+    `warnings.filters` is the very list it was, as it was: nothing silences
+    openpyxl (or another thread) for a moment, nothing stays behind; and
+    openpyxl's warning reaches the caller."""
+    data = _with_validation_extension([["name"], *([f"C{n}"] for n in range(300))])
+    load_workbook = openpyxl.load_workbook
+    seen: list[tuple[bool, list[object]]] = []
+
+    def watch() -> None:
+        seen.append((warnings.filters is filters, list(warnings.filters)))
+
+    def watched_load(*args: Any, **kwargs: Any) -> object:
+        watch()
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", watched_load)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        filters = warnings.filters
+        before = list(filters)
+        for _ in iter_customers(data):
+            watch()
+        watch()
+
+    assert [(True, before)] * 302 == seen
+    assert [_DROPPED] == [str(warning.message) for warning in caught]
+
+
+def test_a_program_that_makes_warnings_errors_gets_openpyxls_warning() -> None:
+    """Under the "error" action openpyxl's warning is raised as itself, not
+    taken for a damaged file."""
+    data = _with_validation_extension([["name"], ["Acme"]])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match=_DROPPED) as caught:
+            read_customers(data)
+
+    assert not isinstance(caught.value, ImportFileError)
+
+
+def test_openpyxls_warnings_can_be_ignored_with_one_filter() -> None:
+    """The filter docs/formats.md gives silences openpyxl's warnings, and
+    only them."""
+    data = _with_validation_extension([["name"], ["Acme"]])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", module="openpyxl")
+        result = read_customers(data)
+        warnings.warn("the program's own", UserWarning, stacklevel=1)
+
+    assert ["the program's own"] == [str(warning.message) for warning in caught]
+    assert ["Acme"] == [row.customer.name for row in result.rows]
+
+
+def test_a_date_cell_outside_the_calendar_is_an_excel_error() -> None:
+    """openpyxl reads a date serial past the calendar as #VALUE!, and warns:
+    the caller gets the warning and the excel-error problem."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -208,17 +251,14 @@ def test_a_date_cell_outside_the_calendar_is_an_excel_error_not_a_warning() -> N
     out = io.BytesIO()
     workbook.save(out)
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pytest.warns(UserWarning, match="is marked as a date but the serial value"):
         (problem,) = read_customers(out.getvalue()).problems
 
-    assert [] == [str(warning.message) for warning in caught]
     assert ("excel-error", "B2") == (problem.code, problem.cell)
 
 
 def test_the_callers_warnings_between_rows_are_left_alone() -> None:
-    """Silencing openpyxl must not silence the caller: a warning the caller
-    raises while iterating is seen."""
+    """A warning the caller raises while iterating is seen, every time."""
     data = _with_validation_extension(
         [["name"], *([f"Customer {n}"] for n in range(600))]
     )
@@ -232,7 +272,7 @@ def test_the_callers_warnings_between_rows_are_left_alone() -> None:
                 warnings.warn(f"caller {count}", UserWarning, stacklevel=1)
 
     assert 600 == count
-    assert [f"caller {n}" for n in range(1, 601)] == [
+    assert [*(f"caller {n}" for n in range(1, 601)), _DROPPED] == [
         str(warning.message) for warning in caught
     ]
 
@@ -250,59 +290,3 @@ def test_a_callers_warning_shown_once_stays_shown_once() -> None:
                 warnings.warn("the caller's warning", UserWarning, stacklevel=1)
 
     assert ["the caller's warning"] == [str(warning.message) for warning in caught]
-
-
-def test_no_blanket_silence_while_openpyxl_reads_rows(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The warning filters are the whole process's: while openpyxl parses
-    rows, no filter ignores every warning (other threads would lose theirs);
-    only openpyxl's own row warnings are ignored."""
-    parse_row = WorkSheetParser.parse_row
-    seen: list[list[tuple[object, ...]]] = []
-
-    def watched(self: WorkSheetParser, row: object) -> object:
-        seen.append([entry for entry in warnings.filters if entry[0] == "ignore"])
-        return parse_row(self, row)
-
-    monkeypatch.setattr(WorkSheetParser, "parse_row", watched)
-    read_customers(_with_validation_extension([["name"], ["Acme"], ["Beta"]]))
-
-    assert seen
-    blanket = [
-        entry
-        for ignored in seen
-        for entry in ignored
-        if entry[1] is None and entry[3] is None and entry[2] is Warning
-    ]
-    assert [] == blanket
-
-
-def test_readers_in_threads_leave_the_warning_filters_as_they_were() -> None:
-    """Opening a workbook silences openpyxl with `warnings.catch_warnings`,
-    which puts back the filters it found: reads in several threads at once
-    must not put back each other's, leaving the silence in force for good.
-    (The first read adds its one narrow filter for openpyxl's row warnings.)"""
-    data = _with_validation_extension([["name"], *([f"C{n}"] for n in range(300))])
-    read_customers(data)
-    before = list(warnings.filters)
-    failures: list[BaseException] = []
-
-    def read_often() -> None:
-        try:
-            for _ in range(15):
-                for _ in iter_customers(data):
-                    time.sleep(0)  # let the other threads in between rows
-        except BaseException as error:  # reported below
-            failures.append(error)
-
-    threads = [threading.Thread(target=read_often) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    after = list(warnings.filters)
-    warnings.filters[:] = before  # the other tests' filters, whatever happened
-
-    assert [] == failures
-    assert before == after

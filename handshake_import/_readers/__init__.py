@@ -14,7 +14,7 @@ from typing import cast
 from .._errors import ImportFileError
 from .._limits import Limits
 from ._cells import column_letter
-from ._sheet import RawRow, RowIssue, RowItem, Sheet, WideRow
+from ._sheet import RawRow, RowIssue, RowItem, Sheet
 from ._sniff import describe, sniff
 from ._source import FileSource, open_source
 
@@ -25,7 +25,6 @@ __all__ = [
     "RowItem",
     "Sheet",
     "Source",
-    "WideRow",
     "column_letter",
     "open_sheet",
 ]

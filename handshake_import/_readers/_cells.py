@@ -9,7 +9,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["cell_text", "column_letter", "float_text"]
+__all__ = ["TRIMMED_CHARACTERS", "cell_text", "column_letter", "float_text"]
+
+#: What a cell's text is trimmed of: every Unicode space, plus the zero-width
+#: characters that ride along with copy-pasted text and the BOM. A cell of
+#: nothing else is blank.
+TRIMMED_CHARACTERS = (
+    "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
+    + "\u200b\u200c\u200d\u2060\ufeff"
+)
 
 # Above 2**53 a float no longer holds every integer: an id stored that way
 # has already lost digits, so it is shown as Excel shows it, in scientific

@@ -1,4 +1,4 @@
-"""What every reader produces: a `Sheet` of raw text rows."""
+"""What every reader produces: a `Sheet` of rows as wide as its header."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import attrs
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from .._problems import Problem, quote
-from .._values import clean
-from ._cells import column_letter
+from ._cells import TRIMMED_CHARACTERS, column_letter
 
 T = TypeVar("T")
 
@@ -21,10 +20,9 @@ T = TypeVar("T")
 class RowIssue:
     """Trouble a reader found in one row that it could not read as cells.
 
-    Attributes:
-        code: the problem's code.
-        details: the fields of its message.
-        column: the 0-based place of the cell at fault, if one is.
+    `column` is the 0-based place of the cell the trouble is in, when the
+    reader can tell (a ``too-many-cells`` row: the first cell past the
+    header), else ``None``.
     """
 
     code: str
@@ -32,8 +30,12 @@ class RowIssue:
     column: int | None = None
 
 
-#: A row's cell texts: raw, not yet trimmed, ``""`` for blank.
-RawRow = Sequence[str]
+#: A row's cell texts as a reader gives them: raw, not yet trimmed, ``""``
+#: for blank, as many as the row has.
+RawRow = list[str]
+
+#: What a reader yields per row.
+RowItem = RawRow | RowIssue
 
 
 class WideRow(list[str]):
@@ -41,6 +43,7 @@ class WideRow(list[str]):
 
     A workbook row reaches column 16,384 with one cell: the few places in
     `filled` (ascending) spare a search through the blanks on the way.
+    Private to the readers: `Sheet.rows` never holds one.
     """
 
     __slots__ = ("filled",)
@@ -52,25 +55,24 @@ class WideRow(list[str]):
         self.filled = filled
 
 
-RowItem = RawRow | RowIssue
-
-
 @attrs.define
 class Sheet:
     """One table read from a file, streaming.
 
     `rows` yields one item per spreadsheet row after the header, blank rows
-    included and in order, so the n-th item is row ``header_row + n``: the
-    row's cell texts, exactly as many as the header has (padded with
-    blanks), or a `RowIssue` (among them a row with text in a cell past the
-    header). It is only valid while the reader's context is open.
+    included and in order, so the n-th item is row ``header_row + n``; it is
+    only valid while the reader's context is open. Each item is either a
+    list of exactly ``len(header)`` cell texts (raw, not trimmed; a shorter
+    row padded with ``""``, cells past the header that are blank once
+    trimmed dropped), or a `RowIssue`: a row with a cell past the header
+    that is not blank is a ``too-many-cells`` issue at that cell.
     """
 
     format: str
     name: str | None
     header: tuple[str, ...]
     header_row: int
-    rows: Iterator[RowItem]
+    rows: Iterator[list[str] | RowIssue]
     notices: list[Problem] = attrs.field(factory=list)
 
 
@@ -152,60 +154,61 @@ def sheet_from_rows(
     )
 
 
-def _fitted(rows: Iterator[RowItem], width: int) -> Iterator[RowItem]:
-    """*rows* as wide as the header: padded, or cut where the cells past it
-    are blank; a row with text past the header is a ``too-many-cells``
-    issue at its first such cell."""
+def _fitted(rows: Iterator[RowItem], width: int) -> Iterator[list[str] | RowIssue]:
+    """*rows* as `Sheet.rows` holds them: each *width* cells long, or an issue."""
+    blanks = [""] * width
     for cells in rows:
         if isinstance(cells, RowIssue):
             yield cells
             continue
         count = len(cells)
-        if count == width:
+        if count == width and type(cells) is list:
             yield cells
-        elif count < width:
-            yield [*cells, *[""] * (width - count)]
+        elif count <= width:
+            yield [*cells, *blanks[count:]]
         else:
-            extra = _first_filled(cells, width)
-            if extra is None:
-                yield cells[:width]
-                continue
-            last = _last_filled(cells)
-            yield RowIssue(
-                "too-many-cells",
-                {
-                    "count": last + 1,
-                    "width": width,
-                    "value": quote(clean(cells[extra])),
-                    "letter": column_letter(extra),
-                },
-                column=extra,
-            )
+            yield _past_header(cells, width)
 
 
-# A workbook row can reach column 16,384 with one cell: a `WideRow` says
-# where its cells are, and in other rows the blank cells on the way are
-# passed over in C (`compress` yields the places of the cells with text).
-# Only the cells with text are cleaned.
+def _past_header(cells: RawRow, width: int) -> list[str] | RowIssue:
+    """A row longer than the header: cut to it when every cell past it is
+    blank once trimmed; otherwise a ``too-many-cells`` issue at the first
+    cell that is not.
 
-
-def _first_filled(cells: Sequence[str], width: int) -> int | None:
-    """The place of the first cell past *width* with text once cleaned."""
+    Only the cells with text are trimmed: a `WideRow` says where they are,
+    and in other rows the empty cells are passed over in C (`compress`
+    yields the places of the cells with text).
+    """
     places: Iterable[int]
+    backwards: Iterable[int]
     if isinstance(cells, WideRow):
-        places = (index for index in cells.filled if index >= width)
+        places = (place for place in cells.filled if place >= width)
+        backwards = reversed(cells.filled)
     else:
         places = itertools.compress(
             range(width, len(cells)), itertools.islice(cells, width, None)
         )
-    return next((index for index in places if clean(cells[index])), None)
+        backwards = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
+    first = next((place for place in places if _trimmed(cells[place])), None)
+    if first is None:
+        return cells[:width]
+    # There is one at least: the first.
+    last = next(place for place in backwards if _trimmed(cells[place]))
+    return RowIssue(
+        "too-many-cells",
+        {
+            "count": last + 1,
+            "width": width,
+            "value": quote(_trimmed(cells[first])),
+            "letter": column_letter(first),
+        },
+        column=first,
+    )
 
 
-def _last_filled(cells: Sequence[str]) -> int:
-    """The place of the last cell with text once cleaned (-1: none)."""
-    places: Iterable[int]
-    if isinstance(cells, WideRow):
-        places = reversed(cells.filled)
-    else:
-        places = itertools.compress(range(len(cells) - 1, -1, -1), reversed(cells))
-    return next((index for index in places if clean(cells[index])), -1)
+def _trimmed(text: str) -> str:
+    """*text* without `TRIMMED_CHARACTERS` at either end, and without NULs,
+    which never reach a value."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text.strip(TRIMMED_CHARACTERS)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import io
 import struct
 import zipfile
-import zlib
-from typing import IO
+from typing import IO, NamedTuple
 
-__all__ = ["HEAD_SIZE", "MAX_ZIP_DIRECTORY", "describe", "sniff", "zip_directory_size"]
+from ._damage import parser_failure
+
+__all__ = [
+    "HEAD_SIZE",
+    "MAX_ZIP_DIRECTORY",
+    "ZipEnd",
+    "describe",
+    "sniff",
+    "zip_directory_size",
+    "zip_end",
+]
 
 HEAD_SIZE = 64 * 1024
 #: The most zip central directory a workbook needs (10,000 parts with long
@@ -95,23 +105,80 @@ def sniff(stream: IO[bytes]) -> str:
     return _sniff_markup(head) or "text"
 
 
+class ZipEnd(NamedTuple):
+    """Where an archive's end records put its central directory."""
+
+    #: the offset of the central directory in the file
+    start: int
+    #: its size in bytes, as the end records claim it
+    size: int
+
+
+_END = struct.Struct("<4s4H2IH")
+_END_SIGNATURE = b"PK\x05\x06"
+_MAX_COMMENT = 0xFFFF
+_END64 = struct.Struct("<4sQ2H2I4Q")
+_END64_SIGNATURE = b"PK\x06\x06"
+_LOCATOR = struct.Struct("<4sIQI")
+_LOCATOR_SIGNATURE = b"PK\x06\x07"
+_END64_RECORDS = _END64.size + _LOCATOR.size
+
+
+def zip_end(stream: IO[bytes]) -> ZipEnd | None:
+    """The central directory zipfile would read from *stream*, or ``None``
+    when zipfile would find none (it then refuses the file).
+
+    Reads the end records of the ZIP format (PKWARE's APPNOTE.TXT, 4.3.14 to
+    4.3.16) as zipfile reads them, so that the size checked is the size
+    zipfile goes on to parse: the end-of-central-directory record is the
+    last 22 bytes, or else the last of its signatures in the last 64 KiB + 22
+    bytes (an archive comment follows it); a ZIP64 locator right before it
+    means a ZIP64 end record right before the locator, whose size holds.
+    The directory ends where the end records start (as zipfile takes it, so
+    that bytes in front of the archive move it). Leaves *stream* at 0.
+    """
+    try:
+        file_size = stream.seek(0, io.SEEK_END)
+        tail_start = max(file_size - _MAX_COMMENT - _END.size, 0)
+        stream.seek(tail_start)
+        tail = stream.read()
+        last = tail[-_END.size :]
+        if last.startswith(_END_SIGNATURE) and last.endswith(b"\0\0"):
+            # No comment: the record is the last 22 bytes.
+            at = len(tail) - _END.size
+        else:
+            at = tail.rfind(_END_SIGNATURE)
+        if at < 0 or len(tail) - at < _END.size:
+            return None
+        size = _END.unpack_from(tail, at)[5]
+        location = tail_start + at
+        if location >= _END64_RECORDS:
+            stream.seek(location - _END64_RECORDS)
+            records = stream.read(_END64_RECORDS)
+            signature, disk, _, disks = _LOCATOR.unpack_from(records, _END64.size)
+            if signature == _LOCATOR_SIGNATURE:
+                if disk != 0 or disks > 1:
+                    # Spread over several disks: zipfile refuses it.
+                    return None
+                end64 = _END64.unpack_from(records)
+                if end64[0] == _END64_SIGNATURE:
+                    size = end64[8]
+                    location -= _END64_RECORDS
+    except OSError:
+        return None
+    finally:
+        stream.seek(0)
+    start = location - size
+    return ZipEnd(start, size) if start >= 0 else None
+
+
 def zip_directory_size(stream: IO[bytes]) -> int:
     """Bytes of central directory that zipfile would read; 0 if it finds none.
 
     Leaves *stream* at offset 0.
     """
-    try:
-        # zipfile's own reading of the end records, so that the size checked
-        # is the size zipfile goes on to parse. Index 5 is the size.
-        # Private, but present in every CPython this supports; without it the
-        # check is skipped and only the xlsx reader's part limits apply.
-        read_end_records = getattr(zipfile, "_EndRecData", None)
-        end = read_end_records(stream) if read_end_records else None
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error):
-        return 0
-    finally:
-        stream.seek(0)
-    return int(end[5]) if end else 0
+    end = zip_end(stream)
+    return end.size if end else 0
 
 
 def _sniff_zip(stream: IO[bytes]) -> str:
@@ -126,15 +193,9 @@ def _sniff_zip(stream: IO[bytes]) -> str:
                 with archive.open("mimetype") as part:
                     if part.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
                         return "ods"
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ):
+    except Exception as error:
+        if parser_failure(error) is None:
+            raise
         # A damaged archive is still reported as what it claims to be.
         return "xlsx"
     finally:

@@ -85,8 +85,16 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
 
 @contextmanager
 def _spooled(source: IO[bytes], limits: Limits) -> Iterator[IO[bytes]]:
-    """A seekable copy of *source*, read up to ``max_file_bytes``."""
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+    """A seekable copy of *source*, read up to ``max_file_bytes``: in memory
+    up to 16 MiB, in a temporary file beyond.
+
+    Not `tempfile.SpooledTemporaryFile`: before Python 3.11 it has no
+    ``readable()`` or ``seekable()``, which the readers' `io.TextIOWrapper`
+    and `zipfile` call.
+    """
+    memory = io.BytesIO()
+    disk: IO[bytes] | None = None
+    try:
         copied = 0
         while chunk := source.read(_CHUNK):
             if not isinstance(chunk, (bytes, bytearray)):
@@ -96,9 +104,17 @@ def _spooled(source: IO[bytes], limits: Limits) -> Iterator[IO[bytes]]:
             copied += len(chunk)
             if copied > limits.max_file_bytes:
                 raise _too_big(copied, limits)
-            spool.write(chunk)
-        spool.seek(0)
-        yield spool
+            if disk is None and copied > _SPOOL_IN_MEMORY:
+                disk = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+                disk.write(memory.getbuffer())
+                memory = io.BytesIO()
+            (memory if disk is None else disk).write(chunk)
+        copy = memory if disk is None else disk
+        copy.seek(0)
+        yield copy
+    finally:
+        if disk is not None:
+            disk.close()
 
 
 def _seekable_at_start(stream: IO[bytes]) -> bool:

@@ -14,8 +14,10 @@ import io
 import itertools
 import re
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import IO
+
+import attrs
 
 from .._errors import ImportFileError
 from .._limits import Limits
@@ -25,7 +27,6 @@ from ._sheet import RowIssue, RowItem, Sheet, sheet_from_rows
 __all__ = ["read_text"]
 
 _SAMPLE = 1024 * 1024
-_CHUNK = 64 * 1024
 _CANDIDATES = (",", ";", "\t", "|")
 _SEP_HINT = re.compile(r"\A\s*sep=([^\r\n])[\r\n]*\Z", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
@@ -119,11 +120,6 @@ def read_text(stream: IO[bytes], limits: Limits) -> Iterator[Sheet | None]:
     stream.seek(0)
     encoding, guessed = _detect_encoding(sample)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
-    with suppress(AttributeError):
-        # The wrapper decodes 8 KiB at a time; larger steps make reading a
-        # line about an eighth cheaper. Both io implementations have had this
-        # knob for a long time; without it, the default is only slower.
-        text._CHUNK_SIZE = _CHUNK  # type: ignore[attr-defined]
     lines = _decoded_lines(text)
     try:
         leading = _leading_lines(lines)
@@ -189,17 +185,21 @@ def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
     longer than the module's field size limit, for its error.
     """
     pending: list[str] = []
+    # The lines of the record the csv module is reading.
+    fed: list[str] = []
 
     def feed() -> Iterator[str]:
         # The line handed over, then the lines a quoted cell goes on into.
         while True:
             if pending:
-                yield pending.pop()
+                line = pending.pop()
             else:
                 following = next(lines, None)
                 if following is None:
                     return
-                yield following
+                line = following
+            fed.append(line)
+            yield line
 
     reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     limit = csv.field_size_limit()
@@ -210,7 +210,12 @@ def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
                 yield next(reader)
             except csv.Error as error:
                 # The csv reader goes on with the next line after an error.
-                yield _issue(str(error))
+                issue = _issue(str(error))
+                if issue.code == "cell-too-long":
+                    column = _cell_over("".join(fed), delimiter, limit)
+                    issue = attrs.evolve(issue, column=column)
+                yield issue
+            fed.clear()
         else:
             # Line iteration splits lines at the end of each line break only.
             text = line.rstrip("\r\n")
@@ -227,3 +232,40 @@ def _issue(message: str) -> RowIssue:
             "cell-too-long", {"length": f"over {limit:,}", "limit": f"{limit:,}"}
         )
     return RowIssue("malformed-quotes", {"detail": message})
+
+
+def _cell_over(record: str, delimiter: str, limit: int) -> int | None:
+    """The place of the first cell of *record* longer than *limit*, counted
+    as the csv module counts it (the text inside the quotes, a doubled
+    quote once), or ``None``.
+
+    Only for a record the csv module refused for a cell over its field size
+    limit: its cells up to that one are well formed (the module would have
+    refused them first otherwise), and *record* holds every line the module
+    read of it, so that cell's text too.
+    """
+    place, at, end = 0, 0, len(record)
+    while True:
+        if record.startswith('"', at):
+            # Quoted: up to the quote that is not doubled.
+            length, at = 0, at + 1
+            while True:
+                close = record.find('"', at)
+                if close < 0:
+                    length, at = length + end - at, end
+                    break
+                length += close - at
+                if not record.startswith('"', close + 1):
+                    at = close + 1
+                    break
+                length, at = length + 1, close + 2
+        else:
+            # Unquoted: up to the delimiter or the end of the line.
+            stops = [record.find(stop, at) for stop in (delimiter, "\r", "\n")]
+            stop = min((found for found in stops if found >= 0), default=end)
+            length, at = stop - at, stop
+        if length > limit:
+            return place
+        if not record.startswith(delimiter, at):
+            return None
+        place, at = place + 1, at + len(delimiter)

@@ -16,6 +16,7 @@ from xlrd.biffh import XLRDError
 from .._errors import ImportFileError
 from .._limits import Limits
 from ._cells import cell_text
+from ._damage import parsing
 from ._sheet import RowItem, Sheet, pick_by_name, sheet_from_rows
 
 __all__ = ["read_xls"]
@@ -37,23 +38,13 @@ def read_xls(
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLS; yields ``None`` when it has no header."""
     data = stream.read()
-    try:
+    # xlrd reads untrusted binary records and, on a damaged file, can fail in
+    # many ways of its own (struct.error, IndexError, AssertionError, ...):
+    # raised inside xlrd, they mean "this file cannot be read".
+    with parsing(_failure):
         book = xlrd.open_workbook(
             file_contents=data, on_demand=True, logfile=_Discard(), ragged_rows=True
         )
-    except XLRDError as error:
-        if "encrypted" in str(error).lower():
-            raise ImportFileError(
-                "This workbook is protected with a password. Remove the password "
-                "in Excel and upload it again.",
-                detected="encrypted",
-            ) from error
-        raise _damaged(str(error)) from error
-    # xlrd reads untrusted binary records and, on a damaged file, can fail in
-    # many ways of its own (struct.error, IndexError, AssertionError, ...);
-    # none of them is ours, so all of them mean "this file cannot be read".
-    except Exception as error:
-        raise _damaged(f"{type(error).__name__}: {error}") from error
     try:
         worksheet = _choose_sheet(book, sheet)
         rows = _rows(book, worksheet)
@@ -62,8 +53,21 @@ def read_xls(
         book.release_resources()
 
 
+def _failure(parser: str, error: Exception) -> ImportFileError:
+    if isinstance(error, XLRDError):
+        if "encrypted" in str(error).lower():
+            return ImportFileError(
+                "This workbook is protected with a password. Remove the password "
+                "in Excel and upload it again.",
+                detected="encrypted",
+            )
+        return _damaged(f"{parser}: {error}")
+    return _damaged(f"{parser}: {type(error).__name__}: {error}")
+
+
 def _choose_sheet(book: xlrd.book.Book, name: str | None) -> xlrd.sheet.Sheet:
-    try:
+    # A sheet is read from the file when it is first asked for (on_demand).
+    with parsing(_failure):
         if name is None:
             for index in range(book.nsheets):
                 worksheet = book.sheet_by_index(index)
@@ -78,10 +82,6 @@ def _choose_sheet(book: xlrd.book.Book, name: str | None) -> xlrd.sheet.Sheet:
             [(title, i) for i, title in enumerate(book.sheet_names())], name, "xls"
         )
         return book.sheet_by_index(index)
-    except ImportFileError:
-        raise
-    except Exception as error:  # see read_xls: xlrd's own failures
-        raise _damaged(f"{type(error).__name__}: {error}") from error
 
 
 def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem]:

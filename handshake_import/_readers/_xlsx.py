@@ -5,6 +5,9 @@ read-only mode, so the archive is checked *before* openpyxl sees it: every
 part is inflated once, counting the bytes actually inflated (never trusting
 the sizes the zip headers claim), and any DTD or entity declaration is
 refused. openpyxl then parses through defusedxml as a second line.
+
+openpyxl's warnings (about parts it drops) are left to the program's warning
+filters: they belong to the whole process, so nothing here changes them.
 """
 
 from __future__ import annotations
@@ -12,31 +15,28 @@ from __future__ import annotations
 import io
 import itertools
 import operator
-import threading
-import warnings
+import struct
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
-from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
 
+from .._compat import parsed_rows
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
 from ._cells import cell_text
+from ._damage import parsing
 from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
-from ._sniff import MAX_ZIP_DIRECTORY, zip_directory_size
+from ._sniff import MAX_ZIP_DIRECTORY, zip_end
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from .._compat import ReadOnlyWorksheet
 
 __all__ = ["check_archive", "read_xlsx"]
 
@@ -86,17 +86,17 @@ def _refuse_xml(name: str) -> ImportFileError:
 
 def check_archive(stream: IO[bytes], limits: Limits) -> None:
     """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
-    directory = zip_directory_size(stream)
-    if directory > MAX_ZIP_DIRECTORY:
-        raise _damaged(f"a {directory:,}-byte list of parts")
+    end = zip_end(stream)
+    if end is not None and end.size > MAX_ZIP_DIRECTORY:
+        raise _damaged(f"a {end.size:,}-byte list of parts")
     try:
-        # The most a part can really have been compressed into: a header
-        # that claims more must not loosen the compression-ratio check.
-        size = stream.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(stream) as archive:
+        with parsing(_archive_damage), zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if len(infos) > _MAX_PARTS:
                 raise _damaged(f"{len(infos):,} parts in the archive")
+            # (zipfile found the directory where zip_end finds it.)
+            directory = end.start if end else stream.seek(0, io.SEEK_END)
+            _check_claims(stream, infos, directory)
             total = 0
             for info in infos:
                 if info.is_dir():
@@ -108,30 +108,63 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         "upload it again.",
                         detected="encrypted",
                     )
-                room = max(min(info.compress_size, size - info.header_offset), 1)
-                total = _check_part(archive, info, room, total, limits)
-    except ImportFileError:
-        # Ours, and a ValueError too: not to be reported as damage below.
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
-        raise _damaged(str(error) or type(error).__name__) from error
-    except NotImplementedError as error:
-        raise _damaged(f"unsupported compression: {error}") from error
+                total = _check_part(archive, info, total, limits)
     finally:
         stream.seek(0)
 
 
+def _archive_damage(parser: str, error: Exception) -> ImportFileError:
+    if isinstance(error, NotImplementedError):
+        return _damaged(f"unsupported compression: {error}")
+    return _damaged(f"{parser}: {str(error) or type(error).__name__}")
+
+
+_LOCAL_HEADER = struct.Struct("<4s22x2H")
+
+
+def _check_claims(
+    stream: IO[bytes], infos: list[zipfile.ZipInfo], directory: int
+) -> None:
+    """Refuse a part whose headers claim more compressed bytes than the
+    archive has between the part's start and the next part (or the central
+    directory at *directory*), as a zip bomb's may: such a claim would
+    loosen the compression-ratio check.
+
+    zipfile refuses such a part itself when it opens it, from Python 3.13
+    on ("Overlapped entries"); earlier versions read on. Checked here for
+    every part before any is inflated, the answer is the same on every
+    version. A part whose local header cannot be read is left to zipfile,
+    which refuses it when it opens the part.
+    """
+    following = directory
+    # Each part ends where the next one starts, as zipfile takes it.
+    for info in sorted(infos, key=operator.attrgetter("header_offset"), reverse=True):
+        end, following = following, info.header_offset
+        stream.seek(info.header_offset)
+        header = stream.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size:
+            continue
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        if signature != b"PK\x03\x04":
+            continue
+        start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+        if start + info.compress_size > end:
+            raise _damaged(
+                f"part {info.filename!r} claims {info.compress_size:,} compressed "
+                f"bytes where the archive has room for {max(end - start, 0):,}, as "
+                "a zip bomb may"
+            )
+
+
 def _check_part(
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    compressed: int,
-    total: int,
-    limits: Limits,
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits
 ) -> int:
     name = info.filename.lower()
     scan = name.endswith(_XML_SUFFIXES) or not (
         name.startswith(_FOREIGN_FOLDERS) or name.endswith(_FOREIGN_SUFFIXES)
     )
+    # The claim was checked against the archive (`_check_claims`).
+    compressed = max(info.compress_size, 1)
     inflated = 0
     tail = b""
     with archive.open(info) as part:
@@ -169,104 +202,30 @@ def _check_part(
     return total
 
 
-# What openpyxl and the XML parser raise on a damaged or hostile workbook.
-_FAILURES: tuple[type[BaseException], ...] = (
-    DefusedXmlException,
-    InvalidFileException,
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    EOFError,
-    OSError,
-)
-
-
 @contextmanager
 def read_xlsx(
     stream: IO[bytes], limits: Limits, sheet: str | None
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
     check_archive(stream, limits)
-    try:
-        with _openpyxl_quiet():
-            workbook = openpyxl.load_workbook(
-                stream, read_only=True, data_only=True, keep_links=False
-            )
-    except ImportFileError:
-        raise
-    except _FAILURES as error:
-        raise _damaged(f"{type(error).__name__}: {error}") from error
+    with parsing(_opening_damage):
+        workbook = openpyxl.load_workbook(
+            stream, read_only=True, data_only=True, keep_links=False
+        )
     try:
         worksheet = _choose_sheet(workbook, sheet)
-        _silence_row_warnings()
         rows = _rows(worksheet)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
         workbook.close()
 
 
+def _opening_damage(parser: str, error: Exception) -> ImportFileError:
+    return _damaged(f"{parser}: {type(error).__name__}: {error}")
+
+
 #: The last row number a worksheet can have (Excel 2007 and later).
 LAST_ROW = 1_048_576
-
-
-# Re-entrant: a finaliser run inside the block can never wait on its own
-# thread.
-_QUIET_LOCK = threading.RLock()
-
-
-@contextmanager
-def _openpyxl_quiet() -> Iterator[None]:
-    """Silence openpyxl's warnings while it opens a workbook.
-
-    It warns about parts it drops (data validation, conditional formatting,
-    drawings, defined names); none of them hold values. The block changes
-    the whole process's warning filters and puts back what it found, as
-    `warnings.catch_warnings` does: the lock keeps two readers in two
-    threads from putting back each other's filters.
-    """
-    with _QUIET_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
-#: What openpyxl's sheet reader warns about while rows are read: an
-#: extension it drops and a conditional-formatting rule it cannot load
-#: (both after the last row), and a date serial outside the calendar, which
-#: it reads as ``#VALUE!`` (an ``excel-error`` problem then).
-_ROW_WARNINGS = (
-    r"(.* extension is not supported and will be removed"
-    r"|Failed to load a conditional formatting rule"
-    r"|Cell .* is marked as a date but the serial value )"
-)
-_SHEET_READER = r"openpyxl\.worksheet\._reader\Z"
-
-
-def _silence_row_warnings() -> None:
-    """Add a filter that ignores `_ROW_WARNINGS`, unless one is in place.
-
-    A block around each row would change the process's filters while the
-    caller's code and other threads run, and make the caller's warnings
-    show again; a filter narrowed to these messages of openpyxl's sheet
-    reader changes nothing else. It goes first, so that it holds in a
-    program that turns warnings into errors.
-    """
-    for action, message, _, module, _ in warnings.filters:
-        if (
-            action == "ignore"
-            and message is not None
-            and message.pattern == _ROW_WARNINGS
-            and module is not None
-            and module.pattern == _SHEET_READER
-        ):
-            return
-    warnings.filterwarnings(
-        "ignore", message=_ROW_WARNINGS, category=UserWarning, module=_SHEET_READER
-    )
 
 
 def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
@@ -282,41 +241,29 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
     last one a worksheet can have is damage too (or a trap: an empty row
     for each row number on the way would take minutes).
     """
-    workbook = worksheet.parent
     title = worksheet.title
     number = 0
-    try:
-        # What `iter_rows` hands the parser in read-only mode (openpyxl's
-        # private names: every workbook test reads through them).
-        with worksheet._get_source() as source:  # type: ignore[attr-defined]
-            parser = WorkSheetParser(
-                source,
-                worksheet._shared_strings,  # type: ignore[attr-defined]
-                data_only=workbook.data_only,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,  # type: ignore[attr-defined]
-                timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
-            )
-            for index, cells in parser.parse():
-                if index > LAST_ROW:
-                    raise _damaged(
-                        f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
-                        "last row a worksheet can have"
-                    )
-                if index <= number:
-                    raise _damaged(
-                        f"sheet {title!r} gives row {index:,} after row {number:,}"
-                    )
-                for _ in range(number + 1, index):
-                    yield []
-                number = index
-                yield _values(cells, title, index)
-    except ImportFileError:
-        raise
-    except _FAILURES as error:
-        raise _damaged(
-            f"row {number + 1} of sheet {title!r}: {type(error).__name__}"
-        ) from error
+
+    def damage(parser: str, error: Exception) -> ImportFileError:
+        return _damaged(
+            f"row {number + 1} of sheet {title!r}: {parser}: {type(error).__name__}"
+        )
+
+    with parsing(damage), parsed_rows(worksheet) as parsed:
+        for index, cells in parsed:
+            if index > LAST_ROW:
+                raise _damaged(
+                    f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
+                    "last row a worksheet can have"
+                )
+            if index <= number:
+                raise _damaged(
+                    f"sheet {title!r} gives row {index:,} after row {number:,}"
+                )
+            for _ in range(number + 1, index):
+                yield []
+            number = index
+            yield _values(cells, title, index)
 
 
 def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
