@@ -72,13 +72,13 @@ EXCEL_ERRORS = frozenset(
 
 
 def clean(raw: str) -> str:
-    """Trim spaces (also non-breaking and zero-width ones), drop NULs, NFC."""
+    """Trim spaces (also non-breaking and zero-width ones), NFC.
+
+    A NUL is kept: the parser refuses the cell (``nul-in-cell``) rather
+    than read it without it.
+    """
     if raw.isascii():
-        if "\x00" in raw:
-            raw = raw.replace("\x00", "")
         return raw.strip()
-    if "\x00" in raw:
-        raw = raw.replace("\x00", "")
     return unicodedata.normalize("NFC", raw).strip(_TRIM)
 
 
@@ -87,14 +87,13 @@ def clean_keeps(stripped: str) -> bool:
     it; *stripped* may also be several such texts joined together, when
     `clean` leaves each of them as it is.
 
-    Beyond `str.strip`, `clean` removes NULs, zero-width characters and the
-    BOM, and normalises to NFC. Text is NFC only if each of its parts is
+    Beyond `str.strip`, `clean` removes zero-width characters and the BOM
+    at either end, and normalises to NFC. Text is NFC only if each of its parts is
     (what normalising a part alone would change, it changes in the whole),
     so one check answers for a whole row of cells.
     """
     return not (
-        "\x00" in stripped
-        or "\u200b" in stripped
+        "\u200b" in stripped
         or "\u200c" in stripped
         or "\u200d" in stripped
         or "\u2060" in stripped

@@ -19,7 +19,7 @@ from handshake_import import (
 )
 from handshake_import._problems import quote
 
-from .tables import Writer, csv_bytes, xlsx_bytes
+from .tables import Writer, csv_bytes, xls_bytes, xlsx_bytes
 
 TEMPLATE = [
     "id",
@@ -290,12 +290,27 @@ def test_values_are_trimmed_and_normalised(write_table: Writer) -> None:
     assert (row.customer.name, row.customer.contact) == ("Café Lumière", "Jo")
 
 
-def test_nul_bytes_never_reach_a_value() -> None:
-    """NUL characters are dropped from values."""
-    data = b"name,contact\r\nAc\x00me,J\x00o\r\n"
-    (row,) = read_customers(data).rows
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"id,name,contact\r\nC-10\x0003,Acme,Jo\r\nC2,Beta,Bo\r\n",
+        b'id,name,contact\r\n"C-10\x0003","Acme, Inc.",Jo\r\nC2,Beta,Bo\r\n',
+        xls_bytes([["id", "name", "contact"], ["C-10\x0003", "Acme", "Jo"], ["C2", "Beta", "Bo"]]),
+        [{"id": "C-10\x0003", "name": "Acme", "contact": "Jo"},
+         {"id": "C2", "name": "Beta", "contact": "Bo"}],
+    ],
+    ids=["csv", "quoted-csv", "xls", "mappings"],
+)  # fmt: skip
+def test_a_nul_in_a_cell_is_an_error_on_that_cell(source: object) -> None:
+    """A value with a NUL is refused, never read without it: `C-10<NUL>03`
+    must not become `C-1003`, another customer's id."""
+    result = read_customers(source)  # type: ignore[arg-type]
 
-    assert (row.customer.name, row.customer.contact) == ("Acme", "Jo")
+    assert ["C2"] == [row.customer.id for row in result.rows]
+    (problem,) = result.problems
+    assert ("nul-in-cell", 2, "id") == (problem.code, problem.row, problem.column)
+    assert "A2" == problem.cell
+    assert "'C-10\\x0003'" in problem.message
 
 
 def test_too_long_cell_is_a_problem_on_that_cell(write_table: Writer) -> None:

@@ -162,9 +162,7 @@ def _decoded_lines(text: io.TextIOWrapper) -> Generator[str, None, None]:
         # Not `yield from`: closing this generator would then close the
         # wrapper, and with it the caller's stream.
         for line in text:
-            # NULs never reach a value; dropping them per line is cheaper
-            # than per cell.
-            yield line.replace("\x00", "") if "\x00" in line else line
+            yield line
     except UnicodeDecodeError as error:
         name = _ENCODING_NAMES.get(text.encoding, text.encoding)
         raise ImportFileError(
@@ -199,7 +197,10 @@ def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
                     return
                 line = following
             fed.append(line)
-            yield line
+            # The csv module of Python 3.10 refuses a NUL: it goes through
+            # as a stand-in, and comes back in the cells (the parser then
+            # refuses the cell that holds it).
+            yield line.replace("\x00", _NUL_STAND_IN) if "\x00" in line else line
 
     reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     limit = csv.field_size_limit()
@@ -207,7 +208,10 @@ def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
         if '"' in line or len(line) > limit:
             pending.append(line)
             try:
-                yield next(reader)
+                cells = next(reader)
+                if any("\x00" in fed_line for fed_line in fed):
+                    cells = [cell.replace(_NUL_STAND_IN, "\x00") for cell in cells]
+                yield cells
             except csv.Error as error:
                 # The csv reader goes on with the next line after an error.
                 issue = _issue(str(error))
@@ -220,6 +224,11 @@ def _records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
             # Line iteration splits lines at the end of each line break only.
             text = line.rstrip("\r\n")
             yield text.split(delimiter) if text else []
+
+
+#: What a NUL is while the csv module reads its line: a noncharacter, which
+#: no text holds.
+_NUL_STAND_IN = "\uffff"
 
 
 def _issue(message: str) -> RowIssue:

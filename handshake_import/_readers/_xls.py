@@ -98,7 +98,7 @@ def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem
             elif kind == xlrd.XL_CELL_ERROR:
                 cells.append(xlrd.error_text_from_code.get(int(value), "#ERROR"))
             elif kind == xlrd.XL_CELL_TEXT:
-                cells.append(value.replace("\x00", "") if "\x00" in value else value)
+                cells.append(value)
             else:
                 cells.append(cell_text(value))
         yield cells
