@@ -161,7 +161,7 @@ def _decoded_lines(text: io.TextIOWrapper) -> Generator[str, None, None]:
     try:
         # Not `yield from`: closing this generator would then close the
         # wrapper, and with it the caller's stream.
-        for line in text:
+        for line in text:  # noqa: UP028 - see above
             yield line
     except UnicodeDecodeError as error:
         name = _ENCODING_NAMES.get(text.encoding, text.encoding)
