@@ -305,6 +305,31 @@ def _open_in_process(
         store.close()
 
 
+def test_a_full_disk_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    """A disk that fills up during apply: a StoreError that says so (not
+    "cannot rollback"), and the database as it was."""
+    path = tmp_path / "full.db"
+    SQLiteStore(path).close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    # The database may grow by two pages: as a disk that is nearly full.
+    connection.execute(f"PRAGMA max_page_count = {pages + 2}")
+    store = SQLiteStore(connection)
+    rows = [
+        ["id", "name", "contact"],
+        *([f"C{n}", f"Customer {n}", "x" * 50] for n in range(500)),
+    ]
+    plan = reconcile(csv_bytes(rows), store)
+
+    with pytest.raises(StoreError, match="is full") as raised:
+        store.apply(plan)
+
+    assert "rollback" not in str(raised.value)
+    assert 0 == store.customer_count()
+    store.close()
+    connection.close()
+
+
 @pytest.mark.slow
 def test_processes_making_a_new_database_at_once(tmp_path: Path) -> None:
     """The first use of a new database by several processes at once: each

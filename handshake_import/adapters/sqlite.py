@@ -12,6 +12,7 @@ can migrate a database made by this one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -205,6 +206,12 @@ class SQLiteStore:
                     f"The file{where} is not an SQLite database (or is damaged); give "
                     "the path of a database made by handshake-import, or a new one."
                 )
+            elif "disk is full" in text or "database is full" in text:
+                message = (
+                    f"The disk holding the database{where} is full (or the database "
+                    "reached its size limit); nothing was written. Free some space "
+                    "and try again."
+                )
             elif "locked" in text or "busy" in text:
                 message = (
                     f"The database{where} is locked by another process for more than "
@@ -259,10 +266,15 @@ class SQLiteStore:
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite may have rolled the transaction back itself (a full
+            # disk does): a second rollback would fail, and its error hide
+            # the one that matters.
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
 
     # -- the CustomerStore protocol -------------------------------------------
 
