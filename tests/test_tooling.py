@@ -1,6 +1,8 @@
 """The suite includes the linters: ruff (lint and format) and mypy (strict).
 
-The linters look at the project's own files only.
+And the tooling agrees with itself: the supported Python versions are the
+same in pyproject.toml, the README and CI, CI runs the README's test
+command, and the linters look at the project's own files only.
 """
 
 from __future__ import annotations
@@ -105,3 +107,60 @@ def test_mypy_checks_the_project_only() -> None:
 
     assert ["handshake_import", "tests/typing"] == files
     assert all((ROOT / path).is_dir() for path in files)
+
+
+# -- supported Python versions ------------------------------------------------------
+
+
+def _classifier_versions() -> list[str]:
+    prefix = "Programming Language :: Python :: "
+    return [
+        classifier.removeprefix(prefix)
+        for classifier in PYPROJECT["project"]["classifiers"]
+        if re.fullmatch(re.escape(prefix) + r"3\.\d+", classifier)
+    ]
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def test_supported_versions_agree() -> None:
+    """The classifiers, the README and .ci/run name the same Python versions,
+    from requires-python's lowest on, and mypy and ruff target the lowest."""
+    classifiers = _classifier_versions()
+    readme = (ROOT / "README.md").read_text("utf-8")
+    stated = re.search(
+        r"Supported Python versions: ((?:3\.\d+(?:, | and ))*3\.\d+)", readme
+    )
+    ci = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run"), "--versions"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+
+    assert stated is not None, "the README says which Python versions it supports"
+    assert classifiers == re.findall(r"3\.\d+", stated.group(1))
+    assert classifiers == ci
+    assert classifiers == sorted(classifiers, key=_key)
+    assert f">={classifiers[0]}" == PYPROJECT["project"]["requires-python"]
+    assert classifiers[0] == PYPROJECT["tool"]["mypy"]["python_version"]
+    assert (
+        "py" + classifiers[0].replace(".", "")
+        == PYPROJECT["tool"]["ruff"]["target-version"]
+    )
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run's command is the README's, character for character, and the
+    version it measures coverage on is one it runs."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    command = re.search(r'^TEST_COMMAND="(.*)"$', script, re.M)
+    full = re.search(r"^FULL_VERSION=(3\.\d+)$", script, re.M)
+    readme = (ROOT / "README.md").read_text("utf-8")
+
+    assert command is not None
+    assert f"```\n{command.group(1)}\n```" in readme
+    assert full is not None
+    assert full.group(1) in _classifier_versions()
