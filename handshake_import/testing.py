@@ -29,11 +29,32 @@ suite and implementing one method, `StoreConformance.make_store`::
         def apply(self, store, plan, *, partial=False):
             return store.import_plan(plan, partial=partial)
 
+        # Only if closing a store takes more than store.close():
+        def close_store(self, store):
+            store.close()
+            drop_test_database(store.database)
+
 pytest runs the inherited ``test_*`` methods against the store (the base
-class itself is not collected: its name does not start with ``Test``). Each
-test builds the stores it needs with `make_store`, so tests are independent
-of each other and may run in any order. The tests take no fixtures, so the
-class also works mixed into a `unittest.TestCase`.
+class itself is not collected: its name does not start with ``Test``). The
+tests take no fixtures, so the class also works mixed into a
+`unittest.TestCase`.
+
+What `make_store` must isolate: each test builds the stores it needs with
+`make_store`, and some build several and use them side by side (one with
+``HS-<n>`` ids beside one without, say). So every call returns a store of
+its own: its own database, file or schema, holding exactly the data given,
+which no other store sees or changes, and which leaves nothing behind for
+a later test. Do not hand out one shared connection, or empty a shared
+table, in `make_store`: a store the test made before would change under
+it. Tests are independent of each other and may run in any order, or in
+several processes at once (pytest-xdist): name a test database so that
+two processes never pick the same name.
+
+When a test ends, whether it passed, failed or was skipped, the kit calls
+`close_store` for every store the test made, the last made first. The
+default calls ``store.close()`` if the store has a ``close`` method;
+override it to do more, such as dropping the test database. Stores your
+own tests make by calling `make_store` are yours to close.
 
 What is checked: every method of the `CustomerStore` protocol (exact id
 look-up, absent keys left out, internal ids, customers grouped by
@@ -56,12 +77,14 @@ the store did.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -75,6 +98,7 @@ from ._store import OPTION_KEYS, CustomerStore
 __all__ = ["StoreConformance"]
 
 _E = TypeVar("_E", bound=BaseException)
+_Kit = TypeVar("_Kit", bound="StoreConformance")
 
 _ACME = Customer(
     name="Acme Tools",
@@ -190,13 +214,31 @@ def _snapshot(
     }
 
 
+def _closes_stores(test: Callable[[_Kit], None]) -> Callable[[_Kit], None]:
+    """*test*, closing every store it made once it ends, whether it passed,
+    failed or was skipped."""
+
+    @functools.wraps(test)
+    def run(self: _Kit) -> None:
+        # ExitStack calls every close, the last store made first, even when
+        # the test or another close raised.
+        with contextlib.ExitStack() as self._stores_to_close:
+            test(self)
+
+    return run
+
+
 class StoreConformance:
     """Tests that a `CustomerStore` adapter keeps the store contract.
 
     Subclass it as ``class TestMyStore(StoreConformance)`` and implement
     `make_store` (and `apply`, if the store is not written with
-    ``store.apply(plan, partial=...)``); see the module's documentation.
+    ``store.apply(plan, partial=...)``, and `close_store`, if closing a
+    store takes more than ``store.close()``); see the module's
+    documentation.
     """
+
+    _stores_to_close: contextlib.ExitStack
 
     def make_store(
         self,
@@ -207,11 +249,17 @@ class StoreConformance:
         manufacturers: Iterable[str] = (),
         options: Mapping[str, Sequence[str]] | None = None,
     ) -> CustomerStore:
-        """A fresh store holding exactly this data, and nothing else.
+        """A new store holding exactly this data, and nothing else.
 
         The arguments are those of `InMemoryStore`. The kit's customers come
         without internal ids: the store assigns them. *options* maps keys of
         `OPTION_KEYS` to their values, in order; a key left out has none.
+
+        A test may make several stores and use them side by side: each call
+        returns a store of its own (its own database, file or schema), which
+        no other store sees or changes, and which leaves nothing behind for
+        a later test. Every store stays open until the test ends; then
+        `close_store` is called for it.
         """
         raise NotImplementedError(
             f"{type(self).__name__} must implement make_store() to return a fresh "
@@ -236,9 +284,30 @@ class StoreConformance:
             )
         return write(plan, partial=partial)
 
+    def close_store(self, store: CustomerStore) -> None:
+        """Close *store*, made by `make_store` for a test that has ended.
+
+        Called once for every store a test of the kit made, the last made
+        first, whether the test passed, failed or was skipped. The default
+        calls ``store.close()`` if the store has a ``close`` method, and
+        does nothing otherwise; override it to do more, such as dropping a
+        test database. An exception it raises fails the test; the other
+        stores are closed all the same.
+        """
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+
+    def _new_store(self, *args: Any, **kwargs: Any) -> CustomerStore:
+        """``make_store(*args, **kwargs)``, closed with `close_store` when
+        the test ends."""
+        store = self.make_store(*args, **kwargs)
+        self._stores_to_close.callback(self.close_store, store)
+        return store
+
     def _full_store(self, *others: Customer) -> CustomerStore:
         """A store holding `_FULL` (and *others*) and the data it refers to."""
-        return self.make_store(
+        return self._new_store(
             [_FULL, *others],
             customer_groups=["retail"],
             user_groups=["Sales"],
@@ -248,9 +317,10 @@ class StoreConformance:
 
     # -- customers_by_id -------------------------------------------------------
 
+    @_closes_stores
     def test_customers_by_id_finds_exact_ids(self) -> None:
         """customers_by_id finds the customers whose id is exactly a key."""
-        store = self.make_store([_ACME, _BETA, _NO_ID])
+        store = self._new_store([_ACME, _BETA, _NO_ID])
 
         found = store.customers_by_id(["A1", "B1"])
 
@@ -258,9 +328,10 @@ class StoreConformance:
         _check(_ACME, _as_given(found["A1"]), "customers_by_id: customer A1")
         _check(_BETA, _as_given(found["B1"]), "customers_by_id: customer B1")
 
+    @_closes_stores
     def test_customers_by_id_leaves_absent_keys_out(self) -> None:
         """Ids no customer has are absent; ids match exactly (case, spaces)."""
-        store = self.make_store([_ACME, _BETA])
+        store = self._new_store([_ACME, _BETA])
         absent = ["a1", " A1", "A1 ", "A", "C1", "", "A1' OR '1'='1", "%", "A_"]
 
         found = store.customers_by_id(["A1", *absent])
@@ -269,12 +340,14 @@ class StoreConformance:
         _check({}, dict(store.customers_by_id(absent)), "customers_by_id(absent)")
         _check({}, dict(store.customers_by_id([])), "customers_by_id([])")
 
+    @_closes_stores
     def test_customers_round_trip(self) -> None:
         """A stored customer comes back with every field as it was given."""
         store = self._full_store()
 
         _check(_FULL, _as_given(_stored(store, "CM-0042")), "stored customer")
 
+    @_closes_stores
     def test_custom_values_round_trip(self) -> None:
         """Custom column values come back with their types."""
         customer = Customer(
@@ -289,15 +362,16 @@ class StoreConformance:
                 "tags": ("gold", "north"),
             },
         )
-        store = self.make_store([customer])
+        store = self._new_store([customer])
 
         _check(customer, _as_given(_stored(store, "CC-1")), "stored customer")
 
     # -- internal ids ----------------------------------------------------------
 
+    @_closes_stores
     def test_customers_get_distinct_internal_ids(self) -> None:
         """Every stored customer has an internal id of its own."""
-        store = self.make_store([_ACME, _BETA, _NO_ID])
+        store = self._new_store([_ACME, _BETA, _NO_ID])
         by_name = store.customers_by_name_key([name_key(_NO_ID.name)])
         internal_ids = [
             _internal_id(store, "A1"),
@@ -311,9 +385,10 @@ class StoreConformance:
         _check(3, len(set(internal_ids)), f"distinct internal ids in {internal_ids!r}")
         _check(False, "" in internal_ids, "an internal id is empty")
 
+    @_closes_stores
     def test_customers_by_internal_id(self) -> None:
         """customers_by_internal_id finds customers by the ids the store gave."""
-        store = self.make_store([_ACME, _BETA])
+        store = self._new_store([_ACME, _BETA])
         acme, beta = _internal_id(store, "A1"), _internal_id(store, "B1")
 
         found = store.customers_by_internal_id([beta, acme])
@@ -323,9 +398,10 @@ class StoreConformance:
         _check(acme, found[acme].internal_id, "internal_id of the customer found")
         _check(_BETA, _as_given(found[beta]), "customers_by_internal_id: B1")
 
+    @_closes_stores
     def test_customers_by_internal_id_leaves_absent_keys_out(self) -> None:
         """Internal ids the store never gave, of any shape, are absent."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
         acme = _internal_id(store, "A1")
         shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", "1' OR '1'='1"]
         absent = [key for key in shapes if key != acme]
@@ -339,6 +415,7 @@ class StoreConformance:
 
     # -- name keys -------------------------------------------------------------
 
+    @_closes_stores
     def test_customers_by_name_key_groups_customers_under_their_key(self) -> None:
         """Customers whose names share a `name_key` come back together."""
         acmes = [
@@ -348,7 +425,7 @@ class StoreConformance:
             Customer(name="  acme  "),
         ]
         cafe = Customer(name="Café Müller GmbH", id="C1")
-        store = self.make_store([*acmes, cafe, _BETA])
+        store = self._new_store([*acmes, cafe, _BETA])
 
         found = store.customers_by_name_key(["acme", "café müller", "zeta"])
 
@@ -367,9 +444,10 @@ class StoreConformance:
             "every customer found by name key has its internal id",
         )
 
+    @_closes_stores
     def test_customers_by_name_key_takes_keys_not_names(self) -> None:
         """Keys are `name_key` forms: a name that is not its own key finds nothing."""
-        store = self.make_store([Customer(name="Acme Inc", id="A1")])
+        store = self._new_store([Customer(name="Acme Inc", id="A1")])
 
         found = store.customers_by_name_key(["acme inc", "Acme Inc"])
 
@@ -378,6 +456,7 @@ class StoreConformance:
 
     # -- counts and reference data ---------------------------------------------
 
+    @_closes_stores
     def test_highest_generated_id(self) -> None:
         """The highest n of the ``HS-<n>`` ids, compared as numbers; others
         ignored, and so are numbers of more than 18 digits (leading zeros
@@ -385,24 +464,26 @@ class StoreConformance:
         names = iter(f"Customer {n}" for n in range(100))
         ids = ["HS-7", "HS-12", "HS-3", "hs-99", "HS-50a", "XHS-70", "HS-", "A-1000"]
         ids += ["HS-" + "0" * 20 + "13", "HS-" + "9" * 19]
-        store = self.make_store([Customer(name=next(names), id=i) for i in ids])
-        others = self.make_store(
+        store = self._new_store([Customer(name=next(names), id=i) for i in ids])
+        others = self._new_store(
             [Customer(name=next(names), id=i) for i in ["hs-5", "HS 8", "HS-x", "9"]]
         )
 
         _check(13, store.highest_generated_id(), "highest_generated_id()")
         _check(0, others.highest_generated_id(), "highest_generated_id(), no HS-<n>")
-        _check(0, self.make_store().highest_generated_id(), "empty store")
+        _check(0, self._new_store().highest_generated_id(), "empty store")
 
+    @_closes_stores
     def test_customer_count(self) -> None:
         """customer_count counts every customer, with or without an id."""
-        _check(0, self.make_store().customer_count(), "customer_count(), empty store")
-        store = self.make_store([_ACME, _BETA, _NO_ID])
+        _check(0, self._new_store().customer_count(), "customer_count(), empty store")
+        store = self._new_store([_ACME, _BETA, _NO_ID])
         _check(3, store.customer_count(), "customer_count()")
 
+    @_closes_stores
     def test_groups_and_manufacturers(self) -> None:
         """customer_groups, user_groups and manufacturers are what was given."""
-        store = self.make_store(
+        store = self._new_store(
             customer_groups=["retail", "wholesale"],
             user_groups=["Sales", "Buyers"],
             manufacturers=["Acme Tools", "Bolt & Co"],
@@ -420,9 +501,10 @@ class StoreConformance:
             "manufacturers()",
         )
 
+    @_closes_stores
     def test_empty_reference_data(self) -> None:
         """A store without groups, manufacturers or options has none."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
 
         _check([], list(store.customer_groups()), "customer_groups()")
         _check([], list(store.user_groups()), "user_groups()")
@@ -430,6 +512,7 @@ class StoreConformance:
         for key in OPTION_KEYS:
             _check([], list(store.option_values(key)), f"option_values({key!r})")
 
+    @_closes_stores
     def test_option_values_in_order(self) -> None:
         """option_values gives each list's values in their order, not sorted."""
         options = {
@@ -437,16 +520,17 @@ class StoreConformance:
             "shippingMethod": ["UPS", "DHL"],
             "ccType": ["Visa", "Amex", "Mastercard"],
         }
-        store = self.make_store(options=options)
+        store = self._new_store(options=options)
 
         for key in OPTION_KEYS:
             _check(
                 options[key], list(store.option_values(key)), f"option_values({key!r})"
             )
 
+    @_closes_stores
     def test_option_values_of_a_list_left_out(self) -> None:
         """An option list given no values has none."""
-        store = self.make_store(options={"paymentTerms": ["Net 30"]})
+        store = self._new_store(options={"paymentTerms": ["Net 30"]})
 
         _check(["Net 30"], list(store.option_values("paymentTerms")), "paymentTerms")
         _check([], list(store.option_values("shippingMethod")), "shippingMethod")
@@ -454,9 +538,10 @@ class StoreConformance:
 
     # -- applying plans: creating ----------------------------------------------
 
+    @_closes_stores
     def test_created_customers_get_internal_ids_and_can_be_found(self) -> None:
         """Created customers are stored as planned, with new internal ids."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
         acme = _internal_id(store, "A1")
         plan = reconcile(
             _csv(
@@ -492,9 +577,10 @@ class StoreConformance:
         )
         _check(1, store.highest_generated_id(), "highest_generated_id() after HS-1")
 
+    @_closes_stores
     def test_generated_ids_continue_after_the_highest(self) -> None:
         """A blank id becomes the HS-<n> after the store's highest."""
-        store = self.make_store([Customer(name="Old", id="HS-41")])
+        store = self._new_store([Customer(name="Old", id="HS-41")])
         plan = reconcile(_csv(["name"], ["Newer"]), store)
 
         self.apply(store, plan)
@@ -504,6 +590,7 @@ class StoreConformance:
 
     # -- applying plans: updating ----------------------------------------------
 
+    @_closes_stores
     def test_updates_change_exactly_the_planned_fields(self) -> None:
         """An update changes the file's columns and leaves every other field alone."""
         store = self._full_store(_ACME, _BETA)
@@ -541,9 +628,10 @@ class StoreConformance:
         _check(_BETA, _as_given(_stored(store, "B1")), "a customer not in the file")
         _check(3, store.customer_count(), "customer_count() after an update")
 
+    @_closes_stores
     def test_update_keeps_changes_made_since_to_other_fields(self) -> None:
         """An update writes its own fields only, not a copy of the whole customer."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
         contact = reconcile(
             _csv(["id", "name", "contact"], ["A1", "Acme Tools", "Carol"]), store
         )
@@ -557,10 +645,11 @@ class StoreConformance:
         expected = attrs.evolve(_ACME, contact="Carol", tax_id="T-2")
         _check(expected, _as_given(_stored(store, "A1")), "customer after both plans")
 
+    @_closes_stores
     def test_a_blank_cell_clears_the_field(self) -> None:
         """A blank cell in a present column clears the field; an empty address goes."""
         customer = attrs.evolve(_ACME, bill_to=Address(city="Springfield"))
-        store = self.make_store([customer])
+        store = self._new_store([customer])
         plan = reconcile(
             _csv(
                 ["id", "name", "contact", "email", "bill_city"],
@@ -574,9 +663,10 @@ class StoreConformance:
         expected = attrs.evolve(customer, contact=None, emails=(), bill_to=None)
         _check(expected, _as_given(_stored(store, "A1")), "the customer after clearing")
 
+    @_closes_stores
     def test_changing_an_id_through_the_internal_id(self) -> None:
         """A row matched by internal id can change the id: the old one is gone."""
-        store = self.make_store([_ACME, _BETA])
+        store = self._new_store([_ACME, _BETA])
         acme = _internal_id(store, "A1")
         plan = reconcile(
             _csv(["internal_id", "id", "name"], [acme, "A9", "Acme Tools"]), store
@@ -593,9 +683,10 @@ class StoreConformance:
             attrs.evolve(_ACME, id="A9"), _as_given(found["A9"]), "the renamed customer"
         )
 
+    @_closes_stores
     def test_user_groups_are_created_once(self) -> None:
         """A new user group used by several rows (any case) is created once."""
-        store = self.make_store(user_groups=["Sales"])
+        store = self._new_store(user_groups=["Sales"])
         plan = reconcile(
             _csv(
                 ["id", "name", "userGroup"],
@@ -612,10 +703,11 @@ class StoreConformance:
         groups = [_stored(store, i).user_group for i in ("N1", "N2", "N3")]
         _check(["Buyers", "Buyers", "Sales"], groups, "the customers' user groups")
 
+    @_closes_stores
     def test_a_user_group_created_since_is_not_created_again(self) -> None:
         """Two plans creating one user group: the group exists once afterwards
         (the later plan may instead be refused as stale, changing nothing)."""
-        store = self.make_store()
+        store = self._new_store()
         later = reconcile(
             _csv(["id", "name", "userGroup"], ["N1", "One", "Buyers"]), store
         )
@@ -651,9 +743,10 @@ class StoreConformance:
         _check(False, plan.ok, "the plan has an error")
         return plan
 
+    @_closes_stores
     def test_a_plan_with_errors_is_refused(self) -> None:
         """Applying a plan with errors raises PlanHasErrorsError and writes nothing."""
-        store = self.make_store([_ACME], customer_groups=["retail"])
+        store = self._new_store([_ACME], customer_groups=["retail"])
         plan = self._plan_with_an_error(store)
         before = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Acme Tools"])
 
@@ -662,9 +755,10 @@ class StoreConformance:
         after = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Acme Tools"])
         _check(before, after, "the store after a refused plan")
 
+    @_closes_stores
     def test_partial_applies_only_the_rows_without_errors(self) -> None:
         """partial=True writes the valid rows and skips the rows with errors."""
-        store = self.make_store([_ACME], customer_groups=["retail"])
+        store = self._new_store([_ACME], customer_groups=["retail"])
         plan = self._plan_with_an_error(store)
 
         self.apply(store, plan, partial=True)
@@ -678,10 +772,11 @@ class StoreConformance:
             [], list(store.user_groups()), "user_groups() (only the bad row used one)"
         )
 
+    @_closes_stores
     def test_a_stale_update_raises_and_changes_nothing(self) -> None:
         """An update whose old values changed since: StalePlanError, and not one
         of the plan's other actions (creates before it included) is written."""
-        store = self.make_store([_ACME, _BETA])
+        store = self._new_store([_ACME, _BETA])
         stale = reconcile(
             _csv(
                 ["id", "name", "contact", "userGroup"],
@@ -717,9 +812,10 @@ class StoreConformance:
         _check([], list(store.user_groups()), "user_groups()")
         _check(before, _snapshot(store, ids, names), "the store after a stale plan")
 
+    @_closes_stores
     def test_a_create_whose_id_was_taken_since_is_stale(self) -> None:
         """Creating a customer whose id another import created since: StalePlanError."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
         stale = reconcile(_csv(["id", "name"], ["N1", "One"], ["N2", "Two"]), store)
         self.apply(store, reconcile(_csv(["id", "name"], ["N2", "Other Two"]), store))
         before = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Other Two"])
@@ -736,9 +832,10 @@ class StoreConformance:
             "store",
         )
 
+    @_closes_stores
     def test_a_generated_id_taken_since_is_stale(self) -> None:
         """Two imports generating the same HS-<n>: the later one is stale."""
-        store = self.make_store()
+        store = self._new_store()
         stale = reconcile(_csv(["name"], ["One"]), store)
         self.apply(store, reconcile(_csv(["name"], ["Two"]), store))
 
@@ -749,9 +846,10 @@ class StoreConformance:
         _check(1, store.customer_count(), "customer_count() after a stale plan")
         _check("Two", _stored(store, "HS-1").name, "the customer with id HS-1")
 
+    @_closes_stores
     def test_applying_a_plan_twice_is_refused(self) -> None:
         """A plan applied a second time is stale: its changes are already there."""
-        store = self.make_store([_ACME])
+        store = self._new_store([_ACME])
         plan = reconcile(
             _csv(
                 ["id", "name", "contact"],
@@ -769,9 +867,10 @@ class StoreConformance:
 
     # -- applying plans: round trip --------------------------------------------
 
+    @_closes_stores
     def test_reconciling_the_applied_file_again_changes_nothing(self) -> None:
         """After applying a file, reconciling it again plans only Unchanged rows."""
-        store = self.make_store(
+        store = self._new_store(
             [_ACME],
             customer_groups=["retail"],
             user_groups=["Sales"],

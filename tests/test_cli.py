@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -385,8 +386,18 @@ def test_the_readme_main_job(tmp_path: Path) -> None:
     for name in ("demo.sh", "customers.xlsx", "customers-changed.csv"):
         (tmp_path / name).write_bytes((ROOT / "examples" / name).read_bytes())
 
+    # As after `pip install .`: the scripts of the Python running the tests
+    # (its virtual environment's bin/, activated or not) come first.
+    scripts = sysconfig.get_path("scripts")
     result = subprocess.run(
-        ["sh", str(tmp_path / "demo.sh")], check=False, capture_output=True, text=True
+        ["sh", str(tmp_path / "demo.sh")],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PATH": os.pathsep.join([scripts, os.environ.get("PATH", os.defpath)]),
+        },
     )
 
     assert 0 == result.returncode, result.stderr

@@ -83,13 +83,16 @@ def test_the_example_adapter_passes_the_conformance_kit(tmp_path: Path) -> None:
     (tmp_path / "myapp" / "stores.py").write_text(adapter, encoding="utf-8")
     (tmp_path / "test_sqlite_store.py").write_text(kit, encoding="utf-8")
 
+    # An adapter author's run: none of this suite's pytest options (such as
+    # .ci/run's --hypothesis-profile, a profile only our conftest registers).
+    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
         check=False,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        env={**environment, "PYTHONPATH": str(tmp_path)},
     )
 
     assert 0 == result.returncode, result.stdout + result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import pytest
@@ -277,6 +278,87 @@ def test_the_kit_needs_a_way_to_apply() -> None:
 
     with pytest.raises(TypeError, match=r"override StoreConformance\.apply"):
         StoreConformance().apply(object(), plan)  # type: ignore[arg-type]
+
+
+class ClosableStore(InMemoryStore):
+    """An InMemoryStore with a close() that says it was called, or fails."""
+
+    def __init__(
+        self, customers: Iterable[Customer] = (), *, fails: bool = False, **data: Any
+    ) -> None:
+        super().__init__(customers, **data)
+        self.fails = fails
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+        if self.fails:
+            raise OSError("the store would not close")
+
+
+class RecordingKit(StoreConformance):
+    """The kit over ClosableStores, recording the stores made and the order
+    they are closed in. The stores numbered in *failing* (from 0) fail to
+    close; *forgetful* stores leave out the customers they are given."""
+
+    def __init__(self, *, forgetful: bool = False, failing: Sequence[int] = ()) -> None:
+        self.forgetful = forgetful
+        self.failing = failing
+        self.made: list[ClosableStore] = []
+        self.closing: list[ClosableStore] = []
+
+    def make_store(
+        self, customers: Iterable[Customer] = (), **data: Any
+    ) -> CustomerStore:
+        failing = len(self.made) in self.failing
+        store = ClosableStore(
+            () if self.forgetful else customers, fails=failing, **data
+        )
+        self.made.append(store)
+        return store
+
+    def close_store(self, store: CustomerStore) -> None:
+        assert isinstance(store, ClosableStore)
+        self.closing.append(store)
+        super().close_store(store)
+
+
+def test_the_kit_closes_every_store_a_test_made() -> None:
+    """close_store is called once for each store, the last made first; the
+    default calls the store's close()."""
+    kit = RecordingKit()
+
+    kit.test_highest_generated_id()
+
+    assert 3 == len(kit.made)
+    assert kit.made[::-1] == kit.closing
+    assert [1, 1, 1] == [store.closed for store in kit.made]
+
+
+def test_the_kit_closes_the_stores_of_a_failing_test() -> None:
+    """A test that fails still closes the stores it made."""
+    kit = RecordingKit(forgetful=True)  # its stores lose the customers given
+
+    with pytest.raises(AssertionError, match=r"customers_by_id\(\['A1', 'B1'\]\)"):
+        kit.test_customers_by_id_finds_exact_ids()
+
+    assert kit.made
+    assert [1] * len(kit.made) == [store.closed for store in kit.made]
+
+
+def test_a_store_that_fails_to_close_fails_the_test() -> None:
+    """The error of close_store is the test's; the other stores close anyway."""
+    kit = RecordingKit(failing=[1])
+
+    with pytest.raises(OSError, match="would not close"):
+        kit.test_highest_generated_id()
+
+    assert [1, 1, 1] == [store.closed for store in kit.made]
+
+
+def test_a_store_without_close_needs_no_closing() -> None:
+    """The default close_store does nothing to a store without close()."""
+    StoreConformance().close_store(InMemoryStore())
 
 
 def test_importing_the_kit_imports_no_test_runner() -> None:

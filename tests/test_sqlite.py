@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
@@ -54,7 +55,8 @@ def new_store(
 
 
 class TestSQLiteStore(StoreConformance):
-    """SQLiteStore passes the conformance kit unchanged."""
+    """SQLiteStore passes the conformance kit unchanged (the kit's default
+    close_store closes each store, and with it its connection)."""
 
     @pytest.fixture(autouse=True)
     def _directory(self, tmp_path: Path) -> None:
@@ -89,8 +91,14 @@ FILE = csv_bytes(
 )
 
 
+def connect(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    """A connection to *path*, closed at the end of the ``with`` block
+    (sqlite3's own ``with`` only ends the transaction)."""
+    return contextlib.closing(sqlite3.connect(path))
+
+
 def snapshot(path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as connection:
+    with connect(path) as connection:
         return [
             row
             for table in ("customers", "customer_manufacturer_ids", "user_groups")
@@ -101,19 +109,15 @@ def snapshot(path: Path) -> list[tuple[object, ...]]:
 def test_blank_address_parts_read_back_as_none(tmp_path: Path) -> None:
     """An address part stored blank reads back as None, and a block of blank
     parts as no address: blank is None, as the docs ask of an adapter."""
-    store = new_store(
-        tmp_path,
-        [
-            Customer(
-                name="Acme",
-                id="C1",
-                bill_to=Address(street="1 Main St", city=""),
-                ship_to=Address(city="", phone=""),
-            )
-        ],
+    customer = Customer(
+        name="Acme",
+        id="C1",
+        bill_to=Address(street="1 Main St", city=""),
+        ship_to=Address(city="", phone=""),
     )
 
-    stored = store.customers_by_id(["C1"])["C1"]
+    with new_store(tmp_path, [customer]) as store:
+        stored = store.customers_by_id(["C1"])["C1"]
 
     assert stored.bill_to == Address(street="1 Main St")
     assert stored.ship_to is None
@@ -123,19 +127,21 @@ def test_schema_version_is_recorded(tmp_path: Path) -> None:
     """A new database gets the schema and PRAGMA user_version."""
     SQLiteStore(tmp_path / "x.db").close()
 
-    with sqlite3.connect(tmp_path / "x.db") as connection:
+    with connect(tmp_path / "x.db") as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
     assert SCHEMA_VERSION == version
 
 
 def test_takes_an_open_connection_and_leaves_it_open(tmp_path: Path) -> None:
     """A connection passed in is used, and not closed by close()."""
-    connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
-    store = SQLiteStore(connection)
-    store.apply(reconcile(FILE, store))
-    store.close()
+    with contextlib.closing(
+        sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    ) as connection:
+        store = SQLiteStore(connection)
+        store.apply(reconcile(FILE, store))
+        store.close()
 
-    assert 3 == connection.execute("SELECT count(*) FROM customers").fetchone()[0]
+        assert 3 == connection.execute("SELECT count(*) FROM customers").fetchone()[0]
 
 
 @pytest.mark.parametrize(
@@ -158,10 +164,10 @@ def test_a_file_that_is_not_sqlite(
 def test_newer_schema_and_foreign_databases_are_refused(tmp_path: Path) -> None:
     """A database from a newer release, or with other tables, is refused."""
     newer = tmp_path / "newer.db"
-    with sqlite3.connect(newer) as connection:
+    with connect(newer) as connection:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     foreign = tmp_path / "foreign.db"
-    with sqlite3.connect(foreign) as connection:
+    with connect(foreign) as connection:
         connection.execute("CREATE TABLE invoices (id INTEGER)")
 
     with pytest.raises(StoreError, match="newer release"):
@@ -173,16 +179,16 @@ def test_newer_schema_and_foreign_databases_are_refused(tmp_path: Path) -> None:
 def test_locked_past_the_timeout(tmp_path: Path) -> None:
     """A database locked by another writer past the timeout: a clear StoreError."""
     path = tmp_path / "locked.db"
-    store = SQLiteStore(path, timeout=0.2)
-    plan = reconcile(FILE, store)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        with pytest.raises(StoreError, match="locked by another process"):
-            store.apply(plan)
-    finally:
-        blocker.execute("ROLLBACK")
-    assert 3 == len(store.apply(plan).created)
+    with SQLiteStore(path, timeout=0.2) as store:
+        plan = reconcile(FILE, store)
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as blocker:
+            blocker.execute("BEGIN IMMEDIATE")
+            try:
+                with pytest.raises(StoreError, match="locked by another process"):
+                    store.apply(plan)
+            finally:
+                blocker.execute("ROLLBACK")
+        assert 3 == len(store.apply(plan).created)
 
 
 def test_error_in_the_middle_of_apply_leaves_the_database_as_before(
@@ -190,85 +196,90 @@ def test_error_in_the_middle_of_apply_leaves_the_database_as_before(
 ) -> None:
     """A failure after some rows were written rolls everything back."""
     path = tmp_path / "fault.db"
-    store = SQLiteStore(path)
-    store.apply(reconcile(csv_bytes([["id", "name"], ["C0", "Zero"]]), store))
-    before = snapshot(path)
-    plan = reconcile(FILE, store)
-    real_insert = SQLiteStore._insert
-    calls = []
+    with SQLiteStore(path) as store:
+        store.apply(reconcile(csv_bytes([["id", "name"], ["C0", "Zero"]]), store))
+        before = snapshot(path)
+        plan = reconcile(FILE, store)
+        real_insert = SQLiteStore._insert
+        calls = []
 
-    def failing_insert(
-        self: SQLiteStore, connection: sqlite3.Connection, action: CreateCustomer
-    ) -> str:
-        calls.append(action.row)
-        if len(calls) == 2:
-            raise OSError("disk unplugged")
-        return real_insert(self, connection, action)
+        def failing_insert(
+            self: SQLiteStore, connection: sqlite3.Connection, action: CreateCustomer
+        ) -> str:
+            calls.append(action.row)
+            if len(calls) == 2:
+                raise OSError("disk unplugged")
+            return real_insert(self, connection, action)
 
-    monkeypatch.setattr(SQLiteStore, "_insert", failing_insert)
-    with pytest.raises(OSError, match="disk unplugged"):
-        store.apply(plan)
+        monkeypatch.setattr(SQLiteStore, "_insert", failing_insert)
+        with pytest.raises(OSError, match="disk unplugged"):
+            store.apply(plan)
 
-    assert [2, 3] == calls
-    assert before == snapshot(path)
+        assert [2, 3] == calls
+        assert before == snapshot(path)
 
 
 def test_plan_with_errors_is_refused_unless_partial(tmp_path: Path) -> None:
     """The partial rule is the same as InMemoryStore's."""
-    store = SQLiteStore(tmp_path / "p.db")
-    plan = reconcile(
-        csv_bytes([["id", "name", "email"], ["C1", "A", "bad"], ["C2", "B", ""]]), store
-    )
+    with SQLiteStore(tmp_path / "p.db") as store:
+        plan = reconcile(
+            csv_bytes([["id", "name", "email"], ["C1", "A", "bad"], ["C2", "B", ""]]),
+            store,
+        )
 
-    with pytest.raises(PlanHasErrorsError):
-        store.apply(plan)
-    assert 0 == store.customer_count()
-    assert 1 == len(store.apply(plan, partial=True).created)
+        with pytest.raises(PlanHasErrorsError):
+            store.apply(plan)
+        assert 0 == store.customer_count()
+        assert 1 == len(store.apply(plan, partial=True).created)
 
 
 def test_hs_ids_past_a_64_bit_integer_are_stored(tmp_path: Path) -> None:
     """An ``HS-`` id too long to be a generated one is stored as an ordinary
     id; generated numbers go on after the highest that fits."""
-    store = SQLiteStore(tmp_path / "h.db")
-    long_ids = ["HS-9223372036854775808", "HS-" + "9" * 40]
-    first = reconcile(
-        csv_bytes(
-            [["id", "name"], [long_ids[0], "A"], [long_ids[1], "B"], ["HS-7", "C"]]
-        ),
-        store,
-    )
-    store.apply(first)
-    second = reconcile(csv_bytes([["id", "name"], ["", "D"]]), store)
-    store.apply(second)
+    with SQLiteStore(tmp_path / "h.db") as store:
+        long_ids = ["HS-9223372036854775808", "HS-" + "9" * 40]
+        first = reconcile(
+            csv_bytes(
+                [["id", "name"], [long_ids[0], "A"], [long_ids[1], "B"], ["HS-7", "C"]]
+            ),
+            store,
+        )
+        store.apply(first)
+        second = reconcile(csv_bytes([["id", "name"], ["", "D"]]), store)
+        store.apply(second)
 
-    assert "HS-8" == second.creates[0].customer.id
-    assert 8 == store.highest_generated_id()
-    everyone = [*long_ids, "HS-7", "HS-8"]
-    assert set(everyone) == set(store.customers_by_id(everyone))
+        assert "HS-8" == second.creates[0].customer.id
+        assert 8 == store.highest_generated_id()
+        everyone = [*long_ids, "HS-7", "HS-8"]
+        assert set(everyone) == set(store.customers_by_id(everyone))
 
 
 def test_stale_update_is_refused_inside_the_transaction(tmp_path: Path) -> None:
     """An update whose old values changed meanwhile: StalePlanError, nothing applied."""
     path = tmp_path / "s.db"
-    store = SQLiteStore(path)
-    store.apply(reconcile(FILE, store))
-    change_city = reconcile(
-        csv_bytes(
-            [["id", "name", "bill_city"], ["C1", "Acme", "Bergen"], ["N9", "New", ""]]
-        ),
-        store,
-    )
-    change_again = reconcile(
-        csv_bytes([["id", "name", "bill_city"], ["C1", "Acme", "Tromsø"]]), store
-    )
-    store.apply(change_again)
-    before = snapshot(path)
+    with SQLiteStore(path) as store:
+        store.apply(reconcile(FILE, store))
+        change_city = reconcile(
+            csv_bytes(
+                [
+                    ["id", "name", "bill_city"],
+                    ["C1", "Acme", "Bergen"],
+                    ["N9", "New", ""],
+                ]
+            ),
+            store,
+        )
+        change_again = reconcile(
+            csv_bytes([["id", "name", "bill_city"], ["C1", "Acme", "Tromsø"]]), store
+        )
+        store.apply(change_again)
+        before = snapshot(path)
 
-    with pytest.raises(
-        StalePlanError, match="the data changed since this plan was made"
-    ):
-        store.apply(change_city)
-    assert before == snapshot(path)
+        with pytest.raises(
+            StalePlanError, match="the data changed since this plan was made"
+        ):
+            store.apply(change_city)
+        assert before == snapshot(path)
 
 
 def _apply_in_process(
@@ -357,9 +368,8 @@ def test_processes_making_a_new_database_at_once(tmp_path: Path) -> None:
 def test_two_processes_applying_at_once(tmp_path: Path) -> None:
     """Two processes apply plans made from the same state: no lost update, no double create."""
     path = tmp_path / "race.db"
-    store = SQLiteStore(path)
-    store.apply(reconcile(FILE, store))
-    store.close()
+    with SQLiteStore(path) as store:
+        store.apply(reconcile(FILE, store))
     first = csv_bytes(
         [["id", "name", "bill_city"], ["C1", "Acme", "Bergen"], ["N1", "New", ""]]
     )
