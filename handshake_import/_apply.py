@@ -30,6 +30,7 @@ __all__ = [
     "check_plan",
     "id_created_since",
     "id_taken_since",
+    "name_taken_since",
     "value_faults",
 ]
 
@@ -185,6 +186,26 @@ def id_created_since(row: int, customer_id: str | None) -> StalePlanError:
     return StalePlanError(
         f"Row {row}: a customer with id {quote(customer_id or '')} was created since "
         "this plan was made; reconcile the file again.",
+        row=row,
+    )
+
+
+def name_taken_since(row: int, name: str) -> StalePlanError:
+    """The error for a create of a blank-id row whose name another customer
+    got meanwhile: the row would have matched that customer by name.
+
+    A store checks it once the plan is applied, before it commits: each
+    customer created with a generated id (`CreateCustomer.generated_id`)
+    must be the only one with its name (`fold_name`). Within a plan that
+    holds (a blank-id name shared with another row is an error, and a
+    customer the plan renames no longer answers to its old name), so
+    another customer with that name was created or renamed since the plan
+    was made.
+    """
+    return StalePlanError(
+        f"Row {row}: a customer named {quote(name)} was created or renamed since "
+        "this plan was made; the row, which has no id, would now be that "
+        "customer. Reconcile the file again.",
         row=row,
     )
 

@@ -13,8 +13,9 @@ from ._apply import (
     check_plan,
     id_created_since,
     id_taken_since,
+    name_taken_since,
 )
-from ._names import name_key
+from ._names import fold_name, name_key
 from ._plan import (
     CreateCustomer,
     CreateUserGroup,
@@ -151,62 +152,75 @@ class InMemoryStore:
         Raises:
             PlanHasErrorsError: the plan has errors and *partial* is false.
             StalePlanError: a customer changed since the plan was made (an
-                update's old values no longer match, an id is now taken).
+                update's old values no longer match, an id is now taken, a
+                row without an id would now match a customer by its name).
         """
         check_plan(plan, partial=partial)
-        customers = dict(self._customers)
-        by_id = dict(self._by_id)
-        user_groups = list(self._user_groups)
-        next_number = self._next_number
-        created: list[tuple[int, str]] = []
-        updated: list[str] = []
-        groups: list[str] = []
-        unchanged: list[str] = []
+        draft = _Draft(
+            customers=dict(self._customers),
+            by_id=dict(self._by_id),
+            user_groups=list(self._user_groups),
+            next_number=self._next_number,
+        )
         for action in plan.actions:
             if isinstance(action, CreateUserGroup):
-                if action.name.casefold() not in {g.casefold() for g in user_groups}:
-                    user_groups.append(action.name)
-                    groups.append(action.name)
+                draft.create_user_group(action)
             elif isinstance(action, CreateCustomer):
-                new_id = action.customer.id
-                if new_id is not None and new_id in by_id:
-                    raise id_created_since(action.row, new_id)
-                internal_id, next_number = _free_id(customers, next_number)
-                customers[internal_id] = attrs.evolve(
-                    action.customer, internal_id=internal_id
-                )
-                if new_id is not None:
-                    by_id[new_id] = internal_id
-                created.append((action.row, internal_id))
+                draft.create(action)
             elif isinstance(action, UpdateCustomer):
-                customer = customers.get(action.internal_id)
-                updated_customer = apply_update(customer, action)
-                assert customer is not None  # apply_update refuses a missing one
-                if updated_customer.id != customer.id:
-                    if updated_customer.id in by_id:
-                        raise id_taken_since(action.row, updated_customer.id)
-                    by_id.pop(customer.id or "", None)
-                    if updated_customer.id is not None:
-                        by_id[updated_customer.id] = action.internal_id
-                customers[action.internal_id] = updated_customer
-                updated.append(action.internal_id)
+                draft.update(action)
             elif isinstance(action, Unchanged):
-                unchanged.append(action.internal_id)
+                draft.unchanged.append(action.internal_id)
             else:
                 unreachable(action)
+        self._check_names_free(draft.customers, draft.generated, draft.named)
         # Nothing above has touched the store: commit all at once.
-        self._customers = customers
-        self._user_groups = user_groups
-        self._next_number = next_number
+        self._customers = draft.customers
+        self._user_groups = draft.user_groups
+        self._next_number = draft.next_number
         self._reindex()
         return ApplyResult(
-            created=tuple(created),
-            updated=tuple(updated),
-            user_groups=tuple(groups),
-            unchanged=tuple(unchanged),
+            created=tuple(draft.created),
+            updated=tuple(draft.updated),
+            user_groups=tuple(draft.groups),
+            unchanged=tuple(draft.unchanged),
         )
 
     # -- internals ---------------------------------------------------------------
+
+    def _check_names_free(
+        self,
+        customers: Mapping[str, Customer],
+        generated: Mapping[str, int],
+        named: Sequence[str],
+    ) -> None:
+        """Refuse the plan (`name_taken_since`) when a customer created with
+        a generated id is not the only one with its name once the plan is
+        applied to *customers*; *named* are the customers the plan created
+        or renamed, the others are found in the index of names."""
+        if not generated:
+            return
+        keys = {name_key(customers[i].name) for i in generated}
+        by_key: dict[str, set[str]] = defaultdict(set)
+        for key in keys:
+            by_key[key].update(
+                c.internal_id or "" for c in self._by_name_key.get(key, ())
+            )
+        for internal_id in named:
+            key = name_key(customers[internal_id].name)
+            if key in keys:
+                by_key[key].add(internal_id)
+        for internal_id, row in generated.items():
+            name = customers[internal_id].name
+            folded = fold_name(name)
+            for other in by_key[name_key(name)]:
+                customer = customers.get(other)
+                if (
+                    other != internal_id
+                    and customer is not None
+                    and fold_name(customer.name) == folded
+                ):
+                    raise name_taken_since(row, name)
 
     def _reindex(self) -> None:
         self._by_id: dict[str, str] = {}
@@ -221,6 +235,60 @@ class InMemoryStore:
             by_name_key[name_key(customer.name)].append(customer)
         #: name key -> its customers, in the order they were added
         self._by_name_key = {key: tuple(group) for key, group in by_name_key.items()}
+
+
+@attrs.define(kw_only=True)
+class _Draft:
+    """A copy of the store's data, with a plan's actions applied to it one
+    by one, and what they did."""
+
+    customers: dict[str, Customer]
+    by_id: dict[str, str]
+    user_groups: list[str]
+    next_number: int
+    created: list[tuple[int, str]] = attrs.field(factory=list)
+    updated: list[str] = attrs.field(factory=list)
+    groups: list[str] = attrs.field(factory=list)
+    unchanged: list[str] = attrs.field(factory=list)
+    #: internal id -> row, of the customers created with a generated id
+    generated: dict[str, int] = attrs.field(factory=dict)
+    #: the internal ids of the customers the plan names anew
+    named: list[str] = attrs.field(factory=list)
+
+    def create_user_group(self, action: CreateUserGroup) -> None:
+        if action.name.casefold() not in {g.casefold() for g in self.user_groups}:
+            self.user_groups.append(action.name)
+            self.groups.append(action.name)
+
+    def create(self, action: CreateCustomer) -> None:
+        new_id = action.customer.id
+        if new_id is not None and new_id in self.by_id:
+            raise id_created_since(action.row, new_id)
+        internal_id, self.next_number = _free_id(self.customers, self.next_number)
+        self.customers[internal_id] = attrs.evolve(
+            action.customer, internal_id=internal_id
+        )
+        if new_id is not None:
+            self.by_id[new_id] = internal_id
+        self.created.append((action.row, internal_id))
+        self.named.append(internal_id)
+        if action.generated_id:
+            self.generated[internal_id] = action.row
+
+    def update(self, action: UpdateCustomer) -> None:
+        customer = self.customers.get(action.internal_id)
+        updated_customer = apply_update(customer, action)
+        assert customer is not None  # apply_update refuses a missing one
+        if updated_customer.id != customer.id:
+            if updated_customer.id in self.by_id:
+                raise id_taken_since(action.row, updated_customer.id)
+            self.by_id.pop(customer.id or "", None)
+            if updated_customer.id is not None:
+                self.by_id[updated_customer.id] = action.internal_id
+        self.customers[action.internal_id] = updated_customer
+        self.updated.append(action.internal_id)
+        if "name" in action.changes:
+            self.named.append(action.internal_id)
 
 
 def _free_id(taken: Collection[str], number: int) -> tuple[str, int]:

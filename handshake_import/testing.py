@@ -833,6 +833,46 @@ class StoreConformance:
         )
 
     @_closes_stores
+    def test_a_create_by_name_is_stale_once_the_name_is_taken(self) -> None:
+        """A row without an id creates a customer because none has its name;
+        when another import creates one with that name first, the plan is
+        stale (two 'Beta Ltd' would make the next upload ambiguous)."""
+        store = self._new_store([_ACME])
+        by_name = reconcile(_csv(["id", "name"], ["", "Beta Ltd"]), store)
+        self.apply(store, reconcile(_csv(["id", "name"], ["C100", "BETA  LTD"]), store))
+        before = _snapshot(store, ["A1", "C100", "HS-1"], ["Acme Tools", "Beta Ltd"])
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, by_name), "apply(stale plan)"
+        )
+
+        _check(
+            before,
+            _snapshot(store, ["A1", "C100", "HS-1"], ["Acme Tools", "Beta Ltd"]),
+            "the store after a stale plan",
+        )
+
+    @_closes_stores
+    def test_a_create_by_name_of_a_customer_the_plan_renames_applies(self) -> None:
+        """A plan that renames a customer and creates one, without an id,
+        with its old name (matched by name, the old name answers no more)
+        applies, whichever comes first in the file."""
+        store = self._new_store([_ACME, _BETA])
+        plan = reconcile(
+            _csv(["id", "name"], ["", "Beta Ltd"], ["B1", "Beta Group"]), store
+        )
+        _check(
+            ["CreateCustomer", "UpdateCustomer"],
+            [type(action).__name__ for action in plan.actions],
+            "the plan's actions",
+        )
+
+        self.apply(store, plan)
+
+        _check("Beta Group", _stored(store, "B1").name, "the renamed customer")
+        _check("Beta Ltd", _stored(store, "HS-1").name, "the new customer")
+
+    @_closes_stores
     def test_a_generated_id_taken_since_is_stale(self) -> None:
         """Two imports generating the same HS-<n>: the later one is stale."""
         store = self._new_store()

@@ -101,4 +101,5 @@ def test_adapters_namespace() -> None:
         "generated_number",
         "id_created_since",
         "id_taken_since",
+        "name_taken_since",
     ] == adapters.__all__

@@ -9,7 +9,8 @@ An adapter of your own builds its ``apply`` on `check_plan` (refuse a plan
 with errors unless partial), `apply_update` (check an update's old values
 against the stored customer and give the updated one), `id_created_since`
 and `id_taken_since` (the `StalePlanError` for ids that another process took
-meanwhile), and returns an `ApplyResult`. `customer_fields` gives a
+meanwhile), `name_taken_since` (the same for the name of a customer created
+with a generated id), and returns an `ApplyResult`. `customer_fields` gives a
 customer's values by template column, as an `UpdateCustomer`'s ``changes``
 name them, and `customer_from_fields` builds the `Customer` of such values
 (what an adapter reads back from its tables). `generated_number` gives the
@@ -22,6 +23,7 @@ from .._apply import (
     check_plan,
     id_created_since,
     id_taken_since,
+    name_taken_since,
 )
 from .._store import generated_number
 from .._template import customer_from_fields
@@ -36,4 +38,5 @@ __all__ = [
     "generated_number",
     "id_created_since",
     "id_taken_since",
+    "name_taken_since",
 ]

@@ -27,9 +27,10 @@ from .._apply import (
     check_plan,
     id_created_since,
     id_taken_since,
+    name_taken_since,
 )
 from .._errors import StoreError
-from .._names import name_key
+from .._names import fold_name, name_key
 from .._plan import (
     CreateCustomer,
     CreateUserGroup,
@@ -394,6 +395,8 @@ class SQLiteStore:
         updated: list[str] = []
         groups: list[str] = []
         unchanged: list[str] = []
+        #: (row, internal id, name) of the customers made with a generated id
+        generated: list[tuple[int, str, str]] = []
         with self._errors(), self._transaction() as connection:
             for action in plan.actions:
                 if isinstance(action, CreateUserGroup):
@@ -404,7 +407,12 @@ class SQLiteStore:
                     if cursor.rowcount:
                         groups.append(action.name)
                 elif isinstance(action, CreateCustomer):
-                    created.append((action.row, self._insert(connection, action)))
+                    internal_id = self._insert(connection, action)
+                    created.append((action.row, internal_id))
+                    if action.generated_id:
+                        generated.append(
+                            (action.row, internal_id, action.customer.name)
+                        )
                 elif isinstance(action, UpdateCustomer):
                     self._update(connection, action)
                     updated.append(action.internal_id)
@@ -412,6 +420,7 @@ class SQLiteStore:
                     unchanged.append(action.internal_id)
                 else:
                     unreachable(action)
+            _check_names_free(connection, generated)
         return ApplyResult(
             created=tuple(created),
             updated=tuple(updated),
@@ -514,6 +523,34 @@ class SQLiteStore:
             )
             for row in rows
         ]
+
+
+def _check_names_free(
+    connection: sqlite3.Connection, generated: Sequence[tuple[int, str, str]]
+) -> None:
+    """Refuse the plan (`name_taken_since`) when a customer created with a
+    generated id is not the only one with its name, the plan applied: its
+    row, which has no id, would now match another customer by name."""
+    by_key: dict[str, list[tuple[int, str, str, str]]] = {}
+    for row, internal_id, name in generated:
+        by_key.setdefault(name_key(name), []).append(
+            (row, internal_id, name, fold_name(name))
+        )
+    for keys in _chunks(list(by_key)):
+        named: dict[str, list[tuple[str, str]]] = {}
+        for internal_id, name, key in connection.execute(
+            "SELECT internal_id, name, name_key FROM customers "
+            f"WHERE name_key IN ({', '.join('?' * len(keys))})",
+            tuple(keys),
+        ):
+            named.setdefault(key, []).append((str(internal_id), fold_name(name)))
+        for key in keys:
+            for row, internal_id, name, folded in by_key[key]:
+                if any(
+                    other != internal_id and other_folded == folded
+                    for other, other_folded in named.get(key, ())
+                ):
+                    raise name_taken_since(row, name)
 
 
 def _row_values(customer: Customer) -> tuple[Any, ...]:
