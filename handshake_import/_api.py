@@ -12,26 +12,30 @@ the template.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
-import attrs
-
-from ._actions import Mode, Settings
+from ._actions import Mode
 from ._asking import ask
 from ._limits import Limits
 from ._lookups import keys_of
 from ._names import NameForms
+from ._options import ReadOptions, planning_settings, read_options
 from ._parse import ParsedRow, ParsedRows, parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
 from ._reconcile import plan_rows
 from ._records import CustomerRow
-from ._result import Column, ReadResult, Rows, customer_row
+from ._result import (
+    Column,
+    ReadResult,
+    Rows,
+    customer_row,
+    parsed_rows_of,
+    rows_read,
+)
 from ._schema import ColumnMap, Schema, map_header
 from ._store import CustomerStore
-from ._template import CUSTOMER_FIELDS, TEMPLATE_COLUMNS, Extra, Extras, values_of
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -49,51 +53,11 @@ _PROGRESS_EVERY = 1_000
 DEFAULT_BATCH_SIZE = 1_000
 
 
-@attrs.frozen
-class _ReadOptions:
-    """How to read a file: the options of `read_customers`, checked."""
-
-    sheet: str | None
-    columns: Mapping[str, str] | None
-    schema: Schema
-    limits: Limits
-
-
-def _read_options(
-    source: object,
-    *,
-    sheet: str | None,
-    columns: Mapping[str, str] | None,
-    schema: Schema | None,
-    limits: Limits | None,
-) -> _ReadOptions:
-    """The options checked (`TypeError` for a wrong type), with defaults."""
-    if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and (
-        not hasattr(source, "read") and not isinstance(source, Iterable)
-    ):
-        raise TypeError(
-            "source must be a path, bytes, a binary file object or an iterable "
-            f"of {{header: value}} mappings, not {type(source).__name__}"
-        )
-    if columns is not None and not isinstance(columns, Mapping):
-        raise TypeError(
-            "columns must be a mapping of header text to template column, "
-            f"like {{'Customer Name': 'name'}}, not {type(columns).__name__}"
-        )
-    if schema is not None and not isinstance(schema, Schema):
-        raise TypeError(f"schema must be a Schema, not {type(schema).__name__}")
-    if limits is not None and not isinstance(limits, Limits):
-        raise TypeError(f"limits must be a Limits, not {type(limits).__name__}")
-    if sheet is not None and not isinstance(sheet, str):
-        raise TypeError(f"sheet must be a sheet name (str), not {type(sheet).__name__}")
-    return _ReadOptions(sheet, columns, schema or Schema(), limits or Limits())
-
-
 def _column_map(
     table_header: Sequence[str],
     header_row: int,
     sheet: str | None,
-    options: _ReadOptions,
+    options: ReadOptions,
 ) -> ColumnMap:
     return map_header(
         table_header,
@@ -119,13 +83,13 @@ def iter_customers(
     and closed when the iteration ends (or the iterator is closed), so
     `ImportFileError` is raised from the iteration, not from this call.
     """
-    options = _read_options(
+    options = read_options(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
     return _iterate(source, options)
 
 
-def _iterate(source: Source, options: _ReadOptions) -> Iterator[CustomerRow | Problem]:
+def _iterate(source: Source, options: ReadOptions) -> Iterator[CustomerRow | Problem]:
     with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
             yield make_problem("no-header")
@@ -171,14 +135,14 @@ def read_customers(
             damaged, password-protected, over a limit); its message says what
             the file is and what to do.
     """
-    options = _read_options(
+    options = read_options(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
     return _read(source, options, progress=None)
 
 
 def _read(
-    source: Source, options: _ReadOptions, progress: Progress | None
+    source: Source, options: ReadOptions, progress: Progress | None
 ) -> ReadResult:
     with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
@@ -288,7 +252,7 @@ def reconcile(
         StoreError: the store failed, or answered what a `CustomerStore`
             never answers.
     """
-    settings = _settings(
+    settings = planning_settings(
         mode, batch_size, max_errors, mass_change_share, mass_change_minimum
     )
     if isinstance(source, ReadResult):
@@ -310,11 +274,11 @@ def reconcile(
             )
         result = source
     else:
-        options = _read_options(
+        options = read_options(
             source, sheet=sheet, columns=columns, schema=schema, limits=limits
         )
         result = _read(source, options, progress)
-    rows, present, extras = _values_of(result)
+    rows, present, extras = parsed_rows_of(result)
     names = NameForms()
     keys = keys_of(rows)
     answers = ask(store, keys, rows, names, batch_size)
@@ -332,92 +296,6 @@ def reconcile(
         settings=settings,
     )
     if progress is not None:
-        read = _rows_read(result)
+        read = rows_read(result)
         progress(read, read)
     return plan
-
-
-def _settings(
-    mode: object,
-    batch_size: object,
-    max_errors: object,
-    mass_change_share: object,
-    mass_change_minimum: object,
-) -> Settings:
-    """The planning options checked (`ValueError` for a wrong one)."""
-    if mode not in ("upsert", "create-only", "update-only"):
-        raise ValueError(
-            f"mode must be 'upsert', 'create-only' or 'update-only', not {mode!r}"
-        )
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("mass_change_minimum", mass_change_minimum)
-    if max_errors is not None and (
-        isinstance(max_errors, bool)
-        or not isinstance(max_errors, int)
-        or max_errors < 0
-    ):
-        raise ValueError(f"max_errors must be None or an int >= 0, not {max_errors!r}")
-    if (
-        isinstance(mass_change_share, bool)
-        or not isinstance(mass_change_share, (int, float))
-        or not 0 <= mass_change_share <= 1
-    ):
-        raise ValueError(
-            f"mass_change_share must be between 0 and 1, not {mass_change_share!r}"
-        )
-    return Settings(
-        mode=mode,
-        max_errors=max_errors,
-        mass_change_share=mass_change_share,
-        mass_change_minimum=mass_change_minimum,  # type: ignore[arg-type]
-    )
-
-
-def _check_positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, not {value!r}")
-
-
-def _values_of(
-    result: ReadResult,
-) -> tuple[ParsedRows, frozenset[str], Extras]:
-    """The rows of *result* as values, the fields the file has, and where
-    its extra columns are."""
-    rows = result.rows
-    if isinstance(rows, Rows):
-        return rows.parsed, rows.present, rows.extras
-    # A ReadResult made by hand, of records.
-    present = frozenset(column.field for column in result.columns).union(
-        *(row.present for row in rows)
-    )
-    in_order = [column.field for column in result.columns]
-    in_order += sorted(present.difference(in_order))
-    extra_fields = [field for field in in_order if field not in TEMPLATE_COLUMNS]
-    extras = Extras(
-        tuple(
-            Extra(
-                place=len(CUSTOMER_FIELDS) + index,
-                column=field,
-                key=field[3:] if field.startswith("id:") else field,
-                manufacturer=field.startswith("id:"),
-            )
-            for index, field in enumerate(extra_fields)
-        )
-    )
-    parsed = ParsedRows(
-        (row.row, values_of(row.customer) + extras.stored(row.customer)) for row in rows
-    )
-    return parsed, present, extras
-
-
-def _rows_read(result: ReadResult) -> int:
-    """How many rows the file has after its header, with or without errors."""
-    rows = result.rows
-    numbers = (
-        rows.parsed.numbers if isinstance(rows, Rows) else [row.row for row in rows]
-    )
-    last = max(
-        numbers + [p.row for p in result.problems if p.row is not None],
-        default=result.header_row or 0,
-    )
-    return last - (result.header_row or 1)

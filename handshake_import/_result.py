@@ -11,9 +11,25 @@ from ._build import positional
 from ._parse import ParsedRows
 from ._problems import Problem
 from ._records import CustomerRow
-from ._template import NO_EXTRAS, Extras, Values, customer_of_row
+from ._template import (
+    CUSTOMER_FIELDS,
+    NO_EXTRAS,
+    TEMPLATE_COLUMNS,
+    Extra,
+    Extras,
+    Values,
+    customer_of_row,
+    values_of,
+)
 
-__all__ = ["Column", "ReadResult", "Rows", "customer_row"]
+__all__ = [
+    "Column",
+    "ReadResult",
+    "Rows",
+    "customer_row",
+    "parsed_rows_of",
+    "rows_read",
+]
 
 _build_row = positional(CustomerRow)
 
@@ -176,3 +192,48 @@ class ReadResult:
     def warnings(self) -> tuple[Problem, ...]:
         """The problems of severity ``"warning"``."""
         return tuple(problem for problem in self.problems if not problem.is_error)
+
+
+def parsed_rows_of(
+    result: ReadResult,
+) -> tuple[ParsedRows, frozenset[str], Extras]:
+    """The rows of *result* as values, the fields the file has, and where
+    its extra columns are."""
+    rows = result.rows
+    if isinstance(rows, Rows):
+        return rows.parsed, rows.present, rows.extras
+    # A ReadResult made by hand, of records.
+    present = frozenset(column.field for column in result.columns).union(
+        *(row.present for row in rows)
+    )
+    in_order = [column.field for column in result.columns]
+    in_order += sorted(present.difference(in_order))
+    extra_fields = [field for field in in_order if field not in TEMPLATE_COLUMNS]
+    extras = Extras(
+        tuple(
+            Extra(
+                place=len(CUSTOMER_FIELDS) + index,
+                column=field,
+                key=field[3:] if field.startswith("id:") else field,
+                manufacturer=field.startswith("id:"),
+            )
+            for index, field in enumerate(extra_fields)
+        )
+    )
+    parsed = ParsedRows(
+        (row.row, values_of(row.customer) + extras.stored(row.customer)) for row in rows
+    )
+    return parsed, present, extras
+
+
+def rows_read(result: ReadResult) -> int:
+    """How many rows the file has after its header, with or without errors."""
+    rows = result.rows
+    numbers = (
+        rows.parsed.numbers if isinstance(rows, Rows) else [row.row for row in rows]
+    )
+    last = max(
+        numbers + [p.row for p in result.problems if p.row is not None],
+        default=result.header_row or 0,
+    )
+    return last - (result.header_row or 1)
