@@ -1,16 +1,10 @@
-"""Deterministic customer-template files for the benchmarks.
+"""Seeded customer-template files for the benchmarks.
 
-Both writers draw their data from :func:`iter_records`, so a CSV and an XLSX
-generated with the same ``rows`` and ``seed`` hold exactly the same cells.
-:func:`iter_existing` draws from it too, for the reconciling benchmark: the
-customers a store already holds before such a file is imported.
-Everything here streams: the CSV is written row by row and the worksheet XML
-is written into the ZIP member in chunks, so a million rows never sit in
-memory at once (the XLSX shared-string table is the one exception, as it is
-in Excel itself).
-
-Run ``python bench/_files.py`` to write small files into a temporary
-directory and check that openpyxl reads the XLSX back as the CSV's data.
+`write_csv` and `write_xlsx` draw their rows from `iter_records`, so a CSV and
+an XLSX of the same ``rows`` and ``seed`` hold the same cells, and the same
+arguments always give the same bytes. `iter_existing` describes the
+customers a store holds before such a file is imported. Both writers stream
+(the XLSX shared-string table excepted, as in Excel itself).
 """
 
 from __future__ import annotations
@@ -18,7 +12,6 @@ from __future__ import annotations
 import csv
 import functools
 import random
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -30,39 +23,17 @@ Value = str | int | None
 
 Record = tuple[Value, ...]
 
+ADDRESS_PARTS = (
+    "id", "name", "street", "street2", "city", "state", "postcode", "country",
+    "phone", "fax",
+)  # fmt: skip
 HEADER: tuple[str, ...] = (
-    "id",
-    "internal_id",
-    "name",
-    "contact",
-    "email",
-    "bill_id",
-    "bill_name",
-    "bill_street",
-    "bill_street2",
-    "bill_city",
-    "bill_state",
-    "bill_postcode",
-    "bill_country",
-    "bill_phone",
-    "bill_fax",
-    "ship_id",
-    "ship_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_postcode",
-    "ship_country",
-    "ship_phone",
-    "ship_fax",
-    "paymentTerms",
-    "shippingMethod",
-    "taxID",
-    "customerGroup",
-    "userGroup",
+    "id", "internal_id", "name", "contact", "email",
+    *(f"bill_{part}" for part in ADDRESS_PARTS),
+    *(f"ship_{part}" for part in ADDRESS_PARTS),
+    "paymentTerms", "shippingMethod", "taxID", "customerGroup", "userGroup",
     "id:Acme Tools",
-)
+)  # fmt: skip
 """The customer template's columns, in order (the last one is a manufacturer id)."""
 
 DEFAULT_SEED = 20240611
@@ -82,13 +53,9 @@ _LAST_NAMES = (
 _NON_ASCII_FIRST = ("José", "Zoë", "Jürgen", "Begoña", "François", "Ñusta")
 _NON_ASCII_LAST = ("Müller", "Peña", "Lefèvre", "Brontë", "Núñez", "Köhler")
 _NON_ASCII_COMPANIES = (
-    "Müller Werkzeuge GmbH",
-    "Peña Hermanos S.A.",
-    "Société Générale de Quincaillerie",
-    "Café Zoë",
-    "Ferretería Núñez",
-    "Brüder Köhler KG",
-)
+    "Müller Werkzeuge GmbH", "Peña Hermanos S.A.", "Société Générale de Quincaillerie",
+    "Café Zoë", "Ferretería Núñez", "Brüder Köhler KG",
+)  # fmt: skip
 _COMPANY_WORDS = (
     "Acme", "Summit", "Pioneer", "Harbor", "Granite", "Cedar", "Liberty", "Atlas",
     "Keystone", "Evergreen", "Northside", "Riverbend", "Blue Ridge", "Iron Horse",
@@ -111,23 +78,15 @@ _EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example.com
 # (text when it starts with 0, as it would have to be in Excel), "int" a
 # number, or a literal text pattern where "#" is a digit and "@" a letter.
 _PLACES: tuple[tuple[str, str, str, str], ...] = (
-    ("Springfield", "IL", "us", "US"),
-    ("Boston", "MA", "us0", "US"),
-    ("Hartford", "CT", "us0", "US"),
-    ("Austin", "TX", "us", "US"),
-    ("Denver", "CO", "us", "US"),
-    ("Portland", "OR", "us", "US"),
-    ("Columbus", "OH", "us", "US"),
-    ("Atlanta", "GA", "us", "US"),
-    ("Phoenix", "AZ", "us", "US"),
-    ("Seattle", "WA", "us", "US"),
-    ("Toronto", "ON", "@#@ #@#", "CA"),
-    ("Montréal", "QC", "@#@ #@#", "CA"),
-    ("London", "", "@@# #@@", "GB"),
-    ("München", "BY", "int", "DE"),
-    ("Madrid", "M", "int", "ES"),
-    ("México", "CDMX", "int", "MX"),
-)
+    ("Springfield", "IL", "us", "US"), ("Boston", "MA", "us0", "US"),
+    ("Hartford", "CT", "us0", "US"), ("Austin", "TX", "us", "US"),
+    ("Denver", "CO", "us", "US"), ("Portland", "OR", "us", "US"),
+    ("Columbus", "OH", "us", "US"), ("Atlanta", "GA", "us", "US"),
+    ("Phoenix", "AZ", "us", "US"), ("Seattle", "WA", "us", "US"),
+    ("Toronto", "ON", "@#@ #@#", "CA"), ("Montréal", "QC", "@#@ #@#", "CA"),
+    ("London", "", "@@# #@@", "GB"), ("München", "BY", "int", "DE"),
+    ("Madrid", "M", "int", "ES"), ("México", "CDMX", "int", "MX"),
+)  # fmt: skip
 _PAYMENT_TERMS = ("Net 30", "Net 30", "Net 60", "Net 15", "Due on receipt", "COD")
 _SHIPPING = ("UPS Ground", "FedEx 2Day", "USPS Priority", "Will Call", "LTL Freight")
 _CUSTOMER_GROUPS = ("Retail", "Wholesale", "Distributor", "Key Account")
@@ -171,21 +130,18 @@ class _Maker:
     def postcode(self, style: str) -> Value:
         """Return a postcode in the given style (see ``_PLACES``)."""
         rng = self.rng
-        if style == "us":
+        if style in ("us", "int"):
             return rng.randrange(10000, 99999)
         if style == "us0":
             return f"0{rng.randrange(1000, 9999)}"
-        if style == "int":
-            return rng.randrange(10000, 99999)
-        chars = []
-        for ch in style:
-            if ch == "#":
-                chars.append(str(rng.randrange(10)))
-            elif ch == "@":
-                chars.append(chr(65 + rng.randrange(26)))
-            else:
-                chars.append(ch)
-        return "".join(chars)
+        return "".join(
+            str(rng.randrange(10))
+            if ch == "#"
+            else chr(65 + rng.randrange(26))
+            if ch == "@"
+            else ch
+            for ch in style
+        )
 
     def phone(self, country: str) -> str:
         """Return a phone number formatted for the country."""
@@ -299,17 +255,9 @@ Cells = dict[str, str]
 """One customer as the template's cells: header -> text, ``""`` for blank."""
 
 _CHANGEABLE = (
-    "contact",
-    "email",
-    "bill_street",
-    "bill_phone",
-    "paymentTerms",
-    "shippingMethod",
-    "taxID",
-    "customerGroup",
-    "userGroup",
-    "id:Acme Tools",
-)
+    "contact", "email", "bill_street", "bill_phone", "paymentTerms",
+    "shippingMethod", "taxID", "customerGroup", "userGroup", "id:Acme Tools",
+)  # fmt: skip
 """The cells in which a stored customer may differ from its row."""
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -397,293 +345,103 @@ def iter_existing(
 
 
 # --- XLSX -------------------------------------------------------------------
+#
+# Written by hand, as Excel lays a worksheet out: <dimension>, spans on each
+# row, r on each cell, all text in the shared-string table (t="s"), numbers
+# as plain <v>, blank cells left out. (openpyxl's own writer puts text inline
+# instead, which reads differently.) Styles and document properties, which
+# a reader parses once per file, are left out.
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006"
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-_FIXED_DATE = (2024, 6, 11, 9, 30, 0)
+_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
-def _override(part: str, content_type: str) -> str:
-    """Return a content-types ``<Override>`` element."""
-    return f'<Override PartName="{part}" ContentType="{content_type}"/>'
+def _member(name: str) -> zipfile.ZipInfo:
+    """A deflated part with a fixed date, so the same rows give the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2024, 6, 11, 9, 30, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
-def _relationships(*rels: tuple[str, str, str]) -> str:
-    """Return a relationships part from (id, type URI, target) triples."""
+def _rels(*targets: tuple[str, str]) -> str:
+    """A relationships part from (type, target) pairs."""
     items = "".join(
-        f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
-        for rid, kind, target in rels
+        f'<Relationship Id="rId{n}" Type="{_REL}/{kind}" Target="{target}"/>'
+        for n, (kind, target) in enumerate(targets, start=1)
     )
-    head = f'{_XML_DECL}<Relationships xmlns="{_PKG}/relationships">'
-    return f"{head}{items}</Relationships>"
+    return f'{_DECL}<Relationships xmlns="{_PKG}/relationships">{items}</Relationships>'
 
 
-_CONTENT_TYPES = (
-    _XML_DECL
-    + f'<Types xmlns="{_PKG}/content-types">'
-    + '<Default Extension="rels" ContentType="application/'
-    + 'vnd.openxmlformats-package.relationships+xml"/>'
-    + '<Default Extension="xml" ContentType="application/xml"/>'
-    + _override("/xl/workbook.xml", _SML + "sheet.main+xml")
-    + _override("/xl/worksheets/sheet1.xml", _SML + "worksheet+xml")
-    + _override("/xl/styles.xml", _SML + "styles+xml")
-    + _override("/xl/sharedStrings.xml", _SML + "sharedStrings+xml")
-    + _override(
-        "/docProps/core.xml",
-        "application/vnd.openxmlformats-package.core-properties+xml",
+_PARTS = {
+    "[Content_Types].xml": f'{_DECL}<Types xmlns="{_PKG}/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    + "".join(
+        f'<Override PartName="/xl/{part}" ContentType="{_SML}{kind}+xml"/>'
+        for part, kind in (
+            ("workbook.xml", "sheet.main"),
+            ("worksheets/sheet1.xml", "worksheet"),
+            ("sharedStrings.xml", "sharedStrings"),
+        )
     )
-    + _override(
-        "/docProps/app.xml",
-        "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-    )
-    + "</Types>"
+    + "</Types>",
+    "_rels/.rels": _rels(("officeDocument", "xl/workbook.xml")),
+    "xl/workbook.xml": f'{_DECL}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
+    '<sheets><sheet name="Customers" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": _rels(
+        ("worksheet", "worksheets/sheet1.xml"), ("sharedStrings", "sharedStrings.xml")
+    ),
+}
+_COLUMNS = tuple(
+    chr(65 + i) if i < 26 else f"A{chr(65 + i - 26)}" for i in range(len(HEADER))
 )
-_ROOT_RELS = _relationships(
-    ("rId3", f"{_DOC_REL}/extended-properties", "docProps/app.xml"),
-    ("rId2", f"{_PKG}/relationships/metadata/core-properties", "docProps/core.xml"),
-    ("rId1", f"{_DOC_REL}/officeDocument", "xl/workbook.xml"),
-)
-_WORKBOOK_RELS = _relationships(
-    ("rId3", f"{_DOC_REL}/sharedStrings", "sharedStrings.xml"),
-    ("rId2", f"{_DOC_REL}/styles", "styles.xml"),
-    ("rId1", f"{_DOC_REL}/worksheet", "worksheets/sheet1.xml"),
-)
-_WORKBOOK = (
-    _XML_DECL + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_DOC_REL}">'
-    '<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/>'
-    '<workbookPr defaultThemeVersion="166925"/>'
-    '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="28800"'
-    ' windowHeight="12300"/></bookViews>'
-    '<sheets><sheet name="Customers" sheetId="1" r:id="rId1"/></sheets>'
-    '<calcPr calcId="191029"/>'
-    "</workbook>"
-)
-_XF = 'numFmtId="0" fontId="0" fillId="0" borderId="0"'
-_STYLES = (
-    _XML_DECL + f'<styleSheet xmlns="{_MAIN_NS}">'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/>'
-    '<scheme val="minor"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/>'
-    "</border></borders>"
-    f'<cellStyleXfs count="1"><xf {_XF}/></cellStyleXfs>'
-    f'<cellXfs count="1"><xf {_XF} xfId="0"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    "</cellStyles>"
-    '<dxfs count="0"/>'
-    '<tableStyles count="0" defaultTableStyle="TableStyleMedium2"'
-    ' defaultPivotStyle="PivotStyleLight16"/>'
-    "</styleSheet>"
-)
-_W3CDTF = 'xsi:type="dcterms:W3CDTF">2024-06-11T09:30:00Z'
-_CORE = (
-    _XML_DECL + "<cp:coreProperties"
-    f' xmlns:cp="{_PKG}/metadata/core-properties"'
-    ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
-    ' xmlns:dcterms="http://purl.org/dc/terms/"'
-    ' xmlns:dcmitype="http://purl.org/dc/dcmitype/"'
-    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:creator>Sales Ops</dc:creator>"
-    "<cp:lastModifiedBy>Sales Ops</cp:lastModifiedBy>"
-    f"<dcterms:created {_W3CDTF}</dcterms:created>"
-    f"<dcterms:modified {_W3CDTF}</dcterms:modified>"
-    "</cp:coreProperties>"
-)
-_APP = (
-    _XML_DECL + "<Properties"
-    ' xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity>"
-    "<ScaleCrop>false</ScaleCrop>"
-    '<HeadingPairs><vt:vector size="2" baseType="variant">'
-    "<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>"
-    "<vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector></HeadingPairs>"
-    '<TitlesOfParts><vt:vector size="1" baseType="lpstr">'
-    "<vt:lpstr>Customers</vt:lpstr></vt:vector></TitlesOfParts>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0300</AppVersion>"
-    "</Properties>"
-)
-_SHEET_HEAD = (
-    _XML_DECL + f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_DOC_REL}">'
-    '<dimension ref="A1:{last}"/>'
-    '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
-    '<sheetFormatPr defaultRowHeight="15"/>'
-    "<sheetData>"
-)
-_SHEET_TAIL = (
-    "</sheetData>"
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75"'
-    ' header="0.3" footer="0.3"/>'
-    "</worksheet>"
-)
-_CHUNK_ROWS = 2000
 
 
-def _column_letter(index: int) -> str:
-    """Return the column letters for 0-based ``index`` (0 -> A, 30 -> AE)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-_COLUMNS = tuple(_column_letter(i) for i in range(len(HEADER)))
-
-
-class _SharedStrings:
-    """The shared-string table: text -> index, plus the total text-cell count."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.count = 0
-
-    def add(self, text: str) -> int:
-        """Return the index of ``text``, adding it on first sight."""
-        self.count += 1
-        found = self.index.get(text)
-        if found is None:
-            found = self.index[text] = len(self.index)
-        return found
-
-    def xml_chunks(self, per_chunk: int = 20_000) -> Iterator[bytes]:
-        """Yield ``xl/sharedStrings.xml`` in encoded pieces."""
-        yield (
-            f'{_XML_DECL}<sst xmlns="{_MAIN_NS}" count="{self.count}"'
-            f' uniqueCount="{len(self.index)}">'
-        ).encode()
-        chunk: list[str] = []
-        for text in self.index:  # dicts keep insertion order, i.e. index order
-            if text != text.strip():
-                chunk.append(f'<si><t xml:space="preserve">{escape(text)}</t></si>')
-            else:
-                chunk.append(f"<si><t>{escape(text)}</t></si>")
-            if len(chunk) >= per_chunk:
-                yield "".join(chunk).encode()
-                chunk.clear()
-        chunk.append("</sst>")
-        yield "".join(chunk).encode()
-
-
-def _sheet_row(number: int, values: Sequence[Value], strings: _SharedStrings) -> str:
-    """Return one ``<row>`` element; blank cells are left out, as Excel does."""
+def _sheet_row(number: int, values: Sequence[Value], strings: dict[str, int]) -> str:
+    """One ``<row>``; text goes to *strings* (text -> index)."""
     cells = [f'<row r="{number}" spans="1:{len(HEADER)}">']
     for column, value in zip(_COLUMNS, values, strict=True):
-        if value is None or value == "":
-            continue
         if isinstance(value, int):
             cells.append(f'<c r="{column}{number}"><v>{value}</v></c>')
-        else:
-            index = strings.add(value)
+        elif value:
+            index = strings.setdefault(value, len(strings))
             cells.append(f'<c r="{column}{number}" t="s"><v>{index}</v></c>')
     cells.append("</row>")
     return "".join(cells)
 
 
-def _member(name: str) -> zipfile.ZipInfo:
-    """Return a deflated ZIP entry with a fixed timestamp (reproducible files)."""
-    info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
+def write_xlsx(path: str | Path, rows: int, seed: int = DEFAULT_SEED) -> None:
+    """Write the rows of `write_csv` as one worksheet, "Customers".
 
-
-def write_xlsx_excel_layout(
-    path: str | Path, rows: int, seed: int = DEFAULT_SEED
-) -> None:
-    """Write an XLSX laid out the way Excel saves one.
-
-    One visible sheet, "Customers", with a ``<dimension>``, ``<sheetViews>``,
-    ``spans`` on every row, ``r`` on every cell, all text as shared strings
-    (``t="s"``), whole numbers as plain ``<v>`` and blank cells omitted.
-    The sheet XML is streamed; the shared-string table is collected while
-    the sheet is written and stored after it, in Excel's member order.
+    The sheet is streamed into the ZIP; the shared-string table is kept in
+    memory while it is written and stored after it, as Excel orders them.
     """
-    strings = _SharedStrings()
-    # Members past 2 GiB need ZIP64 headers, which must be chosen up front.
-    big = rows > 1_500_000
+    strings: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(_member("[Content_Types].xml"), _CONTENT_TYPES)
-        zf.writestr(_member("_rels/.rels"), _ROOT_RELS)
-        zf.writestr(_member("xl/workbook.xml"), _WORKBOOK)
-        zf.writestr(_member("xl/_rels/workbook.xml.rels"), _WORKBOOK_RELS)
+        for name, text in _PARTS.items():
+            zf.writestr(_member(name), text)
         sheet = _member("xl/worksheets/sheet1.xml")
-        with zf.open(sheet, "w", force_zip64=big) as fh:
-            head = _SHEET_HEAD.format(last=f"{_COLUMNS[-1]}{rows + 1}")
-            fh.write((head + _sheet_row(1, HEADER, strings)).encode())
-            chunk: list[str] = []
+        with zf.open(sheet, "w", force_zip64=rows > 1_500_000) as fh:
+            fh.write(
+                f'{_DECL}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+                f'<dimension ref="A1:{_COLUMNS[-1]}{rows + 1}"/>'
+                '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/>'
+                "</sheetViews><sheetData>".encode()
+            )
+            fh.write(_sheet_row(1, HEADER, strings).encode())
             for number, record in enumerate(iter_records(rows, seed), start=2):
-                chunk.append(_sheet_row(number, record, strings))
-                if len(chunk) >= _CHUNK_ROWS:
-                    fh.write("".join(chunk).encode())
-                    chunk.clear()
-            chunk.append(_SHEET_TAIL)
-            fh.write("".join(chunk).encode())
-        zf.writestr(_member("xl/styles.xml"), _STYLES)
-        with zf.open(_member("xl/sharedStrings.xml"), "w", force_zip64=big) as fh:
-            for piece in strings.xml_chunks():
-                fh.write(piece)
-        zf.writestr(_member("docProps/core.xml"), _CORE)
-        zf.writestr(_member("docProps/app.xml"), _APP)
-
-
-# --- self-check ---------------------------------------------------------------
-
-
-def check_pair(csv_path: str | Path, xlsx_path: str | Path, rows: int) -> list[str]:
-    """Compare a CSV and an XLSX written with the same arguments; return mismatches.
-
-    The XLSX is read with openpyxl in read-only mode; a blank XLSX cell must
-    be an empty CSV field and a number must be the field's digits.
-    """
-    # Comparison only: the generators themselves need nothing outside stdlib.
-    import openpyxl  # noqa: PLC0415
-
-    errors: list[str] = []
-    wb = openpyxl.load_workbook(xlsx_path, read_only=True, data_only=True)
-    try:
-        if wb.sheetnames != ["Customers"]:
-            errors.append(f"sheet names {wb.sheetnames!r}")
-        ws = wb.worksheets[0]
-        if ws.max_row != rows + 1 or ws.max_column != len(HEADER):
-            errors.append(f"dimension says {ws.max_row} x {ws.max_column}")
-        with open(csv_path, encoding="utf-8", newline="") as fh:
-            csv_rows = csv.reader(fh)
-            count = 0
-            for count, (got, want) in enumerate(
-                zip(ws.iter_rows(values_only=True), csv_rows, strict=True), start=1
-            ):
-                cells = tuple("" if v is None else str(v) for v in got)
-                if cells != tuple(want):
-                    errors.append(f"row {count}: {cells!r} != {tuple(want)!r}")
-                    if len(errors) > 5:
-                        break
-        if count != rows + 1:
-            errors.append(f"read {count} rows, expected {rows + 1}")
-    finally:
-        wb.close()
-    return errors
-
-
-def main() -> int:
-    """Write small files to a temporary directory and check them against each other."""
-    rows = 2000
-    with tempfile.TemporaryDirectory() as tmp:
-        csv_path = Path(tmp, "customers.csv")
-        xlsx_path = Path(tmp, "customers.xlsx")
-        write_csv(csv_path, rows)
-        write_xlsx_excel_layout(xlsx_path, rows)
-        errors = check_pair(csv_path, xlsx_path, rows)
-    for error in errors:
-        print(error)
-    print("ok" if not errors else f"{len(errors)} mismatch(es)")
-    return 1 if errors else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+                fh.write(_sheet_row(number, record, strings).encode())
+            fh.write(b"</sheetData></worksheet>")
+        table = _member("xl/sharedStrings.xml")
+        with zf.open(table, "w", force_zip64=rows > 1_500_000) as fh:
+            fh.write(
+                f'{_DECL}<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'.encode()
+            )
+            for text in strings:  # in index order
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                fh.write(f"<si><t{space}>{escape(text)}</t></si>".encode())
+            fh.write(b"</sst>")
