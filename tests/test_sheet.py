@@ -63,11 +63,13 @@ def test_every_row_is_as_wide_as_the_header(write_table: Writer) -> None:
 
 def test_rows_given_as_mappings_follow_the_same_contract() -> None:
     """A key the first mapping lacks is a cell past the header: blank once
-    trimmed it is dropped, else it is the issue (a NUL is no text either)."""
+    trimmed it is dropped, else it is the issue (a NUL is not blank: it is
+    refused wherever it is)."""
     records: Iterable[Mapping[str, object]] = [
         {"name": "A", "email": "a@example.com"},
-        {"email": "b@example.com", "notes": f" {NBSP}\x00"},
+        {"email": "b@example.com", "notes": f" {NBSP}\u200b"},
         {"name": "C", "notes": " left in "},
+        {"name": "D", "notes": "\x00"},
     ]
 
     header, rows = rows_of(records)
@@ -79,6 +81,11 @@ def test_rows_given_as_mappings_follow_the_same_contract() -> None:
         RowIssue(
             "too-many-cells",
             {"count": 3, "width": 2, "value": "'left in'", "letter": "C"},
+            column=2,
+        ),
+        RowIssue(
+            "too-many-cells",
+            {"count": 3, "width": 2, "value": "'\\x00'", "letter": "C"},
             column=2,
         ),
     ] == rows

@@ -207,8 +207,6 @@ def _past_header(cells: RawRow, width: int) -> list[str] | RowIssue:
 
 
 def _trimmed(text: str) -> str:
-    """*text* without `TRIMMED_CHARACTERS` at either end, and without NULs,
-    which never reach a value."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    """*text* without `TRIMMED_CHARACTERS` at either end (a NUL stays: it is
+    refused wherever it is)."""
     return text.strip(TRIMMED_CHARACTERS)
