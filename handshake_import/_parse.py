@@ -29,14 +29,16 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
+from ._build import compiled
 from ._errors import LimitExceededError
 from ._limits import Limits
 from ._problems import Problem, make_problem, quote
 from ._readers import RowIssue, Sheet, column_letter
 from ._records import CustomValue
 from ._schema import ColumnMap, CustomColumn, MappedColumn
-from ._template import CUSTOMER_FIELDS, FieldValue, Values, at
+from ._template import CUSTOMER_FIELDS, Values, at
 from ._values import (
     EXCEL_ERRORS,
     NUMBER_START,
@@ -93,10 +95,6 @@ class ParsedRows:
 
 _NAME = at("name")
 _EMAIL = at("email")
-# `dict.get(text, text)` over a row's texts: a blank one becomes None (the
-# blank of a text field), every other is itself. Two iterables to `map`: no
-# Python call per cell.
-_NONE_IF_BLANK = {"": None}.get
 
 
 def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
@@ -130,6 +128,32 @@ def _picker(positions: Sequence[int]) -> Callable[[Sequence[str]], Sequence[str]
     return operator.itemgetter(*positions)
 
 
+def _values_maker(columns: ColumnMap) -> Callable[[list[Any]], Values]:
+    """The function that makes a row's values out of its texts: one item per
+    place of the values, the text of the column that feeds it, ``None`` for
+    a blank text or a field the file lacks.
+
+    Generated for the file's columns (see `_build.compiled`): one tuple
+    display, where a loop over the places with a test each costs twice as
+    much, once per row of the file.
+    """
+    slot_of = {column.place: slot for slot, column in enumerate(columns.columns)}
+    custom = {column.place for column in columns.columns if column.custom}
+    items = []
+    for place in range(len(CUSTOMER_FIELDS) + len(columns.extras.columns)):
+        slot = slot_of.get(place)
+        if slot is None:
+            items.append("None")
+        elif place in custom:
+            # A custom column's typed value may be false (0, False): only a
+            # blank text is blank.
+            items.append(f"(None if texts[{slot}] == '' else texts[{slot}])")
+        else:
+            items.append(f"(texts[{slot}] or None)")
+    source = f"def row_values(texts):\n    return ({', '.join(items)},)\n"
+    return compiled(source, "row_values", {}, "row_values")
+
+
 def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     sheet: Sheet, columns: ColumnMap, *, limits: Limits
 ) -> Iterator[ParsedRow | Problem]:
@@ -143,13 +167,11 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     max_chars = limits.max_cell_chars
     max_rows = limits.max_rows
     mapped = columns.columns
-    # A row's mapped cells, trimmed, are its `texts` (in file order), plus
-    # one blank at the end for every field the file lacks; `to_values`
-    # picks a row's values, in their layout, out of them.
-    blank = len(mapped)
+    # A row's mapped cells, trimmed, are its `texts` (in file order), which
+    # the checks below read and may replace by what they parsed; then
+    # `row_values` picks the row's values, in their layout, out of them.
     place_of = {column.place: slot for slot, column in enumerate(mapped)}
-    count = len(CUSTOMER_FIELDS) + len(columns.extras.columns)
-    to_values = _picker([place_of.get(place, blank) for place in range(count)])
+    row_values = _values_maker(columns)
     pick_cells = _picker([column.index for column in mapped])
     # A file laid out like the template maps every column, in order: a row's
     # cells are then its texts, with nothing to pick.
@@ -197,7 +219,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                 max_chars=max_chars,
             )
             continue
-        texts = [*map(str.strip, cells if in_order else pick_cells(cells)), ""]
+        texts: list[Any] = [*map(str.strip, cells if in_order else pick_cells(cells))]
         # One join answers several questions for the whole row: is it blank,
         # could a cell be too long, or hold a NUL or a spreadsheet error, and
         # does any need the full `clean` (only non-ASCII text can, and most
@@ -261,14 +283,14 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     problems.append(
                         problem_at(error.code, mapped[slot], row, **error.details)
                     )
-        picked = to_values(texts)
-        values: list[FieldValue] = list(map(_NONE_IF_BLANK, picked, picked))
         if email_slot is not None and texts[email_slot]:
             text = texts[email_slot]
             try:
                 # The plain cell (nearly all of them) without the call
                 # `parse_emails` makes to check it first.
-                values[_EMAIL] = "\n".join(plain_addresses(text) or parse_emails(text))
+                texts[email_slot] = "\n".join(
+                    plain_addresses(text) or parse_emails(text)
+                )
             except CellError as error:
                 problems.append(
                     problem_at(error.code, mapped[email_slot], row, **error.details)
@@ -282,7 +304,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     )
                 continue
             try:
-                values[column.place] = parser(text)
+                texts[slot] = parser(text)
             except CellError as error:
                 problems.append(problem_at(error.code, column, row, **error.details))
 
@@ -290,7 +312,7 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
             yield from problems
             problems.clear()
             continue
-        yield row, tuple(values)
+        yield row, row_values(texts)
 
 
 def _issue_problem(
