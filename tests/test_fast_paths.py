@@ -14,9 +14,20 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from handshake_import import read_customers
+from handshake_import import Address, Customer, read_customers
+from handshake_import._changes import Diff
 from handshake_import._readers import RowIssue, RowItem
 from handshake_import._readers._text import _issue, _records
+from handshake_import._template import (
+    CUSTOMER_FIELDS,
+    NO_EXTRAS,
+    TEMPLATE_COLUMNS,
+    at,
+    customer_from_values,
+    emails_of,
+    emails_value,
+    values_of,
+)
 from handshake_import._values import (
     _EMAIL_SEPARATORS,
     CellError,
@@ -29,6 +40,7 @@ from handshake_import._values import (
 )
 
 from .tables import csv_bytes
+from .test_build import customers
 
 # -- the text reader: lines without quotes are split, not parsed -----------------
 
@@ -207,3 +219,109 @@ def test_one_and_several_manufacturer_columns() -> None:
     assert [{"Acme": "7"}, {}, {"Acme": "8", "Bolt": "9"}] == [
         dict(r.customer.manufacturer_ids) for r in several.rows
     ]
+
+
+# -- values and records: the code generated from the field table ------------------
+
+
+def _plain_values_of(customer: Customer) -> tuple[object, ...]:
+    """A customer's values, field by field, as the table says."""
+    values: list[object] = []
+    for field in CUSTOMER_FIELDS:
+        if field.part is None:
+            value = getattr(customer, field.attribute)
+        else:
+            block = getattr(customer, field.attribute)
+            value = None if block is None else getattr(block, field.part)
+        values.append(emails_value(value) if field.kind == "emails" else value)
+    return tuple(values)
+
+
+@given(customers)
+def test_values_of_is_the_table_read_field_by_field(customer: Customer) -> None:
+    """The generated `values_of` gives what reading each field gives, and
+    the generated `customer_from_values` builds what the constructors build."""
+    values = values_of(customer)
+    assert _plain_values_of(customer) == values
+
+    def address(prefix: str) -> Address | None:
+        parts = {
+            f.part: values[at(f.column)]
+            for f in CUSTOMER_FIELDS
+            if f.column.startswith(prefix)
+        }
+        return Address(**parts) if any(parts.values()) else None  # type: ignore[arg-type]
+
+    built = customer_from_values(values, customer.manufacturer_ids, customer.custom)
+    assert (
+        Customer(
+            name=customer.name,
+            id=customer.id,
+            internal_id=customer.internal_id,
+            contact=customer.contact,
+            emails=emails_of(values[at("email")]),
+            bill_to=address("bill_"),
+            ship_to=address("ship_"),
+            payment_terms=customer.payment_terms,
+            shipping_method=customer.shipping_method,
+            tax_id=customer.tax_id,
+            customer_group=customer.customer_group,
+            user_group=customer.user_group,
+            manufacturer_ids=customer.manufacturer_ids,
+            custom=customer.custom,
+        )
+        == built
+    )
+
+
+@given(
+    st.lists(st.sampled_from(["id", "name", "contact", "email", "bill_city", "ship_fax", "taxID"]), unique=True, min_size=1),
+    st.lists(st.sampled_from(["", "x", "  y  ", "a@x.example"]), min_size=7, max_size=7),
+)  # fmt: skip
+def test_a_rows_values_are_its_cells_picked_one_by_one(
+    header: list[str], cells: list[str]
+) -> None:
+    """The generated maker of a row's values gives, for any header, what
+    picking each field's cell (blank: None) gives."""
+    if "name" not in header:
+        header = ["name", *header]
+    cells = cells[: len(header)]
+    cells[header.index("name")] = cells[header.index("name")] or "N"
+    if "email" in header:
+        cells[header.index("email")] = (
+            "a@x.example" if cells[header.index("email")].strip() else ""
+        )
+    (values,) = read_customers(csv_bytes([header, cells])).rows.parsed.values  # type: ignore[attr-defined]
+
+    by_column = {
+        column: cell.strip() or None for column, cell in zip(header, cells, strict=True)
+    }
+    assert tuple(by_column.get(field.column) for field in CUSTOMER_FIELDS) == values
+
+
+@given(customers, customers)
+def test_a_diff_is_the_fields_compared_one_by_one(old: Customer, new: Customer) -> None:
+    """`Diff`, with its one comparison for an unchanged customer, gives the
+    changes a field-by-field comparison gives."""
+    present = frozenset(TEMPLATE_COLUMNS)
+    old_values, new_values = values_of(old), values_of(new)
+    expected = {}
+    for field, before, after in zip(
+        CUSTOMER_FIELDS, old_values, new_values, strict=True
+    ):
+        column = field.column
+        if (
+            column == "internal_id"
+            or before == after
+            or (column == "id" and after is None)
+        ):
+            continue
+        if column == "email":
+            olds, news = emails_of(before), emails_of(after)
+            if {e.lower() for e in olds} != {e.lower() for e in news}:
+                expected[column] = (olds or None, news or None)
+            continue
+        expected[column] = (before, after)
+
+    assert expected == Diff(present, NO_EXTRAS)(old, new_values)
+    assert {} == Diff(present, NO_EXTRAS)(old, old_values)
