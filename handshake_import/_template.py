@@ -238,13 +238,15 @@ def _customer_from_values_source() -> str:
     for field in attrs.fields(Customer):
         name = field.name
         if name in ADDRESS_BLOCKS.values():
-            block = _block_slice(name)
-            lines.append(f"    {name} = values[{block.start}:{block.stop}]")
-            arguments.append(f"address(*{name}) if any({name}) else None")
+            parts = [f"values[{i}]" for i in range(*_block_slice(name).indices(_COUNT))]
+            arguments.append(
+                f"address({', '.join(parts)}) if ({' or '.join(parts)}) else None"
+            )
         elif name in ("manufacturer_ids", "custom"):
             arguments.append(name)
         elif name == "emails":
-            arguments.append(f"emails_of(values[{_POSITIONS['email']}])")
+            email = f"values[{_POSITIONS['email']}]"
+            arguments.append(f"tuple({email}.split('\\n')) if {email} else ()")
         else:
             (place,) = (i for i, f in enumerate(CUSTOMER_FIELDS) if f.attribute == name)
             arguments.append(f"values[{place}]")
@@ -258,7 +260,6 @@ customer_from_values: Callable[..., Customer] = compiled(
     {
         "build": _build_customer,
         "address": _build_address,
-        "emails_of": emails_of,
         "NO_MAPPING": NO_MAPPING,
     },
     "customer_from_values",
