@@ -38,7 +38,7 @@ from ._problems import Problem, make_problem, quote
 from ._readers import RowIssue, Sheet, column_letter
 from ._records import CustomValue
 from ._schema import ColumnMap, CustomColumn, MappedColumn
-from ._template import CUSTOMER_FIELDS, Values, at
+from ._template import Values
 from ._values import (
     EXCEL_ERRORS,
     NUMBER_START,
@@ -93,8 +93,20 @@ class ParsedRows:
         return len(self.numbers)
 
 
-_NAME = at("name")
-_EMAIL = at("email")
+def _email_text(text: str) -> str:
+    """An ``email`` cell's addresses, checked, as a row's value holds them:
+    joined by line breaks."""
+    # The plain cell (nearly all of them) without the call `parse_emails`
+    # makes to check it first.
+    return "\n".join(plain_addresses(text) or parse_emails(text))
+
+
+#: The parser of each kind of column whose cells are more than text (an
+#: ``id`` is checked apart: nearly every one needs no call).
+_KIND_PARSERS: dict[str, Callable[[str], object]] = {"emails": _email_text}
+#: The kinds whose value is its text (``None`` when blank); the others' value
+#: may be false (0, False), and only a blank cell is blank.
+_TEXT_KINDS = frozenset({"text", "id", "emails", "manufacturer-id"})
 
 
 def _custom_parser(column: CustomColumn) -> Callable[[str], CustomValue]:
@@ -138,18 +150,16 @@ def _values_maker(columns: ColumnMap) -> Callable[[list[Any]], Values]:
     much, once per row of the file.
     """
     slot_of = {column.place: slot for slot, column in enumerate(columns.columns)}
-    custom = {column.place for column in columns.columns if column.custom}
+    kinds = {column.place: column.kind for column in columns.columns}
     items = []
-    for place in range(len(CUSTOMER_FIELDS) + len(columns.extras.columns)):
+    for place in range(len(columns.template.fields) + len(columns.extras.columns)):
         slot = slot_of.get(place)
         if slot is None:
             items.append("None")
-        elif place in custom:
-            # A custom column's typed value may be false (0, False): only a
-            # blank text is blank.
-            items.append(f"(None if texts[{slot}] == '' else texts[{slot}])")
-        else:
+        elif kinds[place] in _TEXT_KINDS:
             items.append(f"(texts[{slot}] or None)")
+        else:
+            items.append(f"(None if texts[{slot}] == '' else texts[{slot}])")
     source = f"def row_values(texts):\n    return ({', '.join(items)},)\n"
     return compiled(source, "row_values", {}, "row_values")
 
@@ -170,23 +180,29 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
     # A row's mapped cells, trimmed, are its `texts` (in file order), which
     # the checks below read and may replace by what they parsed; then
     # `row_values` picks the row's values, in their layout, out of them.
-    place_of = {column.place: slot for slot, column in enumerate(mapped)}
     row_values = _values_maker(columns)
     pick_cells = _picker([column.index for column in mapped])
     # A file laid out like the template maps every column, in order: a row's
     # cells are then its texts, with nothing to pick.
     in_order = [column.index for column in mapped] == list(range(columns.width))
+    noun = columns.template.noun
+    required = [
+        (slot, column)
+        for slot, column in enumerate(mapped)
+        if column.field in columns.template.required
+        or (column.custom is not None and column.custom.required)
+    ]
     id_slots = [
         slot
         for slot, column in enumerate(mapped)
         if column.kind in ("id", "manufacturer-id")
     ]
-    email_slot = place_of.get(_EMAIL)
-    name_slot = place_of[_NAME]
-    customs = [
-        (slot, column, column.custom, _custom_parser(column.custom))
-        for slot, column in enumerate(mapped)
+    parsers = [
+        (slot, column, _custom_parser(column.custom))
         if column.custom is not None
+        else (slot, column, _KIND_PARSERS[column.kind])
+        for slot, column in enumerate(mapped)
+        if column.custom is not None or column.kind in _KIND_PARSERS
     ]
     letters = [column_letter(index) for index in range(columns.width)]
     by_index = {column.index: column for column in mapped}
@@ -268,10 +284,13 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                         )
                     )
                     texts[slot] = ""
-        if not texts[name_slot] and not _has_problem_in(problems, mapped[name_slot]):
-            problems.append(
-                problem_at("missing-value", mapped[name_slot], row, field="name")
-            )
+        for slot, column in required:
+            if not texts[slot] and not _has_problem_in(problems, column):
+                problems.append(
+                    problem_at(
+                        "missing-value", column, row, field=column.field, noun=noun
+                    )
+                )
         for slot in id_slots:
             text = texts[slot]
             # What `parse_id` accepts at once, without calling it (a blank
@@ -283,30 +302,15 @@ def parse_rows(  # noqa: PLR0915 - the per-row hot loop stays in one frame
                     problems.append(
                         problem_at(error.code, mapped[slot], row, **error.details)
                     )
-        if email_slot is not None and texts[email_slot]:
-            text = texts[email_slot]
-            try:
-                # The plain cell (nearly all of them) without the call
-                # `parse_emails` makes to check it first.
-                texts[email_slot] = "\n".join(
-                    plain_addresses(text) or parse_emails(text)
-                )
-            except CellError as error:
-                problems.append(
-                    problem_at(error.code, mapped[email_slot], row, **error.details)
-                )
-        for slot, column, definition, parser in customs:
+        for slot, column, parser in parsers:
             text = texts[slot]
-            if not text:
-                if definition.required:
+            if text:
+                try:
+                    texts[slot] = parser(text)
+                except CellError as error:
                     problems.append(
-                        problem_at("missing-value", column, row, field=column.field)
+                        problem_at(error.code, column, row, **error.details)
                     )
-                continue
-            try:
-                texts[slot] = parser(text)
-            except CellError as error:
-                problems.append(problem_at(error.code, column, row, **error.details))
 
         if problems:
             yield from problems

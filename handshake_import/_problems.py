@@ -154,7 +154,7 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "missing-value": _Entry(
         "error",
-        "The {field} is blank; every customer needs one.",
+        "The {field} is blank; every {noun} needs one.",
         "A row with an empty name cell.",
     ),
     "invalid-email": _Entry(

@@ -19,8 +19,7 @@ import attrs
 
 from ._problems import Problem, make_problem, quote
 from ._readers import column_letter
-from ._template import CUSTOMER_FIELDS, TEMPLATE_COLUMNS, Extra, Extras, Kind
-from ._template import at as place_in_values
+from ._template import CUSTOMERS, TEMPLATE_COLUMNS, Extra, Extras, Kind, Template
 
 __all__ = [
     "ColumnMap",
@@ -180,6 +179,7 @@ class ColumnMap:
         present: the fields the file has (see `CustomerRow.present`).
         extras: where its extra columns' values are in a row's values.
         problems: header problems; any error means no row can be read.
+        template: the template the header was matched to.
     """
 
     columns: tuple[MappedColumn, ...]
@@ -187,6 +187,7 @@ class ColumnMap:
     present: frozenset[str]
     extras: Extras
     problems: tuple[Problem, ...]
+    template: Template = CUSTOMERS
 
     @property
     def ok(self) -> bool:
@@ -202,12 +203,13 @@ class _Target:
     custom: CustomColumn | None = None
 
 
-def _targets(schema: Schema) -> dict[str, _Target]:
+def _targets(template: Template, schema: Schema) -> dict[str, _Target]:
     targets = {
-        fold(name): _Target(name, kind) for name, kind in TEMPLATE_COLUMNS.items()
+        fold(name): _Target(name, kind) for name, kind in template.columns.items()
     }
-    for column in schema.custom_columns:
-        targets[fold(column.name)] = _Target(column.name, "custom", custom=column)
+    if template.extra_columns:
+        for column in schema.custom_columns:
+            targets[fold(column.name)] = _Target(column.name, "custom", custom=column)
     return targets
 
 
@@ -220,7 +222,9 @@ def _manufacturer_target(text: str) -> _Target | None:
 
 
 def _resolve_aliases(
-    aliases: Mapping[str, str] | None, targets: dict[str, _Target]
+    aliases: Mapping[str, str] | None,
+    targets: dict[str, _Target],
+    template: Template,
 ) -> dict[str, _Target]:
     resolved: dict[str, _Target] = {}
     for alias, field in (aliases or {}).items():
@@ -228,7 +232,9 @@ def _resolve_aliases(
             raise TypeError(
                 "columns= maps header text (str) to a template column (str)"
             )
-        target = targets.get(fold(field)) or _manufacturer_target(field)
+        target = targets.get(fold(field))
+        if target is None and template.extra_columns:
+            target = _manufacturer_target(field)
         if target is None:
             raise ValueError(
                 f"columns={{{alias!r}: {field!r}}}: {field!r} is not a template column"
@@ -246,10 +252,11 @@ def map_header(
     sheet: str | None,
     schema: Schema,
     aliases: Mapping[str, str] | None = None,
+    template: Template = CUSTOMERS,
 ) -> ColumnMap:
-    """Match the header row to the template; collect every header problem."""
-    targets = _targets(schema)
-    alias_targets = _resolve_aliases(aliases, targets)
+    """Match the header row to *template*; collect every header problem."""
+    targets = _targets(template, schema)
+    alias_targets = _resolve_aliases(aliases, targets, template)
     problems: list[Problem] = []
     columns: list[MappedColumn] = []
     by_field: dict[str, MappedColumn] = {}
@@ -274,7 +281,7 @@ def map_header(
         key = fold(text)
         if key in alias_targets:
             target: _Target | None = alias_targets[key]
-        elif _MANUFACTURER.match(text):
+        elif template.extra_columns and _MANUFACTURER.match(text):
             target = _manufacturer_target(text)  # None for a bare "id:"
         else:
             target = targets.get(key)
@@ -289,16 +296,16 @@ def map_header(
                 )
             )
             continue
-        is_template = target.field in TEMPLATE_COLUMNS
+        is_template = target.field in template.places
         column = MappedColumn(
             index=index,
             header=text,
             letter=letter,
             field=target.field,
             kind=target.kind,
-            place=place_in_values(target.field)
+            place=template.at(target.field)
             if is_template
-            else len(CUSTOMER_FIELDS) + extras,
+            else len(template.fields) + extras,
             manufacturer=target.manufacturer,
             custom=target.custom,
         )
@@ -325,7 +332,7 @@ def map_header(
         extras += not is_template
 
     required = [
-        *(field.column for field in CUSTOMER_FIELDS if field.required),
+        *template.required,
         *(c.name for c in schema.custom_columns if c.required),
     ]
     for field in required:
@@ -342,6 +349,7 @@ def map_header(
                 )
             )
     return ColumnMap(
+        template=template,
         columns=tuple(columns),
         width=len(header),
         present=frozenset(column.field for column in columns),
@@ -354,7 +362,7 @@ def map_header(
                     manufacturer=column.manufacturer is not None,
                 )
                 for column in columns
-                if column.field not in TEMPLATE_COLUMNS
+                if column.field not in template.places
             )
         ),
         problems=tuple(problems),

@@ -33,6 +33,7 @@ __all__ = [
     "ADDRESS_BLOCKS",
     "ADDRESS_PARTS",
     "BLANK_VALUES",
+    "CUSTOMERS",
     "CUSTOMER_FIELDS",
     "NO_EXTRAS",
     "TEMPLATE_COLUMNS",
@@ -41,6 +42,8 @@ __all__ = [
     "Field",
     "FieldValue",
     "Kind",
+    "Template",
+    "TemplateName",
     "Values",
     "at",
     "customer_from_fields",
@@ -113,14 +116,62 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     Field("userGroup", "user_group"),
 )
 
-#: Template column -> its kind, in template order.
-TEMPLATE_COLUMNS: Mapping[str, Kind] = {f.column: f.kind for f in CUSTOMER_FIELDS}
+#: The templates of the bulk-import page, by the name the API gives them.
+TemplateName = Literal["customers", "ship-to", "options", "customer-groups"]
 
-_POSITIONS = {field.column: index for index, field in enumerate(CUSTOMER_FIELDS)}
+
+@attrs.frozen
+class Template:
+    """One spreadsheet of the bulk-import page, as a table of fields.
+
+    Header matching, the parser and the planner read it; a row's values
+    hold one value per field, in this order.
+
+    Attributes:
+        name: how the API names it (``"customers"``).
+        noun: what one of its rows is, for messages (``"customer"``).
+        fields: its columns, in template order.
+        extra_columns: whether a file may add ``id:<Manufacturer>`` and
+            custom columns to it (after the fields, in a row's values).
+    """
+
+    name: TemplateName
+    noun: str
+    fields: tuple[Field, ...]
+    extra_columns: bool = False
+    #: column -> its place in a row's values
+    places: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        places = {field.column: place for place, field in enumerate(self.fields)}
+        object.__setattr__(self, "places", MappingProxyType(places))
+
+    @property
+    def columns(self) -> Mapping[str, Kind]:
+        """Column -> its kind, in template order."""
+        return {field.column: field.kind for field in self.fields}
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The columns a file must have, and a row must fill."""
+        return tuple(field.column for field in self.fields if field.required)
+
+    def at(self, column: str) -> int:
+        """The place of *column* in a row's values."""
+        return self.places[column]
+
+
+#: The customer template.
+CUSTOMERS = Template("customers", "customer", CUSTOMER_FIELDS, extra_columns=True)
+
+#: Template column -> its kind, in template order.
+TEMPLATE_COLUMNS: Mapping[str, Kind] = CUSTOMERS.columns
+
+_POSITIONS = CUSTOMERS.places
 
 
 def at(column: str) -> int:
-    """The place of template *column* in a row's values."""
+    """The place of customer template *column* in a row's values."""
     return _POSITIONS[column]
 
 
