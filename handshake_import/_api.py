@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from ._actions import Mode
-from ._asking import ask
+from ._actions import Mode, Settings
+from ._asking import ask, stored_customer_groups, stored_options
+from ._finish import finish_list
 from ._limits import Limits
+from ._lists import LISTS, plan_list
 from ._lookups import keys_of
 from ._names import NameForms
 from ._options import ReadOptions, planning_settings, read_options
 from ._parse import ParsedRow, ParsedRows, parse_rows
+from ._placement import Placement
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
@@ -29,13 +32,21 @@ from ._records import CustomerRow
 from ._result import (
     Column,
     ReadResult,
-    Rows,
+    Table,
     customer_row,
-    parsed_rows_of,
     rows_read,
+    table_of,
 )
-from ._schema import ColumnMap, Schema, map_header
+from ._schema import ColumnMap, Schema, detect_template, map_header
 from ._store import CustomerStore
+from ._template import (
+    CUSTOMERS,
+    NO_EXTRAS,
+    OPTIONS,
+    TEMPLATES,
+    Template,
+    TemplateName,
+)
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -138,18 +149,36 @@ def read_customers(
     options = read_options(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
-    return _read(source, options, progress=None)
+    return _read(source, options, None, CUSTOMERS).read_result()
 
 
 def _read(
-    source: Source, options: ReadOptions, progress: Progress | None
-) -> ReadResult:
+    source: Source,
+    options: ReadOptions,
+    progress: Progress | None,
+    template: Template | None,
+) -> Table:
+    """Read *source* for *template*, or for the template its header is
+    written for."""
     with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
         if table is None:
-            return ReadResult(
-                rows=Rows(ParsedRows()), problems=(make_problem("no-header"),)
+            return Table(
+                template=template or CUSTOMERS,
+                parsed=ParsedRows(),
+                present=frozenset(),
+                extras=NO_EXTRAS,
+                problems=(make_problem("no-header"),),
             )
-        column_map = _column_map(table.header, table.header_row, table.name, options)
+        if template is None:
+            template = detect_template(table.header, options.columns)
+        column_map = map_header(
+            table.header,
+            header_row=table.header_row,
+            sheet=table.name,
+            schema=options.schema,
+            aliases=options.columns,
+            template=template,
+        )
         problems: list[Problem] = [*table.notices, *column_map.problems]
         rows = ParsedRows()
         if column_map.ok:
@@ -164,13 +193,11 @@ def _read(
                         problems.append(item)  # type: ignore[arg-type]
             else:
                 _read_telling(items, rows, problems, table.header_row, progress)
-        return ReadResult(
-            rows=Rows(
-                rows,
-                sheet=table.name,
-                present=column_map.present,
-                extras=column_map.extras,
-            ),
+        return Table(
+            template=template,
+            parsed=rows,
+            present=column_map.present,
+            extras=column_map.extras,
             problems=tuple(problems),
             columns=tuple(
                 Column(field=c.field, header=c.header, letter=c.letter)
@@ -220,8 +247,10 @@ def reconcile(
     mass_change_share: float = 0.5,
     mass_change_minimum: int = 20,
     progress: Progress | None = None,
+    template: TemplateName | None = None,
 ) -> Plan:
-    """Read a customer file and plan what importing it into *store* would do.
+    """Read a file of one of the bulk-import templates and plan what
+    importing it into *store* would do.
 
     Args:
         source: a path, the file's bytes, a binary file object, a
@@ -229,6 +258,9 @@ def reconcile(
             mappings.
         store: the host app's storage, through the `CustomerStore` protocol;
             it is only read, in bulk calls of at most *batch_size* keys.
+        template: ``"customers"``, ``"options"`` or ``"customer-groups"``;
+            default: the one the file's header is written for (see
+            docs/reconcile.md).
         sheet, columns, schema, limits: as for `read_customers`; they apply
             to reading, so they cannot be given with a `ReadResult`.
         mode: ``"upsert"`` (default), ``"create-only"`` (a row matching an
@@ -272,30 +304,75 @@ def reconcile(
                 "apply to reading a file, which was read already; pass them "
                 "to read_customers"
             )
-        result = source
+        if template not in (None, CUSTOMERS.name):
+            raise TypeError(
+                "a ReadResult is a customer file read; template must be "
+                f"'customers' or None with it, not {template!r}"
+            )
+        table = table_of(source)
     else:
         options = read_options(
             source, sheet=sheet, columns=columns, schema=schema, limits=limits
         )
-        result = _read(source, options, progress)
-    rows, present, extras = parsed_rows_of(result)
+        table = _read(source, options, progress, _template(template))
+    plan = (
+        _plan_customers(table, store, settings, batch_size)
+        if table.template is CUSTOMERS
+        else _plan_list(table, store, settings)
+    )
+    if progress is not None:
+        read = rows_read(table)
+        progress(read, read)
+    return plan
+
+
+def _template(name: object) -> Template | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in TEMPLATES:
+        raise ValueError(
+            f"template must be one of {', '.join(map(repr, TEMPLATES))} or None "
+            f"(found from the header), not {name!r}"
+        )
+    return TEMPLATES[name]
+
+
+def _plan_customers(
+    table: Table, store: CustomerStore, settings: Settings, batch_size: int
+) -> Plan:
+    rows = table.parsed
     names = NameForms()
     keys = keys_of(rows)
     answers = ask(store, keys, rows, names, batch_size)
-    plan = plan_rows(
+    return plan_rows(
         rows,
-        present=present,
-        extras=extras,
-        columns=result.columns,
-        header_row=result.header_row,
-        sheet=result.sheet,
-        read_problems=result.problems,
+        present=table.present,
+        extras=table.extras,
+        columns=table.columns,
+        header_row=table.header_row,
+        sheet=table.sheet,
+        read_problems=table.problems,
         keys=keys,
         answers=answers,
         names=names,
         settings=settings,
     )
-    if progress is not None:
-        read = rows_read(result)
-        progress(read, read)
-    return plan
+
+
+def _plan_list(table: Table, store: CustomerStore, settings: Settings) -> Plan:
+    rules = LISTS[table.template.name]
+    stored = (
+        stored_options(store)
+        if table.template is OPTIONS
+        else stored_customer_groups(store)
+    )
+    placement = Placement.of(table.columns, table.sheet)
+    actions, problems = plan_list(
+        rules,
+        table.parsed,
+        present=table.present,
+        stored=stored,
+        settings=settings,
+        placement=placement,
+    )
+    return finish_list(table.template.name, actions, table.problems, problems, settings)

@@ -16,7 +16,9 @@ from handshake_import import (
     Address,
     CreateCustomer,
     Customer,
+    CustomerGroup,
     CustomerStore,
+    Option,
     Plan,
     PlanHasErrorsError,
     StalePlanError,
@@ -35,10 +37,10 @@ def new_store(
     directory: Path,
     customers: Iterable[Customer] = (),
     *,
-    customer_groups: Iterable[str] = (),
+    customer_groups: Iterable[str | CustomerGroup] = (),
     user_groups: Iterable[str] = (),
     manufacturers: Iterable[str] = (),
-    options: Mapping[str, Sequence[str]] | None = None,
+    options: Mapping[str, Sequence[str | Option]] | None = None,
 ) -> SQLiteStore:
     store = SQLiteStore(directory / f"store-{next(_counter)}.db")
     store.add_manufacturers(manufacturers)
@@ -66,10 +68,10 @@ class TestSQLiteStore(StoreConformance):
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[str | CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[str | Option]] | None = None,
     ) -> CustomerStore:
         return new_store(
             self.directory,
