@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
@@ -36,6 +37,9 @@ class InMemoryStore:
     The reference for adapter authors, and the store for tests and small
     tools. Customers given without an internal id get one (``"1"``, ``"2"``,
     ...), as `apply` does for the customers it creates.
+
+    `apply` may be called from several threads at once: one plan is applied
+    at a time, each checked against what the one before wrote.
     """
 
     def __init__(
@@ -49,6 +53,7 @@ class InMemoryStore:
     ) -> None:
         self._customers: dict[str, Customer] = {}
         self._next_number = 1
+        self._applying = threading.Lock()
         self._customer_groups = list(customer_groups)
         self._user_groups = list(user_groups)
         self._manufacturers = list(manufacturers)
@@ -156,6 +161,12 @@ class InMemoryStore:
                 row without an id would now match a customer by its name).
         """
         check_plan(plan, partial=partial)
+        # The draft is made and checked from the data as it is under the
+        # lock: a plan applied meanwhile by another thread is seen.
+        with self._applying:
+            return self._apply(plan)
+
+    def _apply(self, plan: Plan) -> ApplyResult:
         draft = _Draft(
             customers=dict(self._customers),
             by_id=dict(self._by_id),

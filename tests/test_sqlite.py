@@ -7,8 +7,9 @@ import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +80,57 @@ class TestSQLiteStore(StoreConformance):
             manufacturers=manufacturers,
             options=options,
         )
+
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        return SQLiteStore(store.path)
+
+
+class DeferredSQLiteStore(SQLiteStore):
+    """SQLiteStore with apply in a deferred transaction (plain BEGIN): it
+    reads the old values before it holds the write lock."""
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection
+        connection.execute("BEGIN")
+        try:
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+
+class DeferredKit(TestSQLiteStore):
+    __test__ = False
+
+    def make_store(
+        self, customers: Iterable[Customer] = (), **data: Any
+    ) -> CustomerStore:
+        store = super().make_store(customers, **data)
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        store.close()
+        return DeferredSQLiteStore(store.path)
+
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        return DeferredSQLiteStore(store.path)
+
+
+def test_the_kit_fails_an_apply_that_checks_before_it_locks(tmp_path: Path) -> None:
+    """An adapter that reads the old values before it holds the write lock
+    fails the kit's test of two plans applied at once (here SQLite refuses
+    the later writer: 'database is locked')."""
+    kit = DeferredKit()
+    kit.directory = tmp_path
+
+    with pytest.raises(AssertionError, match="two plans applied at once"):
+        kit.test_two_handles_applying_at_once()
 
 
 FILE = csv_bytes(
