@@ -38,7 +38,7 @@ from ._records import Address, Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
 from ._serialize import structure_plan, unstructure_plan
-from ._store import OPTION_KEYS, CustomerStore
+from ._store import OPTION_KEYS, CustomerStore, WritableCustomerStore
 
 __all__ = [
     "OPTION_KEYS",
@@ -68,6 +68,7 @@ __all__ = [
     "StoreError",
     "Unchanged",
     "UpdateCustomer",
+    "WritableCustomerStore",
     "fold_name",
     "iter_customers",
     "name_key",

@@ -8,10 +8,13 @@ an adapter author's store (they are re-exported by
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+
 import attrs
 
 from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
+from ._names import fold_name, name_key
 from ._plan import CreateCustomer, CreateUserGroup, Plan, UpdateCustomer
 from ._problems import quote, show_value
 from ._records import Customer
@@ -27,6 +30,7 @@ from ._values import CellError, parse_emails, parse_id
 __all__ = [
     "ApplyResult",
     "apply_update",
+    "check_names_free",
     "check_plan",
     "id_created_since",
     "id_taken_since",
@@ -217,3 +221,48 @@ def id_taken_since(row: int, customer_id: str | None) -> StalePlanError:
         "made; reconcile the file again.",
         row=row,
     )
+
+
+def check_names_free(
+    created: Iterable[tuple[int, str, str]],
+    customers_named: Callable[[Sequence[str]], Iterable[tuple[str, str]]],
+    *,
+    batch_size: int = 500,
+) -> None:
+    """Refuse a plan, once its actions are written and before it commits,
+    when a customer it created with a generated id is not the only one
+    with its name (see `name_taken_since`).
+
+    Args:
+        created: ``(row, internal_id, name)`` of each customer the plan
+            created with a generated id (`CreateCustomer.generated_id`),
+            in plan order.
+        customers_named: given a batch of `name_key` values (at most
+            *batch_size*), the ``(internal_id, name)`` of every stored
+            customer whose name has one of them as its key, read inside the
+            transaction (the plan's own writes included).
+
+    Raises:
+        StalePlanError: `name_taken_since` of the first such row.
+    """
+    wanted: dict[str, list[tuple[int, str, str]]] = {}
+    for row, internal_id, name in created:
+        wanted.setdefault(name_key(name), []).append((row, internal_id, name))
+    if not wanted:
+        return
+    keys = list(wanted)
+    #: (name key, folded name) -> the internal ids of the customers with it
+    holders: dict[tuple[str, str], set[str]] = {}
+    for start in range(0, len(keys), batch_size):
+        for internal_id, name in customers_named(keys[start : start + batch_size]):
+            folded = (name_key(name), fold_name(name))
+            holders.setdefault(folded, set()).add(str(internal_id))
+    taken = [
+        (row, name)
+        for key, customers in wanted.items()
+        for row, internal_id, name in customers
+        if holders.get((key, fold_name(name)), set()) - {internal_id}
+    ]
+    if taken:
+        row, name = min(taken)
+        raise name_taken_since(row, name)

@@ -475,12 +475,17 @@ class StoreConformance:
         """Internal ids the store never gave, of any shape, are absent."""
         store = self._new_store([_ACME])
         acme = _internal_id(store, "A1")
-        shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", "1' OR '1'='1"]
-        absent = [key for key in shapes if key != acme]
+        shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", f"0{acme}"]
+        absent = [key for key in [*shapes, "1' OR '1'='1"] if key != acme]
 
         found = store.customers_by_internal_id([acme, *absent])
 
         _check([acme], sorted(found), f"customers_by_internal_id([{acme!r}, ...]) keys")
+        _check(
+            {},
+            dict(store.customers_by_internal_id(absent)),
+            f"customers_by_internal_id({absent!r})",
+        )
         _check(
             {}, dict(store.customers_by_internal_id([])), "customers_by_internal_id([])"
         )

@@ -42,6 +42,7 @@ def test_all() -> None:
         "StoreError",
         "Unchanged",
         "UpdateCustomer",
+        "WritableCustomerStore",
         "fold_name",
         "iter_customers",
         "name_key",
@@ -94,12 +95,17 @@ def test_adapters_namespace() -> None:
 
     assert [
         "ApplyResult",
+        "WritableCustomerStore",
         "apply_update",
+        "check_names_free",
         "check_plan",
         "customer_fields",
         "customer_from_fields",
+        "dump_custom_values",
         "generated_number",
         "id_created_since",
         "id_taken_since",
+        "integer_internal_id",
+        "load_custom_values",
         "name_taken_since",
     ] == adapters.__all__
