@@ -1181,6 +1181,14 @@ class StoreConformance:
                 start.abort()
                 return
             try:
+                try:
+                    # Used once before the race, so that both handles have
+                    # their connection open when it starts.
+                    handle.customer_count()
+                except BaseException as error:
+                    opening.append(error)
+                    start.abort()
+                    return
                 run("second", handle, plans[1])
             finally:
                 self.close_second_handle(handle)

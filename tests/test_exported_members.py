@@ -109,3 +109,17 @@ def test_adapters_namespace() -> None:
         "load_custom_values",
         "name_taken_since",
     ] == adapters.__all__
+
+
+def test_the_adapters_do_not_import_sqlalchemy() -> None:
+    """Neither the package nor `handshake_import.adapters` imports SQLAlchemy;
+    only `handshake_import.adapters.sqlalchemy` does."""
+    code = (
+        "import sys, handshake_import, handshake_import.adapters, "
+        "handshake_import.adapters.sqlite; print('sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+
+    assert "False" == result.stdout.strip()

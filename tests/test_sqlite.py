@@ -18,7 +18,6 @@ from handshake_import import (
     CreateCustomer,
     Customer,
     CustomerStore,
-    Plan,
     PlanHasErrorsError,
     StalePlanError,
     StoreError,
@@ -27,32 +26,18 @@ from handshake_import import (
 from handshake_import.adapters.sqlite import SCHEMA_VERSION, SQLiteStore
 from handshake_import.testing import StoreConformance
 
+from .filling import fill
 from .tables import csv_bytes
 
 _counter = iter(range(1_000_000))
 
 
 def new_store(
-    directory: Path,
-    customers: Iterable[Customer] = (),
-    *,
-    customer_groups: Iterable[str] = (),
-    user_groups: Iterable[str] = (),
-    manufacturers: Iterable[str] = (),
-    options: Mapping[str, Sequence[str]] | None = None,
+    directory: Path, customers: Iterable[Customer] = (), **data: Any
 ) -> SQLiteStore:
-    store = SQLiteStore(directory / f"store-{next(_counter)}.db")
-    store.add_manufacturers(manufacturers)
-    store.add_customer_groups(customer_groups)
-    store.add_user_groups(user_groups)
-    for key, values in (options or {}).items():
-        store.add_options(key, values)
-    creates = tuple(
-        CreateCustomer(row=number, sheet=None, customer=customer)
-        for number, customer in enumerate(customers, start=2)
+    return fill(
+        SQLiteStore(directory / f"store-{next(_counter)}.db"), customers, **data
     )
-    store.apply(Plan(actions=creates))
-    return store
 
 
 class TestSQLiteStore(StoreConformance):

@@ -3,12 +3,15 @@ type-checked by mypy --strict as part of the suite."""
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from handshake_import import (
     ApplyResult,
     InMemoryStore,
     WritableCustomerStore,
     reconcile,
 )
+from handshake_import.adapters.sqlalchemy import SQLAlchemyStore, default_tables
 from handshake_import.adapters.sqlite import SQLiteStore
 
 
@@ -22,3 +25,7 @@ def import_file(data: bytes, store: WritableCustomerStore) -> ApplyResult | None
 def import_both(data: bytes, path: str) -> list[ApplyResult | None]:
     with SQLiteStore(path) as database:
         return [import_file(data, InMemoryStore()), import_file(data, database)]
+
+
+def import_with_sqlalchemy(data: bytes, engine: Engine) -> ApplyResult | None:
+    return import_file(data, SQLAlchemyStore(engine, default_tables(prefix="app_")))
