@@ -338,45 +338,51 @@ class SQLiteStore:
 
     # -- reference data -----------------------------------------------------------
 
-    def add_manufacturers(self, names: Iterable[str]) -> None:
-        """Register manufacturers (existing ones are kept)."""
-        with self._errors(), self._transaction() as connection:
-            connection.executemany(
-                "INSERT OR IGNORE INTO manufacturers (name) VALUES (?)",
-                [(name,) for name in names],
-            )
+    def add_manufacturers(self, names: Iterable[str]) -> list[str]:
+        """Register manufacturers (existing ones are kept); returns those
+        that were not there yet."""
+        return self._add("INSERT OR IGNORE INTO manufacturers (name) VALUES (?)", names)
 
-    def add_customer_groups(self, ids: Iterable[str]) -> None:
-        """Register customer groups by id (existing ones are kept)."""
-        with self._errors(), self._transaction() as connection:
-            connection.executemany(
-                "INSERT OR IGNORE INTO customer_groups (id) VALUES (?)",
-                [(group,) for group in ids],
-            )
+    def add_customer_groups(self, ids: Iterable[str]) -> list[str]:
+        """Register customer groups by id (existing ones are kept); returns
+        those that were not there yet."""
+        return self._add("INSERT OR IGNORE INTO customer_groups (id) VALUES (?)", ids)
 
-    def add_user_groups(self, names: Iterable[str]) -> None:
-        """Register user groups (names compared ignoring case)."""
-        with self._errors(), self._transaction() as connection:
-            connection.executemany(
-                "INSERT OR IGNORE INTO user_groups (name) VALUES (?)",
-                [(name,) for name in names],
-            )
+    def add_user_groups(self, names: Iterable[str]) -> list[str]:
+        """Register user groups (names compared ignoring case); returns those
+        that were not there yet."""
+        return self._add("INSERT OR IGNORE INTO user_groups (name) VALUES (?)", names)
 
-    def add_options(self, key: str, values: Iterable[str]) -> None:
-        """Append values to option list *key* (one of `OPTION_KEYS`)."""
+    def add_options(self, key: str, values: Iterable[str]) -> list[str]:
+        """Append values to option list *key* (one of `OPTION_KEYS`); returns
+        those that were not there yet."""
         if key not in OPTION_KEYS:
             raise ValueError(f"option key must be one of {OPTION_KEYS}, not {key!r}")
+        added = []
         with self._errors(), self._transaction() as connection:
             (position,) = connection.execute(
                 "SELECT coalesce(max(position), 0) FROM options WHERE key = ?", (key,)
             ).fetchone()
             for value in values:
-                position += 1
-                connection.execute(
+                cursor = connection.execute(
                     "INSERT OR IGNORE INTO options (key, value, position) "
                     "VALUES (?, ?, ?)",
-                    (key, value, position),
+                    (key, value, position + 1),
                 )
+                if cursor.rowcount:
+                    position += 1
+                    added.append(value)
+        return added
+
+    def _add(self, insert: str, values: Iterable[str]) -> list[str]:
+        """Run *insert* for each value, in one transaction; the values it
+        inserted."""
+        added = []
+        with self._errors(), self._transaction() as connection:
+            for value in values:
+                if connection.execute(insert, (value,)).rowcount:
+                    added.append(value)
+        return added
 
     # -- apply ----------------------------------------------------------------------
 
