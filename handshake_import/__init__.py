@@ -13,6 +13,7 @@
 
 from ._api import Progress, iter_customers, read_customers, reconcile
 from ._apply import ApplyResult
+from ._describe import describe_plan
 from ._errors import (
     ApplyError,
     ImportFileError,
@@ -69,6 +70,7 @@ __all__ = [
     "Unchanged",
     "UpdateCustomer",
     "WritableCustomerStore",
+    "describe_plan",
     "fold_name",
     "iter_customers",
     "name_key",

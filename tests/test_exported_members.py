@@ -43,6 +43,7 @@ def test_all() -> None:
         "Unchanged",
         "UpdateCustomer",
         "WritableCustomerStore",
+        "describe_plan",
         "fold_name",
         "iter_customers",
         "name_key",
