@@ -28,6 +28,7 @@ from ._template import (
 from ._values import CellError, parse_emails, parse_id
 
 __all__ = [
+    "ApplyProgress",
     "ApplyResult",
     "apply_update",
     "check_names_free",
@@ -266,3 +267,33 @@ def check_names_free(
     if taken:
         row, name = min(taken)
         raise name_taken_since(row, name)
+
+
+class ApplyProgress:
+    """Telling an ``apply(..., progress=...)`` caller how far it has got:
+    ``progress(done, total)`` in actions of the plan, first ``(0, total)``,
+    then about every thousand actions, and ``(total, total)`` once the plan
+    is committed."""
+
+    EVERY = 1_000
+
+    def __init__(
+        self, progress: Callable[[int, int | None], None] | None, plan: Plan
+    ) -> None:
+        self._progress = progress
+        self.total = len(plan.actions)
+        self._done = self._told = 0
+        if progress is not None:
+            progress(0, self.total)
+
+    def add(self, count: int = 1) -> None:
+        """*count* more actions carried out (not committed yet)."""
+        self._done += count
+        if self._progress is not None and self._done - self._told >= self.EVERY:
+            self._told = self._done
+            self._progress(self._done, self.total)
+
+    def finish(self) -> None:
+        """The plan is committed."""
+        if self._progress is not None:
+            self._progress(self.total, self.total)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
 from ._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_update,
     check_plan,
@@ -146,13 +147,22 @@ class InMemoryStore:
         """Every stored customer, in the order they were added."""
         return tuple(self._customers.values())
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan*: all of it, or nothing.
 
         Args:
             plan: a plan made by `reconcile` against this store.
             partial: apply a plan that has errors, doing the actions of the
                 rows without errors (rows with errors have no action).
+            progress: called with ``(actions done, actions in the plan)``:
+                ``(0, total)`` first, then every thousand actions, and
+                ``(total, total)`` once the plan is applied.
 
         Raises:
             PlanHasErrorsError: the plan has errors and *partial* is false.
@@ -163,10 +173,13 @@ class InMemoryStore:
         check_plan(plan, partial=partial)
         # The draft is made and checked from the data as it is under the
         # lock: a plan applied meanwhile by another thread is seen.
+        told = ApplyProgress(progress, plan)
         with self._applying:
-            return self._apply(plan)
+            result = self._apply(plan, told)
+        told.finish()
+        return result
 
-    def _apply(self, plan: Plan) -> ApplyResult:
+    def _apply(self, plan: Plan, told: ApplyProgress | None = None) -> ApplyResult:
         draft = _Draft(
             customers=dict(self._customers),
             by_id=dict(self._by_id),
@@ -184,6 +197,8 @@ class InMemoryStore:
                 draft.unchanged.append(action.internal_id)
             else:
                 unreachable(action)
+            if told is not None:
+                told.add()
         self._check_names_free(draft.customers, draft.generated, draft.named)
         # Nothing above has touched the store: commit all at once.
         self._customers = draft.customers

@@ -384,16 +384,21 @@ def _write_json(document: Any, out: _Output) -> None:
 
 
 class _ProgressBar:
-    """Rows read so far, on stderr, only when stderr is a terminal."""
+    """How far reading (or applying) has got, on stderr, only when stderr is
+    a terminal: a percentage where the total is known, else a count of
+    rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, doing: str = "read") -> None:
         self.enabled = sys.stderr.isatty()
         self.shown = False
+        self.doing = doing
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.enabled:
-            of = f" of {total:,}" if total else ""
-            sys.stderr.write(f"\r{done:,}{of} rows read")
+            if total:
+                sys.stderr.write(f"\r{100 * done // total}% {self.doing}")
+            else:
+                sys.stderr.write(f"\r{done:,} rows {self.doing}")
             sys.stderr.flush()
             self.shown = True
 
@@ -571,10 +576,13 @@ def _carry_out(
             raise EOFError
         if answer.strip().casefold() not in ("y", "yes"):
             return EXIT_OK, "declined", "Nothing applied.", None
+    bar = _ProgressBar("applied")
     try:
-        done = store.apply(plan, partial=args.partial)
+        done = store.apply(plan, partial=args.partial, progress=bar)
     except StalePlanError as error:
         return EXIT_STALE, "stale", f"Nothing applied: {error}", None
+    finally:
+        bar.finish()
     message = (
         f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
         f"{_count(len(done.user_groups), 'user group')} created."

@@ -688,3 +688,27 @@ def test_a_column_alias_far_from_any_column_lists_them(
     err = capsys.readouterr().err
     assert "'zzzzzz' is not a template column. The template's columns are id," in err
     assert "userGroup, and id:<Manufacturer>." in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_shows_a_percentage_where_the_total_is_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a terminal, progress with a total is a percentage; without one, a
+    count of rows; the line is cleared at the end."""
+    from handshake_import.cli import _ProgressBar  # noqa: PLC0415 - the unit tested
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    bar = _ProgressBar()
+
+    bar(0, 4000)
+    bar(1000, 4000)
+    bar(3000, None)
+    bar.finish()
+
+    assert "\r0% read\r25% read\r3,000 rows read\r\x1b[K" == terminal.getvalue()

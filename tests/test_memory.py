@@ -452,3 +452,17 @@ def test_two_customers_with_one_id_are_refused() -> None:
     """Ids identify customers: InMemoryStore refuses two with the same id."""
     with pytest.raises(ValueError, match="same id"):
         InMemoryStore([Customer(id="C1", name="A"), Customer(id="C1", name="B")])
+
+
+def test_apply_reports_progress_in_actions() -> None:
+    """apply(progress=...) gets (0, actions) first, every thousand actions,
+    and (actions, actions) once applied."""
+    store = InMemoryStore()
+    plan = reconcile(
+        csv_bytes([["id", "name"], *([f"C{n}", f"N{n}"] for n in range(2500))]), store
+    )
+    calls: list[tuple[int, int | None]] = []
+
+    store.apply(plan, progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)] == calls

@@ -345,3 +345,21 @@ def test_the_kit_fails_an_apply_without_locks_on_postgresql(
 
     with pytest.raises(AssertionError, match="how many of two plans"):
         kit.test_two_handles_applying_at_once()
+
+
+def test_apply_reports_progress_in_actions(tmp_path: Path) -> None:
+    """apply(progress=...) gets (0, actions) first, after each batch written,
+    and (actions, actions) once committed."""
+    store = fill(sqlite_store(tmp_path / "p.db"), [Customer(name="Old", id="C0")])
+    rows = [
+        ["id", "name"],
+        ["C0", "Renamed"],
+        *([f"C{n}", f"N{n}"] for n in range(1, 2500)),
+    ]
+    plan = reconcile(csv_bytes(rows), store)
+    calls: list[tuple[int, int | None]] = []
+
+    store.apply(plan, progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 2500), (1001, 2500), (2001, 2500), (2500, 2500)] == calls
+    store.engine.dispose()

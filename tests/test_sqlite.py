@@ -434,3 +434,18 @@ def test_two_processes_applying_at_once(tmp_path: Path) -> None:
         (acme,) = after.customers_by_id(["C1"]).values()
         assert acme.bill_to is not None
         assert acme.bill_to.city in {"Bergen", "Tromsø"}
+
+
+def test_apply_reports_progress_in_actions(tmp_path: Path) -> None:
+    """apply(progress=...) gets (0, actions) first, then every thousand
+    actions, and (actions, actions) once committed."""
+    with new_store(tmp_path) as store:
+        plan = reconcile(
+            csv_bytes([["id", "name"], *([f"C{n}", f"N{n}"] for n in range(1500))]),
+            store,
+        )
+        calls: list[tuple[int, int | None]] = []
+
+        store.apply(plan, progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 1500), (1000, 1500), (1500, 1500)] == calls

@@ -20,7 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
@@ -29,6 +36,7 @@ import attrs
 import sqlalchemy as sa
 
 from .._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_update,
     check_names_free,
@@ -540,8 +548,18 @@ class SQLAlchemyStore:
 
     # -- apply --------------------------------------------------------------------
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan* in one transaction: all of it, or nothing.
+
+        *progress*, if given, is called with ``(actions done, actions in the
+        plan)``: ``(0, total)`` first, then after each batch written, and
+        ``(total, total)`` once committed.
 
         The write lock is held before anything is read: every update's old
         values are checked against the customer as it is then, and the ids
@@ -555,8 +573,11 @@ class SQLAlchemyStore:
         """
         check_plan(plan, partial=partial)
         self._check_storable(plan)
+        told = ApplyProgress(progress, plan)
         with self._writing() as connection:
-            return _Apply(self, connection).run(plan)
+            result = _Apply(self, connection, told).run(plan)
+        told.finish()
+        return result
 
     def _check_storable(self, plan: Plan) -> None:
         tables = self.tables
@@ -748,9 +769,12 @@ def _errors() -> Iterator[None]:
 class _Apply:
     """One plan applied on a connection holding the write lock."""
 
-    def __init__(self, store: SQLAlchemyStore, connection: sa.Connection) -> None:
+    def __init__(
+        self, store: SQLAlchemyStore, connection: sa.Connection, told: ApplyProgress
+    ) -> None:
         self.store = store
         self.connection = connection
+        self.told = told
         self.columns = store.tables.customers
 
     def run(self, plan: Plan) -> ApplyResult:
@@ -769,7 +793,9 @@ class _Apply:
                 unchanged.append(action.internal_id)
             else:
                 unreachable(action)
+        self.told.add(len(unchanged))
         created_groups = self.create_user_groups(groups)
+        self.told.add(len(groups))
         self.update(updates)
         created = self.create(creates)
         generated = [
@@ -839,6 +865,7 @@ class _Apply:
         try:
             for chunk in _slices(rows, 1000):
                 self.connection.execute(statement, list(chunk))
+                self.told.add(len(chunk))
         except sa.exc.IntegrityError as error:
             raise StalePlanError(
                 f"Row {updates[0].row}: an id the plan gives a customer was taken "
@@ -918,12 +945,14 @@ class _Apply:
             statement = sa.insert(table).returning(pk, sort_by_parameter_order=True)
             for chunk in _slices(rows, 1000):
                 keys.extend(connection.scalars(statement, list(chunk)))
+                self.told.add(len(chunk))
             return keys
         keys = []
         for row in rows:  # pragma: no cover - SQLite and PostgreSQL return in order
             inserted = connection.execute(sa.insert(table), row).inserted_primary_key
             assert inserted is not None
             keys.append(inserted[0])
+            self.told.add()
         return keys
 
     def write_manufacturer_ids(

@@ -15,12 +15,20 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from types import MappingProxyType, TracebackType
 from typing import Any
 
 from .._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_update,
     check_names_free,
@@ -386,8 +394,18 @@ class SQLiteStore:
 
     # -- apply ----------------------------------------------------------------------
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan* in one transaction: all of it, or nothing.
+
+        *progress*, if given, is called with ``(actions done, actions in the
+        plan)``: ``(0, total)`` first, then every thousand actions, and
+        ``(total, total)`` once committed.
 
         Every update's old values are checked against the database inside
         the transaction; ``internal_id`` values are assigned by the database.
@@ -398,6 +416,7 @@ class SQLiteStore:
             StoreError: the database is locked past the timeout or failed.
         """
         check_plan(plan, partial=partial)
+        told = ApplyProgress(progress, plan)
         created: list[tuple[int, str]] = []
         updated: list[str] = []
         groups: list[str] = []
@@ -427,11 +446,13 @@ class SQLiteStore:
                     unchanged.append(action.internal_id)
                 else:
                     unreachable(action)
+                told.add()
             check_names_free(
                 generated,
                 lambda keys: _customers_named(connection, keys),
                 batch_size=_CHUNK,
             )
+        told.finish()
         return ApplyResult(
             created=tuple(created),
             updated=tuple(updated),
