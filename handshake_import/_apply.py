@@ -92,19 +92,8 @@ def value_faults(plan: Plan) -> list[str]:
                 faults.append(
                     f"row {action.row}: a customer to create has an internal_id"
                 )
-            values: dict[str, FieldValue] = dict(
-                zip(TEMPLATE_COLUMNS, values_of(customer), strict=True)
-            )
-            values.pop("internal_id")
-            values["email"] = customer.emails
-            values.update(
-                (f"id:{name}", value)
-                for name, value in customer.manufacturer_ids.items()
-            )
             faults += [
-                f"row {action.row}: {fault}"
-                for column, value in values.items()
-                if (fault := _value_fault(column, value)) is not None
+                f"row {action.row}: {fault}" for fault in _customer_faults(customer)
             ]
         elif isinstance(action, UpdateCustomer):
             for column, (_, new) in action.changes.items():
@@ -117,6 +106,36 @@ def value_faults(plan: Plan) -> list[str]:
                 )
                 if fault is not None:
                     faults.append(f"row {action.row}: {fault}")
+    return faults
+
+
+#: The template's one-text columns whose only fault can be a NUL (the name
+#: must also not be blank; ids, emails and internal ids have rules of
+#: their own).
+_PLAIN_TEXT = frozenset(
+    column
+    for column, kind in TEMPLATE_COLUMNS.items()
+    if kind == "text" and column != "name"
+)
+
+
+def _customer_faults(customer: Customer) -> list[str]:
+    """What is wrong with the values of a customer to create."""
+    faults = []
+    for column, value in zip(TEMPLATE_COLUMNS, values_of(customer), strict=True):
+        # Most fields are blank or plain text: checked here, in a line.
+        if column == "internal_id" or (
+            (value is None and column != "name")
+            or (column in _PLAIN_TEXT and type(value) is str and "\x00" not in value)
+        ):
+            continue
+        fault = _value_fault(column, customer.emails if column == "email" else value)
+        if fault is not None:
+            faults.append(fault)
+    for name, value in customer.manufacturer_ids.items():
+        fault = _value_fault(f"id:{name}", value)
+        if fault is not None:
+            faults.append(fault)
     return faults
 
 
