@@ -13,6 +13,7 @@
 
 from ._api import Progress, iter_customers, read_customers, reconcile
 from ._apply import ApplyResult
+from ._describe import describe_plan
 from ._errors import (
     ApplyError,
     ImportFileError,
@@ -38,7 +39,7 @@ from ._records import Address, Customer, CustomerRow
 from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
 from ._serialize import structure_plan, unstructure_plan
-from ._store import OPTION_KEYS, CustomerStore
+from ._store import OPTION_KEYS, CustomerStore, WritableCustomerStore
 
 __all__ = [
     "OPTION_KEYS",
@@ -68,6 +69,8 @@ __all__ = [
     "StoreError",
     "Unchanged",
     "UpdateCustomer",
+    "WritableCustomerStore",
+    "describe_plan",
     "fold_name",
     "iter_customers",
     "name_key",

@@ -12,7 +12,11 @@ the template.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
+from typing import IO
+
+import attrs
 
 from ._actions import Mode
 from ._asking import ask
@@ -45,7 +49,9 @@ __all__ = [
     "reconcile",
 ]
 
-#: What `reconcile` calls with (rows read so far, total rows if known).
+#: What `reconcile` calls with (done, total): bytes read of the file's size
+#: for a CSV or TSV file, rows read of the number of rows for mappings given
+#: as a sequence, rows read and ``None`` otherwise (docs/reconcile.md).
 Progress = Callable[[int, int | None], None]
 
 _PROGRESS_EVERY = 1_000
@@ -141,10 +147,38 @@ def read_customers(
     return _read(source, options, progress=None)
 
 
+@attrs.define
+class _Meter:
+    """How far reading has got, in the unit the file allows: bytes of a
+    text file (`position` is its stream's), else rows."""
+
+    total: int | None = None
+    position: Callable[[], int] | None = None
+
+    def watch(self, stream: IO[bytes]) -> None:
+        """Measure by *stream*, the file being read (its size is known)."""
+        here = stream.tell()
+        self.total = stream.seek(0, io.SEEK_END)
+        stream.seek(here)
+        self.position = stream.tell
+
+    def done(self, rows: int) -> int:
+        """How far reading has got, *rows* rows read."""
+        if self.position is None:
+            return rows
+        return min(self.position(), self.total or 0)
+
+
 def _read(
-    source: Source, options: ReadOptions, progress: Progress | None
+    source: Source,
+    options: ReadOptions,
+    progress: Progress | None,
+    meter: _Meter | None = None,
 ) -> ReadResult:
-    with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
+    watch = meter.watch if meter is not None else None
+    with open_sheet(
+        source, sheet=options.sheet, limits=options.limits, watch=watch
+    ) as table:
         if table is None:
             return ReadResult(
                 rows=Rows(ParsedRows()), problems=(make_problem("no-header"),)
@@ -163,7 +197,24 @@ def _read(
                     else:
                         problems.append(item)  # type: ignore[arg-type]
             else:
-                _read_telling(items, rows, problems, table.header_row, progress)
+                assert meter is not None
+                if table.format in ("csv", "tsv"):
+                    pass  # by bytes, as watched
+                else:
+                    meter.position = None
+                    # Mappings given as a sequence: a row each.
+                    sized = table.format == "records" and isinstance(source, Sized)
+                    meter.total = len(source) if sized else None  # type: ignore[arg-type]
+                if meter.total is not None:
+                    progress(0, meter.total)
+                _read_telling(
+                    items,
+                    rows,
+                    problems,
+                    table.header_row,
+                    progress=progress,
+                    meter=meter,
+                )
         return ReadResult(
             rows=Rows(
                 rows,
@@ -186,10 +237,13 @@ def _read_telling(
     rows: ParsedRows,
     problems: list[Problem],
     header_row: int,
+    *,
     progress: Progress,
+    meter: _Meter,
 ) -> None:
-    """Read *items* into *rows* and *problems*, telling *progress* every
-    thousand rows read, with or without errors."""
+    """Read *items* into *rows* and *problems*, telling *progress* how far
+    reading has got (see `_Meter`) every thousand rows read, with or
+    without errors."""
     told = 0
     for item in items:
         if type(item) is tuple:
@@ -203,7 +257,7 @@ def _read_telling(
         done = number - header_row
         if done >= told + _PROGRESS_EVERY:
             told = done - done % _PROGRESS_EVERY
-            progress(told, None)
+            progress(meter.done(told), meter.total)
 
 
 def reconcile(
@@ -240,8 +294,12 @@ def reconcile(
         mass_change_share, mass_change_minimum: warn when an import changes
             one field for more than this share of the store's customers and
             for at least this many of them (default: half, and 20).
-        progress: called with (rows read, total or None) at least every
-            1,000 rows, and once at the end.
+        progress: called with ``(done, total)`` while the file is read:
+            first with ``done=0`` where the total is known, then every
+            1,000 rows, and once at the end with ``done == total``. For a
+            CSV or TSV file they are bytes read of the file's size; for
+            mappings given as a sequence, rows of its length; otherwise
+            rows read and ``None`` until the end.
 
     Returns:
         The `Plan`: actions in file order and every problem. Nothing is
@@ -273,11 +331,13 @@ def reconcile(
                 "to read_customers"
             )
         result = source
+        meter = None
     else:
         options = read_options(
             source, sheet=sheet, columns=columns, schema=schema, limits=limits
         )
-        result = _read(source, options, progress)
+        meter = _Meter()
+        result = _read(source, options, progress, meter)
     rows, present, extras = parsed_rows_of(result)
     names = NameForms()
     keys = keys_of(rows)
@@ -296,6 +356,9 @@ def reconcile(
         settings=settings,
     )
     if progress is not None:
-        read = rows_read(result)
-        progress(read, read)
+        if meter is not None and meter.position is not None and meter.total:
+            progress(meter.total, meter.total)
+        else:
+            read = rows_read(result)
+            progress(read, read)
     return plan

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
 from ._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_update,
     check_plan,
@@ -36,6 +38,9 @@ class InMemoryStore:
     The reference for adapter authors, and the store for tests and small
     tools. Customers given without an internal id get one (``"1"``, ``"2"``,
     ...), as `apply` does for the customers it creates.
+
+    `apply` may be called from several threads at once: one plan is applied
+    at a time, each checked against what the one before wrote.
     """
 
     def __init__(
@@ -49,6 +54,7 @@ class InMemoryStore:
     ) -> None:
         self._customers: dict[str, Customer] = {}
         self._next_number = 1
+        self._applying = threading.Lock()
         self._customer_groups = list(customer_groups)
         self._user_groups = list(user_groups)
         self._manufacturers = list(manufacturers)
@@ -141,13 +147,22 @@ class InMemoryStore:
         """Every stored customer, in the order they were added."""
         return tuple(self._customers.values())
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan*: all of it, or nothing.
 
         Args:
             plan: a plan made by `reconcile` against this store.
             partial: apply a plan that has errors, doing the actions of the
                 rows without errors (rows with errors have no action).
+            progress: called with ``(actions done, actions in the plan)``:
+                ``(0, total)`` first, then every thousand actions, and
+                ``(total, total)`` once the plan is applied.
 
         Raises:
             PlanHasErrorsError: the plan has errors and *partial* is false.
@@ -156,6 +171,15 @@ class InMemoryStore:
                 row without an id would now match a customer by its name).
         """
         check_plan(plan, partial=partial)
+        # The draft is made and checked from the data as it is under the
+        # lock: a plan applied meanwhile by another thread is seen.
+        told = ApplyProgress(progress, plan)
+        with self._applying:
+            result = self._apply(plan, told)
+        told.finish()
+        return result
+
+    def _apply(self, plan: Plan, told: ApplyProgress | None = None) -> ApplyResult:
         draft = _Draft(
             customers=dict(self._customers),
             by_id=dict(self._by_id),
@@ -173,6 +197,8 @@ class InMemoryStore:
                 draft.unchanged.append(action.internal_id)
             else:
                 unreachable(action)
+            if told is not None:
+                told.add()
         self._check_names_free(draft.customers, draft.generated, draft.named)
         # Nothing above has touched the store: commit all at once.
         self._customers = draft.customers

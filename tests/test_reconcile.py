@@ -1058,6 +1058,33 @@ def test_progress_is_reported() -> None:
     assert [(1000, None), (2000, None), (2500, 2500)] == calls
 
 
+def test_progress_of_a_sequence_of_mappings_knows_its_total() -> None:
+    """Mappings given as a sequence: the total is its length, from the
+    first call (0, total) on."""
+    calls: list[tuple[int, int | None]] = []
+    rows = [{"id": f"C{i}", "name": f"N{i}"} for i in range(2500)]
+
+    reconcile(rows, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)] == calls
+
+
+def test_progress_of_a_csv_file_is_bytes_of_its_size() -> None:
+    """A CSV file: bytes read of the file's size, from the first call on,
+    never past it, never backwards, and the size at the end."""
+    data = ("id,name\n" + "".join(f"C{i},Name {i}\n" for i in range(25_000))).encode()
+    calls: list[tuple[int, int | None]] = []
+
+    reconcile(data, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert (0, len(data)) == calls[0]
+    assert (len(data), len(data)) == calls[-1]
+    assert {len(data)} == {total for _, total in calls}
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert len(calls) >= 10
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [
