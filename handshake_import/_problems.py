@@ -123,8 +123,8 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "unclosed-quote": _Entry(
         "error",
-        "A quote opened in this row never closes, so everything after it was "
-        "read as one cell. Close the quote or remove it.",
+        "A quote opens in this row and does not close {where}, so the row "
+        "could not be read. Close the quote or remove it.",
         'A cell starting with "Big Box while the closing quote is missing.',
     ),
     "malformed-quotes": _Entry(
