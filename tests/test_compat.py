@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import openpyxl
 import pytest
+from openpyxl.reader import excel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet import _read_only, _reader
 
@@ -41,6 +42,40 @@ def _no_setup_styles(workbook: Workbook) -> None:
     """`Workbook._setup_styles` without the attributes it sets."""
 
 
+class OtherReader:
+    """A workbook reader taking other arguments than openpyxl 3.1's."""
+
+    def __init__(self, fn: object, read_only: bool = False) -> None:
+        self.fn = fn
+
+
+def _read_no_strings(reader: object) -> None:
+    """`ExcelReader.read` that reads no shared strings."""
+
+
+class ReaderOfOtherNames:
+    """A workbook reader called as openpyxl 3.1's, keeping what it reads
+    under other names."""
+
+    def __init__(
+        self,
+        fn: object,
+        *,
+        read_only: bool = False,
+        keep_vba: bool = False,
+        data_only: bool = False,
+        keep_links: bool = True,
+        rich_text: bool = False,
+    ) -> None:
+        self.zip = fn
+
+    def read(self) -> None:
+        self.read_strings()
+
+    def read_strings(self) -> None:
+        """Reads nothing."""
+
+
 CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "parser": (
         lambda patch: patch.delattr(_reader, "WorkSheetParser"),
@@ -58,6 +93,19 @@ CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "date-formats": (
         lambda patch: patch.setattr(Workbook, "_setup_styles", _no_setup_styles),
         "no Workbook._date_formats",
+    ),
+    "reader-arguments": (
+        lambda patch: patch.setattr(excel, "ExcelReader", OtherReader),
+        "ExcelReader takes (fn, read_only), not (fn, read_only, keep_vba, "
+        "data_only, keep_links, rich_text)",
+    ),
+    "reader-strings": (
+        lambda patch: patch.setattr(excel.ExcelReader, "read", _read_no_strings),
+        "no ExcelReader.read() calling read_strings()",
+    ),
+    "reader-archive": (
+        lambda patch: patch.setattr(excel, "ExcelReader", ReaderOfOtherNames),
+        "no ExcelReader.archive",
     ),
 }
 

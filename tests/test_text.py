@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import time
-import tracemalloc
 
 import pytest
 from hypothesis import given
@@ -16,11 +15,14 @@ from handshake_import import (
     InMemoryStore,
     Limits,
     Problem,
+    ReadResult,
     read_customers,
     reconcile,
 )
 from handshake_import._readers import RowIssue, _text
 from handshake_import._readers._text import _records
+
+from .tables import measured
 
 
 def names(data: bytes) -> list[str]:
@@ -507,13 +509,9 @@ def test_a_line_too_long_to_be_a_row_is_not_held() -> None:
     holding it; the rows after it are read under their numbers."""
     data = b"name,contact\nAcme,Ann\n" + b"x" * 30_000_000 + b"\nBeta,Bob\n"
 
-    tracemalloc.start()
-    try:
-        result = read_customers(data, limits=SMALL)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, _, peak = measured(lambda: read_customers(data, limits=SMALL))
 
+    assert isinstance(result, ReadResult)
     assert peak < 12 * 1024 * 1024
     problem = only(result.problems)
     assert ("cell-too-long", 3, "A3", "name") == place(problem)
