@@ -12,7 +12,9 @@ The workbook is opened as ``openpyxl.load_workbook`` opens it, by its
 ``ExcelReader``, except that the reader's ``read_strings`` only notes where
 the shared-strings table is (from the reader's ``package`` and
 ``archive``): the library reads the table itself, within limits and keeping
-its text as written, and gives it to the sheet parser.
+its text as written, and gives it to the sheet parser. A cell's number
+format comes from the workbook's ``_cell_styles`` (each with its
+``numFmtId``) and ``_number_formats`` (the custom formats).
 
 These names are the same in every openpyxl 3.1 release, 3.1.0 to 3.1.5, the
 versions pyproject.toml allows (`SUPPORTED_OPENPYXL`).
@@ -43,6 +45,7 @@ __all__ = [
     "StringTable",
     "UnsupportedOpenpyxlError",
     "load_workbook",
+    "number_formats",
     "parsed_rows",
 ]
 
@@ -76,6 +79,8 @@ def _unsupported(missing: str) -> UnsupportedOpenpyxlError:
 
 try:
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet import _reader
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -113,6 +118,8 @@ def _check() -> None:
             f"ExcelReader takes ({', '.join(reader)}), not "
             f"({', '.join(_READER_PARAMETERS)})"
         )
+    if "numFmtId" not in vars(StyleArray):
+        raise _unsupported("no StyleArray.numFmtId")
     read = getattr(ExcelReader, "read", None)
     if "read_strings" not in getattr(getattr(read, "__code__", None), "co_names", ()):
         raise _unsupported("no ExcelReader.read() calling read_strings()")
@@ -140,7 +147,12 @@ _READER_PARAMETERS = (
     "keep_links",
     "rich_text",
 )
-_WORKBOOK_NAMES = ("_date_formats", "_timedelta_formats")
+_WORKBOOK_NAMES = (
+    "_date_formats",
+    "_timedelta_formats",
+    "_cell_styles",
+    "_number_formats",
+)
 
 
 _check()
@@ -184,6 +196,22 @@ def load_workbook(
         reader.archive.close()
         raise
     return reader.wb, strings
+
+
+def number_formats(workbook: Workbook) -> list[str]:
+    """The number format of each cell style of *workbook*, by style id (a
+    cell's ``style_id`` from the sheet parser)."""
+    custom = workbook._number_formats  # type: ignore[attr-defined]
+    formats = []
+    for style in workbook._cell_styles:  # type: ignore[attr-defined]
+        number = style.numFmtId
+        if number < BUILTIN_FORMATS_MAX_SIZE:
+            formats.append(BUILTIN_FORMATS.get(number, "General"))
+        elif number - BUILTIN_FORMATS_MAX_SIZE < len(custom):
+            formats.append(custom[number - BUILTIN_FORMATS_MAX_SIZE])
+        else:
+            formats.append("General")
+    return formats
 
 
 @contextmanager

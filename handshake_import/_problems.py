@@ -152,6 +152,13 @@ CATALOGUE: dict[str, _Entry] = {
         "says. Remove the character, or export the file again.",
         "A CSV with a zero byte inside an id, from a damaged export.",
     ),
+    "unreadable-number-format": _Entry(
+        "error",
+        "This cell holds the number {value}, which its number format {format} "
+        "shows with leading zeros in a way that cannot be read exactly. Format "
+        "the column as Text and type the values as they should read.",
+        "A postcode under Excel's 'Zip Code + 4' format, [<=99999]00000;00000-0000.",
+    ),
     "missing-value": _Entry(
         "error",
         "The {field} is blank; every customer needs one.",

@@ -3,6 +3,7 @@ first needed, and an openpyxl without them is named, with its version."""
 
 from __future__ import annotations
 
+import array
 import importlib
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 from openpyxl.reader import excel
+from openpyxl.styles import cell_style
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet import _read_only, _reader
 
@@ -76,6 +78,10 @@ class ReaderOfOtherNames:
         """Reads nothing."""
 
 
+class StyleOfOtherNames(array.array):  # type: ignore[type-arg]
+    """A cell style without openpyxl 3.1's names."""
+
+
 CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "parser": (
         lambda patch: patch.delattr(_reader, "WorkSheetParser"),
@@ -102,6 +108,10 @@ CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "reader-strings": (
         lambda patch: patch.setattr(excel.ExcelReader, "read", _read_no_strings),
         "no ExcelReader.read() calling read_strings()",
+    ),
+    "style-number-format": (
+        lambda patch: patch.setattr(cell_style, "StyleArray", StyleOfOtherNames),
+        "no StyleArray.numFmtId",
     ),
     "reader-archive": (
         lambda patch: patch.setattr(excel, "ExcelReader", ReaderOfOtherNames),

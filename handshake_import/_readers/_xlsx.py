@@ -24,12 +24,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
-from .._compat import load_workbook, parsed_rows
+from .._compat import load_workbook, number_formats, parsed_rows
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
+from .._problems import quote
 from ._cells import cell_text
 from ._damage import parsing
-from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
+from ._formats import UNREADABLE, Shown, shown_by
+from ._sheet import RowIssue, RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
 from ._sniff import MAX_ZIP_DIRECTORY, zip_end
 from ._strings import (
     STRING_COST,
@@ -254,7 +256,7 @@ def read_xlsx(
     try:
         table = SharedStrings([], budget, budget.total) if strings is None else strings
         worksheet = _choose_sheet(workbook, sheet)
-        rows = _rows(worksheet, table)
+        rows = _rows(worksheet, table, _padding(workbook))
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
         workbook.close()
@@ -268,7 +270,24 @@ def _opening_damage(parser: str, error: Exception) -> ImportFileError:
 LAST_ROW = 1_048_576
 
 
-def _rows(worksheet: ReadOnlyWorksheet, strings: SharedStrings) -> Iterator[RowItem]:
+#: The number formats that show a number otherwise than as its text, by
+#: cell style id: the format and how it shows a number.
+Padding = dict[int, tuple[str, Shown]]
+
+
+def _padding(workbook: Workbook) -> Padding:
+    """The styles of *workbook* whose number formats pad numbers with zeros."""
+    padding = {}
+    for style, code in enumerate(number_formats(workbook)):
+        shown = shown_by(code)
+        if shown is not None:
+            padding[style] = (code, shown)
+    return padding
+
+
+def _rows(
+    worksheet: ReadOnlyWorksheet, strings: SharedStrings, padding: Padding
+) -> Iterator[RowItem]:
     """The values of each row, an empty row for each row number the sheet
     skips, so that rows stay in step with row numbers.
 
@@ -304,7 +323,7 @@ def _rows(worksheet: ReadOnlyWorksheet, strings: SharedStrings) -> Iterator[RowI
                 for _ in range(number + 1, index):
                     yield []
                 number = index
-                yield _values(cells, title, index)
+                yield _values(cells, title, index, padding)
     except StringOutsideTable as error:
         raise _damaged(
             f"row {number + 1} of sheet {title!r} refers to shared string "
@@ -312,8 +331,12 @@ def _rows(worksheet: ReadOnlyWorksheet, strings: SharedStrings) -> Iterator[RowI
         ) from None
 
 
-def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
-    """The texts of a row's cells, each in its column (blank between)."""
+def _values(
+    cells: list[dict[str, Any]], title: str, row: int, padding: Padding
+) -> list[str] | RowIssue:
+    """The texts of a row's cells, each in its column (blank between); a
+    number as its style's format pads it with zeros, or the row's issue when
+    the format cannot be applied exactly (`handshake_import._readers._formats`)."""
     if not cells:
         return []
     columns = [cell["column"] for cell in cells]
@@ -332,10 +355,21 @@ def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
     values = [""] * width
     for cell in cells:
         value = cell["value"]
-        if type(value) is not str:
+        if type(value) is str:
+            if "_x" in value:
+                value = unescape(value)
+        elif padding and type(value) in (int, float) and cell["style_id"] in padding:
+            code, shown = padding[cell["style_id"]]
+            text = shown(value)
+            if text is UNREADABLE:
+                return RowIssue(
+                    "unreadable-number-format",
+                    {"value": cell_text(value), "format": quote(code)},
+                    column=cell["column"] - 1,
+                )
+            value = text
+        else:
             value = cell_text(value)
-        elif "_x" in value:
-            value = unescape(value)
         values[cell["column"] - 1] = value
     if width > _WIDE_ROW and width > 2 * len(cells):
         return WideRow(values, sorted(column - 1 for column in columns))
