@@ -73,6 +73,9 @@ _FOREIGN_SUFFIXES = (
 )
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
 _OVERLAP = 16
+#: The namespace of the parts of a workbook saved as "Strict Open XML
+#: Spreadsheet" (ISO/IEC 29500 Strict), in place of the usual one.
+_STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 
 def _damaged(detail: str) -> ImportFileError:
@@ -131,6 +134,15 @@ def check_archive(
                     raise budget.exceeded()
     finally:
         stream.seek(0)
+
+
+def _strict() -> ImportFileError:
+    return ImportFileError(
+        "This is an Excel workbook saved as 'Strict Open XML Spreadsheet', which "
+        "is not supported. Open it in Excel and save it as an ordinary Excel "
+        "Workbook (.xlsx) with File > Save As, then upload that.",
+        detected="xlsx-strict",
+    )
 
 
 def _archive_damage(parser: str, error: Exception) -> ImportFileError:
@@ -228,6 +240,9 @@ def _check_part(
                     detected="xlsx",
                 )
             if scan:
+                if inflated == len(chunk) and _STRICT in chunk:
+                    # A part of a Strict workbook says so from its start.
+                    raise _strict()
                 # NULs are dropped so that a UTF-16 part cannot hide a DTD.
                 window = (tail + chunk).replace(b"\x00", b"").lower()
                 if any(marker in window for marker in _DTD_MARKERS):
