@@ -621,3 +621,24 @@ def test_any_line_too_long_costs_only_its_row(
     assert [n for n in range(2, len(rows) + 2) if n != long + 2] == [
         row.row for row in result.rows
     ]
+
+
+@pytest.mark.parametrize(
+    ("after", "refused"),
+    [("\r\n\x1a\r\n", False), ("\x1a  \r\n", False), ("\x1aBeta,Bob\r\n", True)],
+)
+def test_the_end_of_file_mark_in_a_line_too_long(
+    monkeypatch: pytest.MonkeyPatch, after: str, refused: bool
+) -> None:
+    """The mark ends the file within a line read past in chunks (here of 2
+    KiB) too; text after it, in the same chunk, still refuses the file."""
+    monkeypatch.setattr(_text, "_CHUNK", 2_048)
+    data = f"name\r\nAcme\r\n{'x' * 3_000}{after}".encode()
+
+    if refused:
+        with pytest.raises(ImportFileError, match="end-of-file mark"):
+            read_customers(data, limits=SMALL)
+        return
+    result = read_customers(data, limits=SMALL)
+    assert [(2, "Acme")] == [(row.row, row.customer.name) for row in result.rows]
+    assert [("cell-too-long", 3)] == [(p.code, p.row) for p in result.problems]

@@ -242,9 +242,9 @@ def _decoded_lines(
                     yield line
                     continue
                 yield Overlong(line)
-                after = _read_past(text, line, size)
-                if after is _END_FOUND:
-                    _check_end(text, "", number)
+                marked_at, after = _read_past(text, line, size)
+                if marked_at:
+                    _check_end(text, after, number)
                     return
                 if after:
                     # The next line's start, read to see where this one ends.
@@ -284,27 +284,23 @@ def _has_end_mark(stream: IO[bytes], encoding: str, sample: bytes) -> bool:
         stream.seek(0)
 
 
-#: `_read_past` found the end-of-file mark.
-_END_FOUND = "\x1a"
-
-
-def _read_past(text: io.TextIOWrapper, read: str, size: int) -> str:
+def _read_past(text: io.TextIOWrapper, read: str, size: int) -> tuple[bool, str]:
     """Read the rest of the line whose first *read* characters were read,
-    a chunk at a time. Returns ``""``, or `_END_FOUND` when the end-of-file
-    mark ends the text within the line, or the start of the next line when
-    it had to be read to find where this one ends (after a \\r, where a
-    \\n may follow)."""
+    a chunk at a time. Returns ``(True, what follows it)`` when the
+    end-of-file mark ends the text within the line; else ``(False, "")``,
+    or ``(False, the next line's start)`` when that had to be read to find
+    where this line ends (after a \r, where a \n may follow)."""
     while not read.endswith("\n"):
         if read.endswith("\r"):
             # The line ended: the \n of a \r\n, if any, comes next.
             after = text.readline(size)
-            return "" if after == "\n" else after
+            return False, "" if after == "\n" else after
         read = text.readline(_CHUNK)
         if not read:
-            return ""
+            break
         if _END_MARK in read:
-            return _END_FOUND
-    return ""
+            return True, read.partition(_END_MARK)[2]
+    return False, ""
 
 
 def _check_end(text: io.TextIOWrapper, rest: str, number: int) -> None:
