@@ -24,7 +24,7 @@ from ._limits import Limits
 from ._lookups import keys_of
 from ._names import NameForms
 from ._options import ReadOptions, planning_settings, read_options
-from ._parse import ParsedRow, ParsedRows, parse_rows
+from ._parse import ParsedRow, ParsedRows, header_problem, parse_rows
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
@@ -101,6 +101,9 @@ def _iterate(source: Source, options: ReadOptions) -> Iterator[CustomerRow | Pro
             yield make_problem("no-header")
             return
         yield from table.notices
+        if table.header_issue is not None:
+            yield header_problem(table, table.header_issue, limits=options.limits)
+            return
         column_map = _column_map(table.header, table.header_row, table.name, options)
         yield from column_map.problems
         if not column_map.ok:
@@ -182,6 +185,14 @@ def _read(
         if table is None:
             return ReadResult(
                 rows=Rows(ParsedRows()), problems=(make_problem("no-header"),)
+            )
+        if table.header_issue is not None:
+            problem = header_problem(table, table.header_issue, limits=options.limits)
+            return ReadResult(
+                rows=Rows(ParsedRows(), sheet=table.name),
+                problems=(*table.notices, problem),
+                header_row=table.header_row,
+                sheet=table.name,
             )
         column_map = _column_map(table.header, table.header_row, table.name, options)
         problems: list[Problem] = [*table.notices, *column_map.problems]
