@@ -15,7 +15,7 @@ fi
 DB=demo.db
 rm -f "$DB"
 echo "== register the reference data the example uses"
-hi register --db "$DB" manufacturer "Acme Tools"
+hi register --db "$DB" --create manufacturer "Acme Tools"
 hi register --db "$DB" customer-group retail wholesale
 hi register --db "$DB" paymentTerms "Net 30" "Net 60" "Due on receipt"
 hi register --db "$DB" shippingMethod "UPS Ground" "FedEx 2Day" \

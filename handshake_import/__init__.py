@@ -13,6 +13,7 @@
 
 from ._api import Progress, iter_customers, read_customers, reconcile
 from ._apply import ApplyResult
+from ._describe import describe_plan
 from ._errors import (
     ApplyError,
     ImportFileError,
@@ -44,7 +45,7 @@ from ._records import Address, Customer, CustomerGroup, CustomerRow, Option
 from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
 from ._serialize import structure_plan, unstructure_plan
-from ._store import OPTION_KEYS, CustomerStore
+from ._store import OPTION_KEYS, CustomerStore, WritableCustomerStore
 
 __all__ = [
     "OPTION_KEYS",
@@ -82,6 +83,8 @@ __all__ = [
     "UpdateCustomer",
     "UpdateCustomerGroup",
     "UpdateOption",
+    "WritableCustomerStore",
+    "describe_plan",
     "fold_name",
     "iter_customers",
     "name_key",

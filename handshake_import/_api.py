@@ -12,7 +12,11 @@ the template.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
+from typing import IO
+
+import attrs
 
 from ._actions import Mode, Settings
 from ._asking import ask, stored_customer_groups, stored_options
@@ -22,7 +26,7 @@ from ._lists import LISTS, plan_list
 from ._lookups import keys_of
 from ._names import NameForms
 from ._options import ReadOptions, planning_settings, read_options
-from ._parse import ParsedRow, ParsedRows, parse_rows
+from ._parse import ParsedRow, ParsedRows, header_problem, parse_rows
 from ._placement import Placement
 from ._plan import Plan
 from ._problems import Problem, make_problem
@@ -56,7 +60,9 @@ __all__ = [
     "reconcile",
 ]
 
-#: What `reconcile` calls with (rows read so far, total rows if known).
+#: What `reconcile` calls with (done, total): bytes read of the file's size
+#: for a CSV or TSV file, rows read of the number of rows for mappings given
+#: as a sequence, rows read and ``None`` otherwise (docs/reconcile.md).
 Progress = Callable[[int, int | None], None]
 
 _PROGRESS_EVERY = 1_000
@@ -106,6 +112,9 @@ def _iterate(source: Source, options: ReadOptions) -> Iterator[CustomerRow | Pro
             yield make_problem("no-header")
             return
         yield from table.notices
+        if table.header_issue is not None:
+            yield header_problem(table, table.header_issue, limits=options.limits)
+            return
         column_map = _column_map(table.header, table.header_row, table.name, options)
         yield from column_map.problems
         if not column_map.ok:
@@ -152,15 +161,41 @@ def read_customers(
     return _read(source, options, None, CUSTOMERS).read_result()
 
 
+@attrs.define
+class _Meter:
+    """How far reading has got, in the unit the file allows: bytes of a
+    text file (`position` is its stream's), else rows."""
+
+    total: int | None = None
+    position: Callable[[], int] | None = None
+
+    def watch(self, stream: IO[bytes]) -> None:
+        """Measure by *stream*, the file being read (its size is known)."""
+        here = stream.tell()
+        self.total = stream.seek(0, io.SEEK_END)
+        stream.seek(here)
+        self.position = stream.tell
+
+    def done(self, rows: int) -> int:
+        """How far reading has got, *rows* rows read."""
+        if self.position is None:
+            return rows
+        return min(self.position(), self.total or 0)
+
+
 def _read(
     source: Source,
     options: ReadOptions,
     progress: Progress | None,
     template: Template | None,
+    meter: _Meter | None = None,
 ) -> Table:
     """Read *source* for *template*, or for the template its header is
     written for."""
-    with open_sheet(source, sheet=options.sheet, limits=options.limits) as table:
+    watch = meter.watch if meter is not None else None
+    with open_sheet(
+        source, sheet=options.sheet, limits=options.limits, watch=watch
+    ) as table:
         if table is None:
             return Table(
                 template=template or CUSTOMERS,
@@ -168,6 +203,17 @@ def _read(
                 present=frozenset(),
                 extras=NO_EXTRAS,
                 problems=(make_problem("no-header"),),
+            )
+        if table.header_issue is not None:
+            problem = header_problem(table, table.header_issue, limits=options.limits)
+            return Table(
+                template=template or CUSTOMERS,
+                parsed=ParsedRows(),
+                present=frozenset(),
+                extras=NO_EXTRAS,
+                problems=(*table.notices, problem),
+                header_row=table.header_row,
+                sheet=table.name,
             )
         if template is None:
             template = detect_template(table.header, options.columns)
@@ -192,7 +238,22 @@ def _read(
                     else:
                         problems.append(item)  # type: ignore[arg-type]
             else:
-                _read_telling(items, rows, problems, table.header_row, progress)
+                assert meter is not None
+                if table.format not in ("csv", "tsv"):  # else by bytes, as watched
+                    meter.position = None
+                    # Mappings given as a sequence: a row each.
+                    sized = table.format == "records" and isinstance(source, Sized)
+                    meter.total = len(source) if sized else None  # type: ignore[arg-type]
+                if meter.total is not None:
+                    progress(0, meter.total)
+                _read_telling(
+                    items,
+                    rows,
+                    problems,
+                    table.header_row,
+                    progress=progress,
+                    meter=meter,
+                )
         return Table(
             template=template,
             parsed=rows,
@@ -213,10 +274,13 @@ def _read_telling(
     rows: ParsedRows,
     problems: list[Problem],
     header_row: int,
+    *,
     progress: Progress,
+    meter: _Meter,
 ) -> None:
-    """Read *items* into *rows* and *problems*, telling *progress* every
-    thousand rows read, with or without errors."""
+    """Read *items* into *rows* and *problems*, telling *progress* how far
+    reading has got (see `_Meter`) every thousand rows read, with or
+    without errors."""
     told = 0
     for item in items:
         if type(item) is tuple:
@@ -230,7 +294,7 @@ def _read_telling(
         done = number - header_row
         if done >= told + _PROGRESS_EVERY:
             told = done - done % _PROGRESS_EVERY
-            progress(told, None)
+            progress(meter.done(told), meter.total)
 
 
 def reconcile(
@@ -272,8 +336,12 @@ def reconcile(
         mass_change_share, mass_change_minimum: warn when an import changes
             one field for more than this share of the store's customers and
             for at least this many of them (default: half, and 20).
-        progress: called with (rows read, total or None) at least every
-            1,000 rows, and once at the end.
+        progress: called with ``(done, total)`` while the file is read:
+            first with ``done=0`` where the total is known, then every
+            1,000 rows, and once at the end with ``done == total``. For a
+            CSV or TSV file they are bytes read of the file's size; for
+            mappings given as a sequence, rows of its length; otherwise
+            rows read and ``None`` until the end.
 
     Returns:
         The `Plan`: actions in file order and every problem. Nothing is
@@ -310,19 +378,24 @@ def reconcile(
                 f"'customers' or None with it, not {template!r}"
             )
         table = table_of(source)
+        meter = None
     else:
         options = read_options(
             source, sheet=sheet, columns=columns, schema=schema, limits=limits
         )
-        table = _read(source, options, progress, _template(template))
+        meter = _Meter()
+        table = _read(source, options, progress, _template(template), meter)
     plan = (
         _plan_customers(table, store, settings, batch_size)
         if table.template is CUSTOMERS
         else _plan_list(table, store, settings)
     )
     if progress is not None:
-        read = rows_read(table)
-        progress(read, read)
+        if meter is not None and meter.position is not None and meter.total:
+            progress(meter.total, meter.total)
+        else:
+            read = rows_read(table)
+            progress(read, read)
     return plan
 
 

@@ -9,13 +9,14 @@ an adapter author's store (they are re-exported by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
 from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
+from ._names import fold_name, name_key
 from ._plan import (
     CreateCustomer,
     CreateCustomerGroup,
@@ -38,10 +39,12 @@ from ._template import (
 from ._values import CellError, parse_emails, parse_id
 
 __all__ = [
+    "ApplyProgress",
     "ApplyResult",
     "apply_customer_groups",
     "apply_options",
     "apply_update",
+    "check_names_free",
     "check_plan",
     "id_created_since",
     "id_taken_since",
@@ -128,19 +131,8 @@ def value_faults(plan: Plan) -> list[str]:
                 faults.append(
                     f"row {action.row}: a customer to create has an internal_id"
                 )
-            values: dict[str, FieldValue] = dict(
-                zip(TEMPLATE_COLUMNS, values_of(customer), strict=True)
-            )
-            values.pop("internal_id")
-            values["email"] = customer.emails
-            values.update(
-                (f"id:{name}", value)
-                for name, value in customer.manufacturer_ids.items()
-            )
             faults += [
-                f"row {action.row}: {fault}"
-                for column, value in values.items()
-                if (fault := _value_fault(column, value)) is not None
+                f"row {action.row}: {fault}" for fault in _customer_faults(customer)
             ]
         elif isinstance(action, UpdateCustomer):
             for column, (_, new) in action.changes.items():
@@ -153,6 +145,36 @@ def value_faults(plan: Plan) -> list[str]:
                 )
                 if fault is not None:
                     faults.append(f"row {action.row}: {fault}")
+    return faults
+
+
+#: The template's one-text columns whose only fault can be a NUL (the name
+#: must also not be blank; ids, emails and internal ids have rules of
+#: their own).
+_PLAIN_TEXT = frozenset(
+    column
+    for column, kind in TEMPLATE_COLUMNS.items()
+    if kind == "text" and column != "name"
+)
+
+
+def _customer_faults(customer: Customer) -> list[str]:
+    """What is wrong with the values of a customer to create."""
+    faults = []
+    for column, value in zip(TEMPLATE_COLUMNS, values_of(customer), strict=True):
+        # Most fields are blank or plain text: checked here, in a line.
+        if column == "internal_id" or (
+            (value is None and column != "name")
+            or (column in _PLAIN_TEXT and type(value) is str and "\x00" not in value)
+        ):
+            continue
+        fault = _value_fault(column, customer.emails if column == "email" else value)
+        if fault is not None:
+            faults.append(fault)
+    for name, value in customer.manufacturer_ids.items():
+        fault = _value_fault(f"id:{name}", value)
+        if fault is not None:
+            faults.append(fault)
     return faults
 
 
@@ -258,6 +280,81 @@ def id_taken_since(row: int, customer_id: str | None) -> StalePlanError:
         "made; reconcile the file again.",
         row=row,
     )
+
+
+def check_names_free(
+    created: Iterable[tuple[int, str, str]],
+    customers_named: Callable[[Sequence[str]], Iterable[tuple[str, str]]],
+    *,
+    batch_size: int = 500,
+) -> None:
+    """Refuse a plan, once its actions are written and before it commits,
+    when a customer it created with a generated id is not the only one
+    with its name (see `name_taken_since`).
+
+    Args:
+        created: ``(row, internal_id, name)`` of each customer the plan
+            created with a generated id (`CreateCustomer.generated_id`),
+            in plan order.
+        customers_named: given a batch of `name_key` values (at most
+            *batch_size*), the ``(internal_id, name)`` of every stored
+            customer whose name has one of them as its key, read inside the
+            transaction (the plan's own writes included).
+
+    Raises:
+        StalePlanError: `name_taken_since` of the first such row.
+    """
+    wanted: dict[str, list[tuple[int, str, str]]] = {}
+    for row, internal_id, name in created:
+        wanted.setdefault(name_key(name), []).append((row, internal_id, name))
+    if not wanted:
+        return
+    keys = list(wanted)
+    #: (name key, folded name) -> the internal ids of the customers with it
+    holders: dict[tuple[str, str], set[str]] = {}
+    for start in range(0, len(keys), batch_size):
+        for internal_id, name in customers_named(keys[start : start + batch_size]):
+            folded = (name_key(name), fold_name(name))
+            holders.setdefault(folded, set()).add(str(internal_id))
+    taken = [
+        (row, name)
+        for key, customers in wanted.items()
+        for row, internal_id, name in customers
+        if holders.get((key, fold_name(name)), set()) - {internal_id}
+    ]
+    if taken:
+        row, name = min(taken)
+        raise name_taken_since(row, name)
+
+
+class ApplyProgress:
+    """Telling an ``apply(..., progress=...)`` caller how far it has got:
+    ``progress(done, total)`` in actions of the plan, first ``(0, total)``,
+    then about every thousand actions, and ``(total, total)`` once the plan
+    is committed."""
+
+    EVERY = 1_000
+
+    def __init__(
+        self, progress: Callable[[int, int | None], None] | None, plan: Plan
+    ) -> None:
+        self._progress = progress
+        self.total = len(plan.actions)
+        self._done = self._told = 0
+        if progress is not None:
+            progress(0, self.total)
+
+    def add(self, count: int = 1) -> None:
+        """*count* more actions carried out (not committed yet)."""
+        self._done += count
+        if self._progress is not None and self._done - self._told >= self.EVERY:
+            self._told = self._done
+            self._progress(self._done, self.total)
+
+    def finish(self) -> None:
+        """The plan is committed."""
+        if self._progress is not None:
+            self._progress(self.total, self.total)
 
 
 # -- the list templates: options and customer groups ------------------------------

@@ -27,11 +27,15 @@ class Limits:
         max_rows: data rows read (blank rows are not counted).
         max_columns: columns in the header row.
         max_cell_chars: characters in one cell; Excel's own limit is 32,767.
+            With `max_columns`, it also caps the longest CSV line held in
+            memory (a longer one is read past, and its row refused).
         max_file_bytes: bytes read from the source.
         max_decompressed_bytes: bytes inflated from an XLSX, counted from
             the bytes actually inflated, all parts together.
         max_compression_ratio: inflated / compressed size of one XLSX part,
-            checked once the part has inflated past 16 MiB (zip bombs).
+            checked once the part has inflated past 16 MiB (zip bombs); and
+            the characters of text an XLSX makes from its shared strings /
+            its size in bytes (at least 64 Mi characters are allowed).
     """
 
     max_rows: int = attrs.field(default=1_048_576, validator=_positive)

@@ -10,7 +10,9 @@ The template's rules, in this order (each match records how it was made):
   spaces); none: a new customer; several: an error listing them, never a
   guess. Names are matched against the store as the file leaves it: a
   customer that another row renames no longer answers to its old name
-  (otherwise the next upload of the same file would match differently).
+  (otherwise the next upload of the same file would match differently),
+  unless that row's rename is refused (the row has an error: see
+  `_reconcile.plan_rows`).
 
 Rows that reach one stored customer by different routes are each an error,
 and get no match.
@@ -18,7 +20,7 @@ and get no match.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
@@ -46,6 +48,8 @@ class Matches:
 
     stored: Mapping[int, Customer] = attrs.field(factory=dict)
     matched_by: Mapping[int, MatchedBy] = attrs.field(factory=dict)
+    #: the rows that rename their customer, by its internal id
+    renames: Mapping[str | None, int] = attrs.field(factory=dict)
 
 
 def match(
@@ -54,15 +58,18 @@ def match(
     names: NameForms,
     bad: Collection[int],
     placement: Placement,
+    *,
+    refused: Collection[int] = (),
 ) -> tuple[Matches, list[Problem]]:
-    """Match each row not in *bad* (rows with errors) to its stored customer."""
+    """Match each row not in *bad* (rows with errors) to its stored customer.
+
+    A customer renamed by a row in *refused* still answers to its name."""
     by_internal_id, by_id = answers.by_internal_id, answers.by_id
     fold = names.fold
     problems: list[Problem] = []
     stored_of: dict[int, Customer] = {}
     matched_by: dict[int, MatchedBy] = {}
-    #: the internal ids of the customers that rows rename
-    renamed: set[str | None] = set()
+    renames: dict[str | None, int] = {}
     by_name: list[ParsedRow] = []
     for row in rows:
         number, values = row
@@ -107,7 +114,14 @@ def match(
         stored_of[number] = stored
         matched_by[number] = how
         if fold(values[_NAME]) != fold(stored.name):
-            renamed.add(stored.internal_id)
+            renames[stored.internal_id] = number
+    # A rename by a row that reaches its customer twice does not happen.
+    reached = Counter(stored.internal_id for stored in stored_of.values())
+    renamed = {
+        internal_id
+        for internal_id, number in renames.items()
+        if reached[internal_id] == 1 and number not in refused
+    }
     for number, values in by_name:
         name = values[_NAME]
         folded = fold(name)
@@ -131,7 +145,12 @@ def match(
                 )
             )
     problems += _reached_twice(stored_of, matched_by, placement)
-    return Matches(stored_of, matched_by), problems
+    renames = {
+        internal_id: number
+        for internal_id, number in renames.items()
+        if internal_id in renamed and number in stored_of
+    }
+    return Matches(stored_of, matched_by, renames), problems
 
 
 def _reached_twice(

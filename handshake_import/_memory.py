@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
 from ._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_customer_groups,
     apply_options,
@@ -47,6 +49,9 @@ class InMemoryStore:
     The reference for adapter authors, and the store for tests and small
     tools. Customers given without an internal id get one (``"1"``, ``"2"``,
     ...), as `apply` does for the customers it creates.
+
+    `apply` may be called from several threads at once: one plan is applied
+    at a time, each checked against what the one before wrote.
     """
 
     def __init__(
@@ -60,6 +65,7 @@ class InMemoryStore:
     ) -> None:
         self._customers: dict[str, Customer] = {}
         self._next_number = 1
+        self._applying = threading.Lock()
         self._customer_groups = [
             group if isinstance(group, CustomerGroup) else CustomerGroup(id=group)
             for group in customer_groups
@@ -159,13 +165,22 @@ class InMemoryStore:
         """Every stored customer, in the order they were added."""
         return tuple(self._customers.values())
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan*: all of it, or nothing.
 
         Args:
             plan: a plan made by `reconcile` against this store.
             partial: apply a plan that has errors, doing the actions of the
                 rows without errors (rows with errors have no action).
+            progress: called with ``(actions done, actions in the plan)``:
+                ``(0, total)`` first, then every thousand actions, and
+                ``(total, total)`` once the plan is applied.
 
         Raises:
             PlanHasErrorsError: the plan has errors and *partial* is false.
@@ -174,6 +189,15 @@ class InMemoryStore:
                 row without an id would now match a customer by its name).
         """
         check_plan(plan, partial=partial)
+        # The draft is made and checked from the data as it is under the
+        # lock: a plan applied meanwhile by another thread is seen.
+        told = ApplyProgress(progress, plan)
+        with self._applying:
+            result = self._apply(plan, told)
+        told.finish()
+        return result
+
+    def _apply(self, plan: Plan, told: ApplyProgress | None = None) -> ApplyResult:
         draft = _Draft(
             customers=dict(self._customers),
             by_id=dict(self._by_id),
@@ -182,6 +206,8 @@ class InMemoryStore:
         )
         for action in plan.actions:
             draft.add(action)
+            if told is not None:
+                told.add()
         # Options and groups first: customers name them.
         options = apply_options(self._options, plan)
         groups = apply_customer_groups(self._customer_groups, plan)

@@ -57,7 +57,7 @@ from ._values import (
     plain_addresses,
 )
 
-__all__ = ["ParsedRow", "ParsedRows", "parse_rows"]
+__all__ = ["ParsedRow", "ParsedRows", "header_problem", "parse_rows"]
 
 #: A row read without errors: its spreadsheet row number and its values.
 ParsedRow = tuple[int, Values]
@@ -349,6 +349,19 @@ def _issue_problem(
         cell=f"{letter}{row}" if letter else None,
         sheet=sheet,
         details={"limit": f"{max_chars:,}", **issue.details},
+    )
+
+
+def header_problem(sheet: Sheet, issue: RowIssue, *, limits: Limits) -> Problem:
+    """The problem of a header row the reader could not read as cells
+    (`Sheet.header_issue`), at its cell when it names one."""
+    return _issue_problem(
+        issue,
+        row=sheet.header_row,
+        sheet=sheet.name,
+        by_index={},
+        letters=(),
+        max_chars=limits.max_cell_chars,
     )
 
 

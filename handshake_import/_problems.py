@@ -123,8 +123,8 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "unclosed-quote": _Entry(
         "error",
-        "A quote opened in this row never closes, so everything after it was "
-        "read as one cell. Close the quote or remove it.",
+        "A quote opens in this row and does not close {where}, so the row "
+        "could not be read. Close the quote or remove it.",
         'A cell starting with "Big Box while the closing quote is missing.',
     ),
     "malformed-quotes": _Entry(
@@ -151,6 +151,13 @@ CATALOGUE: dict[str, _Entry] = {
         "one, so the file is damaged or was saved in another encoding than it "
         "says. Remove the character, or export the file again.",
         "A CSV with a zero byte inside an id, from a damaged export.",
+    ),
+    "unreadable-number-format": _Entry(
+        "error",
+        "This cell holds the number {value}, which its number format {format} "
+        "shows with leading zeros in a way that cannot be read exactly. Format "
+        "the column as Text and type the values as they should read.",
+        "A postcode under Excel's 'Zip Code + 4' format, [<=99999]00000;00000-0000.",
     ),
     "missing-value": _Entry(
         "error",

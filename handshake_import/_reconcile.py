@@ -15,7 +15,11 @@ returns its result and its problems:
    problem order, ``max_errors``.
 
 A row with an error in one stage takes no part in the next. No stage reads
-a file or calls the store.
+a file or calls the store. One loop back: a row that renames its customer
+takes the old name away from the rows matched by name (stage 2); when that
+row ends with an error in a later stage, its rename is refused and stages
+2 to 4 run again, so that no row is planned against a rename that will not
+happen.
 """
 
 from __future__ import annotations
@@ -59,27 +63,34 @@ def plan_rows(
     extras, header_problems = known_manufacturers(
         extras, columns, answers.manufacturers, header_row, sheet
     )
-    problems = in_file_conflicts(rows, keys, names, placement)
-    bad = _error_rows(problems)
-    matches, found = match(rows, answers, names, bad, placement)
-    problems += found
-    bad |= _error_rows(found)
-    references, found = check_references(rows, answers, bad, placement)
-    problems += found
-    bad |= _error_rows(found)
-    planned, found = plan_actions(
-        rows,
-        matches=matches,
-        references=references,
-        answers=answers,
-        extras=extras,
-        present=present,
-        settings=settings,
-        names=names,
-        bad=bad,
-        placement=placement,
-    )
-    problems += found
+    conflicts = in_file_conflicts(rows, keys, names, placement)
+    refused: set[int] = set()
+    while True:
+        problems = list(conflicts)
+        bad = _error_rows(problems)
+        matches, found = match(rows, answers, names, bad, placement, refused=refused)
+        problems += found
+        bad |= _error_rows(found)
+        references, found = check_references(rows, answers, bad, placement)
+        problems += found
+        bad |= _error_rows(found)
+        planned, found = plan_actions(
+            rows,
+            matches=matches,
+            references=references,
+            answers=answers,
+            extras=extras,
+            present=present,
+            settings=settings,
+            names=names,
+            bad=bad,
+            placement=placement,
+        )
+        problems += found
+        failed = set(matches.renames.values()) & (bad | _error_rows(found))
+        if not failed:
+            break
+        refused |= failed
     actions, found = number_generated_ids(
         planned, answers, keys.generated_like, placement
     )

@@ -10,6 +10,7 @@ decimal or date) are tagged: ``{"decimal": "12.50"}``, ``{"date": "2024-01-31"}`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,13 @@ from ._plan import ACTION_KINDS, Action, Plan
 from ._records import CustomValue
 from ._template import FieldValue
 
-__all__ = ["converter", "structure_plan", "unstructure_plan"]
+__all__ = [
+    "converter",
+    "dump_custom_values",
+    "load_custom_values",
+    "structure_plan",
+    "unstructure_plan",
+]
 
 #: Structuring is strict: a value of another type than the field's is
 #: refused, never converted (``None`` is not the name ``'None'``, a text is
@@ -106,6 +113,34 @@ def _structure_value(data: Any, _: object) -> Any:
     raise ValueError(f"not a serialised field value: {data!r:.60}")
 
 
+def dump_custom_values(custom: Mapping[str, CustomValue]) -> str:
+    """A customer's custom values as JSON text, for a text column: each
+    value tagged as in a serialised plan (``{"decimal": "12.50"}``), the
+    names sorted; ``"{}"`` for none."""
+    if not custom:
+        return "{}"  # the common case, without the encoder
+    return json.dumps(
+        {name: _unstructure_value(value) for name, value in custom.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def load_custom_values(text: str | None) -> Mapping[str, CustomValue]:
+    """The custom values that `dump_custom_values` wrote as *text* (blank
+    or ``None``: none).
+
+    Raises:
+        ValueError: *text* is not what `dump_custom_values` writes.
+    """
+    if not text or text == "{}":
+        return {}
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"not custom values: {text!r:.60}")
+    return {name: _structure_value(value, None) for name, value in data.items()}
+
+
 def _is_value_union(type_: object) -> bool:
     return type_ in (FieldValue, CustomValue)
 
@@ -118,15 +153,27 @@ converter.register_unstructure_hook_func(_is_value_union, _unstructure_value)
 converter.register_structure_hook_func(_is_value_union, _structure_value)
 configure_tagged_union(Action, converter, tag_name="kind", tag_generator=_kind)
 
+#: The same data, without the values that are their field's default (a
+#: blank field, an empty mapping, ``False``): `converter` structures both.
+_compact = cattrs.Converter(omit_if_default=True)
+_compact.register_unstructure_hook_func(_is_value_union, _unstructure_value)
+configure_tagged_union(Action, _compact, tag_name="kind", tag_generator=_kind)
 
-def unstructure_plan(plan: Plan) -> dict[str, Any]:
-    """*plan* as JSON-able data (actions tagged by ``"kind"``)."""
-    data: dict[str, Any] = converter.unstructure(plan)
+
+def unstructure_plan(plan: Plan, *, compact: bool = False) -> dict[str, Any]:
+    """*plan* as JSON-able data (actions tagged by ``"kind"``).
+
+    With *compact*, a value that is its field's default (a blank field, no
+    address, no manufacturer ids, ``generated_id`` false) is left out: the
+    form to keep a plan in, a fraction of the size; `structure_plan` reads
+    both forms.
+    """
+    data: dict[str, Any] = (_compact if compact else converter).unstructure(plan)
     return data
 
 
 def structure_plan(data: Any) -> Plan:
-    """The `Plan` that `unstructure_plan` turned into *data*.
+    """The `Plan` that `unstructure_plan` turned into *data* (compact or not).
 
     Raises:
         ValueError: *data* is not what `unstructure_plan` makes of a plan

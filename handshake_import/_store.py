@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ._records import OPTION_KEYS, Customer, CustomerGroup, Option
 
-__all__ = ["GENERATED_LIMIT", "OPTION_KEYS", "CustomerStore", "generated_number"]
+if TYPE_CHECKING:
+    from ._apply import ApplyResult
+    from ._plan import Plan
+
+__all__ = [
+    "GENERATED_LIMIT",
+    "OPTION_KEYS",
+    "CustomerStore",
+    "WritableCustomerStore",
+    "generated_number",
+    "integer_internal_id",
+]
 
 #: Generated ids are ``HS-<n>`` with *n* below this (18 digits at most), so
 #: that any store can keep *n* in a 64-bit integer column.
@@ -37,6 +48,26 @@ def generated_number(customer_id: str | None) -> int | None:
     # thousand-digit text (which Python refuses anyway).
     digits = match.group(1).lstrip("0")
     return int(digits or "0") if len(digits) <= _GENERATED_DIGITS else None
+
+
+#: The largest value of a signed 64-bit integer column.
+_BIGINT_MAX = 2**63 - 1
+
+
+def integer_internal_id(key: str) -> int | None:
+    """The number of *key* when it is how an integer internal id is written,
+    else ``None``: ASCII digits, no sign, no leading zero, no space, and a
+    positive number that a signed 64-bit integer column can hold.
+
+    For an adapter whose internal ids are an integer primary key: the keys
+    of `CustomerStore.customers_by_internal_id` come from a file, and one
+    for which this is ``None`` is no customer's (never one to pass to the
+    database, which would refuse a number past 64 bits).
+    """
+    if not (0 < len(key) <= 19 and key.isascii() and key.isdigit()) or key[0] == "0":
+        return None
+    number = int(key)
+    return number if number <= _BIGINT_MAX else None
 
 
 @runtime_checkable
@@ -89,4 +120,16 @@ class CustomerStore(Protocol):
     def options(self) -> Sequence[Option]:
         """The options of every list (`OPTION_KEYS`), each list's in its
         order (at most one of a list the default)."""
+        ...
+
+
+@runtime_checkable
+class WritableCustomerStore(CustomerStore, Protocol):
+    """A `CustomerStore` that also writes plans, as `InMemoryStore` and the
+    adapters of `handshake_import.adapters` do: code typed against it can
+    reconcile and apply."""
+
+    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+        """Carry out *plan* in one transaction, all of it or nothing (see
+        docs/stores.md, "What apply must guarantee")."""
         ...

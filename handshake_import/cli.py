@@ -1,19 +1,23 @@
 """The ``handshake-import`` command line (also ``python -m handshake_import``).
 
 Commands: ``check FILE`` (read only), ``plan FILE`` (reconcile against the
-database), ``apply FILE`` (plan, confirm, apply) and ``register`` (add
-manufacturers, customer groups, user groups and options to the database).
+database), ``apply FILE`` (plan, confirm, apply), ``register`` (add
+manufacturers, customer groups, user groups and options to the database)
+and ``list`` (show them).
 
-Exit status: 0 done / nothing wrong; 1 the file or plan has errors (nothing
-applied unless ``--partial``); 2 usage error, or a file or database that
-cannot be used; 3 done, but the output could not all be written (a closed
-pipe). A user's mistake never ends in a traceback.
+Exit status (docs/cli.md): 0 done, nothing wrong; 1 the file or plan has
+errors, nothing applied; 2 usage error; 3 done, but the output could not all
+be written (a closed pipe); 4 applied in part (``--partial``: the rows
+without errors); 5 refused: the database changed since the plan was made;
+6 the file cannot be read; 7 the database cannot be used. A user's mistake
+never ends in a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import difflib
 import gc
 import json
 import os
@@ -21,13 +25,15 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from importlib import metadata
 from typing import Any, TextIO
 
 import cattrs
 
 from ._api import DEFAULT_BATCH_SIZE, read_customers, reconcile
+from ._apply import ApplyResult
 from ._asking import batches
-from ._errors import ApplyError, ImportFileError, StoreError
+from ._errors import ApplyError, ImportFileError, StalePlanError, StoreError
 from ._plan import (
     Action,
     CreateCustomer,
@@ -46,23 +52,36 @@ from ._plan import (
 from ._problems import Problem, customer_key, quote, show_value
 from ._records import Customer
 from ._result import ReadResult
+from ._schema import fold
 from ._serialize import unstructure_plan
 from ._store import OPTION_KEYS
+from ._template import TEMPLATE_COLUMNS
 
 __all__ = ["console", "main"]
 
 EXIT_OK = 0
+#: The file or the plan has errors; nothing was applied.
 EXIT_ERRORS = 1
-EXIT_UNUSABLE = 2
+EXIT_USAGE = 2
 #: The command did its work, but its output could not all be written (a
 #: closed pipe); a status the command had for another reason wins.
 EXIT_OUTPUT_LOST = 3
+#: ``apply --partial`` applied the rows without errors; the others have errors.
+EXIT_PARTIAL = 4
+#: ``apply`` was refused: the database changed since the plan was made.
+EXIT_STALE = 5
+#: The file cannot be read at all (an `ImportFileError`).
+EXIT_UNREADABLE = 6
+#: The database cannot be used (a `StoreError`).
+EXIT_DATABASE = 7
 
 DEFAULT_DB = "handshake.db"
 DB_VARIABLE = "HANDSHAKE_IMPORT_DB"
 #: Past this many problems of one code, the text report shows a few and a count.
 GROUP_AFTER = 10
 SHOWN_PER_GROUP = 5
+#: What ``register`` and ``list`` take.
+KINDS = ("manufacturer", "customer-group", "user-group", *OPTION_KEYS)
 
 
 class _UsageError(Exception):
@@ -84,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read, check and import customer spreadsheets in the Handshake "
         "template.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     reading = argparse.ArgumentParser(add_help=False)
@@ -106,7 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     database.add_argument(
         "--db",
         default=os.environ.get(DB_VARIABLE, DEFAULT_DB),
-        help=f"the SQLite database (default: ${DB_VARIABLE} or {DEFAULT_DB})",
+        help=f"the SQLite database (default: ${DB_VARIABLE} or {DEFAULT_DB}); it "
+        "must exist, unless --create is given",
+    )
+    database.add_argument(
+        "--create",
+        action="store_true",
+        help="create the database if it does not exist",
     )
 
     planning = argparse.ArgumentParser(add_help=False)
@@ -119,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     planning.add_argument(
         "--partial",
         action="store_true",
-        help="apply the rows without errors even if others have errors",
+        help="(apply) apply the rows without errors even if others have errors",
     )
 
     commands.add_parser(
@@ -152,13 +178,33 @@ def _parser() -> argparse.ArgumentParser:
         description="Add manufacturers, customer groups, user groups or option "
         "values, so that files using them are valid.",
     )
-    register.add_argument(
-        "kind",
-        choices=("manufacturer", "customer-group", "user-group", *OPTION_KEYS),
-        help="what to add",
-    )
+    register.add_argument("kind", choices=KINDS, help="what to add")
     register.add_argument("values", nargs="+", metavar="VALUE")
+
+    listing = commands.add_parser(
+        "list",
+        parents=[database],
+        help="show the reference data in the database",
+        description="Show the manufacturers, customer groups, user groups and "
+        "option values in the database (files may refer to these).",
+    )
+    # Checked by _list: argparse refuses no KIND at all when nargs="*" has
+    # choices (Python 3.10 and 3.11).
+    listing.add_argument(
+        "kinds",
+        nargs="*",
+        metavar="KIND",
+        help=f"what to show: {', '.join(KINDS)} (default: all)",
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("handshake-import")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout
+        return "(not installed)"
 
 
 # -- output -------------------------------------------------------------------
@@ -396,16 +442,21 @@ def _write_json(document: Any, out: _Output) -> None:
 
 
 class _ProgressBar:
-    """Rows read so far, on stderr, only when stderr is a terminal."""
+    """How far reading (or applying) has got, on stderr, only when stderr is
+    a terminal: a percentage where the total is known, else a count of
+    rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, doing: str = "read") -> None:
         self.enabled = sys.stderr.isatty()
         self.shown = False
+        self.doing = doing
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.enabled:
-            of = f" of {total:,}" if total else ""
-            sys.stderr.write(f"\r{done:,}{of} rows read")
+            if total:
+                sys.stderr.write(f"\r{100 * done // total}% {self.doing}")
+            else:
+                sys.stderr.write(f"\r{done:,} rows {self.doing}")
             sys.stderr.flush()
             self.shown = True
 
@@ -419,9 +470,15 @@ class _ProgressBar:
 
 
 @contextmanager
-def _store(path: str) -> Iterator[Any]:
+def _store(args: argparse.Namespace) -> Iterator[Any]:
     from .adapters.sqlite import SQLiteStore  # noqa: PLC0415 - only for these commands
 
+    path = args.db
+    if not args.create and not os.path.exists(path):
+        raise _UsageError(
+            f"The database {path!r} does not exist; pass --create to make a new "
+            f"one (or check --db and ${DB_VARIABLE})."
+        )
     store = SQLiteStore(path)
     try:
         yield store
@@ -429,8 +486,34 @@ def _store(path: str) -> Iterator[Any]:
         store.close()
 
 
+_FOLDED_COLUMNS = {fold(column): column for column in TEMPLATE_COLUMNS}
+
+
+def _columns(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--column`` aliases, each checked: a target that is not a
+    template column is a usage error with a suggestion."""
+    for header, column in args.column:
+        if fold(column) in _FOLDED_COLUMNS or column.casefold().startswith("id:"):
+            continue
+        close = difflib.get_close_matches(
+            fold(column), list(_FOLDED_COLUMNS), n=1, cutoff=0.6
+        )
+        hint = (
+            f"; did you mean {quote(_FOLDED_COLUMNS[close[0]])}?"
+            if close
+            else ". The template's columns are "
+            + ", ".join(TEMPLATE_COLUMNS)
+            + ", and id:<Manufacturer>."
+        )
+        raise _UsageError(
+            f"--column {quote(f'{header}={column}')}: {quote(column)} is not a "
+            f"template column{hint}"
+        )
+    return dict(args.column)
+
+
 def _check(args: argparse.Namespace, out: _Output) -> int:
-    result = read_customers(args.file, sheet=args.sheet, columns=dict(args.column))
+    result = read_customers(args.file, sheet=args.sheet, columns=_columns(args))
     if args.json:
         _write_json(
             {
@@ -455,7 +538,7 @@ def _make_plan(args: argparse.Namespace, store: Any) -> Plan:
             args.file,
             store,
             sheet=args.sheet,
-            columns=dict(args.column),
+            columns=_columns(args),
             mode=args.mode,
             progress=bar,
         )
@@ -487,7 +570,12 @@ def _show_plan(args: argparse.Namespace, plan: Plan, store: Any, out: _Output) -
 
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
-    with _store(args.db) as store:
+    if args.partial:
+        raise _UsageError(
+            "plan writes nothing, and shows every row either way: --partial is "
+            "for apply (which then applies the rows without errors)."
+        )
+    with _store(args) as store:
         plan = _make_plan(args, store)
         _show_plan(args, plan, store, out)
     return EXIT_OK if plan.ok else EXIT_ERRORS
@@ -499,46 +587,162 @@ def _apply(args: argparse.Namespace, out: _Output) -> int:
             "apply asks for confirmation, but standard input is not a terminal; "
             "pass --yes to apply without asking."
         )
-    with _store(args.db) as store:
+    # With --json, standard output is the one JSON document; the sentences
+    # for a person go to standard error.
+    say = _Output(sys.stderr) if args.json else out
+    with _store(args) as store:
         plan = _make_plan(args, store)
-        _show_plan(args, plan, store, out)
-        if not plan.ok and not args.partial:
-            out.write("Nothing applied: the plan has errors (see --partial).\n")
-            return EXIT_ERRORS
-        if not any(not isinstance(a, Unchanged) for a in plan.actions):
-            out.write("Nothing to do.\n")
-            return EXIT_OK if plan.ok else EXIT_ERRORS
-        if not args.yes:
-            out.flush()
-            answer = input("Apply this plan? [y/N] ").strip().casefold()
-            if answer not in ("y", "yes"):
-                out.write("Nothing applied.\n")
-                return EXIT_OK
-        done = store.apply(plan, partial=args.partial)
-    out.write(
+        if not args.json:
+            _show_plan(args, plan, store, out)
+        status, outcome, message, done = _carry_out(args, plan, store, out)
+    say.write(message + "\n")
+    if args.json:
+        _write_json(
+            {
+                "file": args.file,
+                "outcome": outcome,
+                "message": message,
+                "plan": unstructure_plan(plan),
+                "result": None if done is None else _result_json(done),
+            },
+            out,
+        )
+    return status
+
+
+def _carry_out(
+    args: argparse.Namespace, plan: Plan, store: Any, out: _Output
+) -> tuple[int, str, str, ApplyResult | None]:
+    """Apply *plan* unless it is refused or declined: the exit status, the
+    outcome's name, a sentence for the user, and what apply did."""
+    if not plan.ok and not args.partial:
+        return (
+            EXIT_ERRORS,
+            "refused",
+            "Nothing applied: the plan has errors (see --partial).",
+            None,
+        )
+    in_part = EXIT_OK if plan.ok else EXIT_PARTIAL
+    if not any(not isinstance(a, Unchanged) for a in plan.actions):
+        return in_part, "nothing-to-do", "Nothing to do.", None
+    if not args.yes:
+        out.flush()
+        sys.stderr.write("Apply this plan? [y/N] ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            raise EOFError
+        if answer.strip().casefold() not in ("y", "yes"):
+            return EXIT_OK, "declined", "Nothing applied.", None
+    bar = _ProgressBar("applied")
+    try:
+        done = store.apply(plan, partial=args.partial, progress=bar)
+    except StalePlanError as error:
+        return EXIT_STALE, "stale", f"Nothing applied: {error}", None
+    finally:
+        bar.finish()
+    message = (
         f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
-        f"{_count(len(done.user_groups), 'user group')} created.\n"
+        f"{_count(len(done.user_groups), 'user group')} created."
     )
-    return EXIT_OK if plan.ok else EXIT_ERRORS
+    if in_part == EXIT_PARTIAL:
+        message += " The rows with errors were left out."
+    return in_part, "applied-in-part" if in_part else "applied", message, done
+
+
+def _result_json(done: ApplyResult) -> dict[str, Any]:
+    return {
+        "created": [
+            {"row": row, "internal_id": internal_id}
+            for row, internal_id in done.created
+        ],
+        "updated": list(done.updated),
+        "user_groups": list(done.user_groups),
+        "unchanged": list(done.unchanged),
+    }
 
 
 def _register(args: argparse.Namespace, out: _Output) -> int:
-    with _store(args.db) as store:
-        if args.kind == "manufacturer":
-            store.add_manufacturers(args.values)
-        elif args.kind == "customer-group":
-            store.add_customer_groups(args.values)
-        elif args.kind == "user-group":
-            store.add_user_groups(args.values)
-        else:
-            store.add_options(args.kind, args.values)
-    out.write(
-        f"Registered {_count(len(args.values), 'value')} ({args.kind}) in {args.db}.\n"
-    )
+    values = [value.strip() for value in args.values]
+    if not all(values):
+        raise _UsageError(
+            "register: a value is blank; give each value as text, such as 'Net 30'."
+        )
+    with _store(args) as store:
+        have = {value.casefold(): value for value in _values(store, args.kind)}
+        new: list[str] = []
+        already: list[tuple[str, str]] = []
+        for value in values:
+            known = have.get(value.casefold())
+            if known is None:
+                have[value.casefold()] = value
+                new.append(value)
+            else:
+                already.append((value, known))
+        adding = {
+            "manufacturer": store.add_manufacturers,
+            "customer-group": store.add_customer_groups,
+            "user-group": store.add_user_groups,
+        }.get(args.kind)
+        added = adding(new) if adding is not None else store.add_options(args.kind, new)
+    if added:
+        shown = ", ".join(quote(value) for value in added[:5])
+        more = f" and {len(added) - 5} more" if len(added) > 5 else ""
+        out.write(
+            f"Added {_count(len(added), 'value')} to {args.kind} in {args.db}: "
+            f"{shown}{more}.\n"
+        )
+    else:
+        out.write(f"Nothing added to {args.kind} in {args.db}.\n")
+    for value, known in already:
+        same = "" if value == known else f" (as {quote(known)})"
+        out.write(f"Already there: {quote(value)}{same}.\n")
     return EXIT_OK
 
 
-_COMMANDS = {"check": _check, "plan": _plan, "apply": _apply, "register": _register}
+def _values(store: Any, kind: str) -> list[str]:
+    """The values of *kind* (one of `KINDS`) in *store*."""
+    if kind == "manufacturer":
+        return list(store.manufacturers())
+    if kind == "customer-group":
+        return [group.id for group in store.customer_groups()]
+    if kind == "user-group":
+        return list(store.user_groups())
+    return [option.value for option in store.options() if option.key == kind]
+
+
+def _list(args: argparse.Namespace, out: _Output) -> int:
+    unknown = [kind for kind in args.kinds if kind not in KINDS]
+    if unknown:
+        raise _UsageError(
+            f"list: {quote(unknown[0])} is not a kind of reference data; use "
+            f"{', '.join(KINDS)}."
+        )
+    kinds = list(dict.fromkeys(args.kinds)) or list(KINDS)
+    with _store(args) as store:
+        found = {kind: _values(store, kind) for kind in kinds}
+    if args.json:
+        _write_json(found, out)
+        return EXIT_OK
+    for kind, values in found.items():
+        out.write(f"{kind} ({len(values)})\n")
+        for value in values:
+            out.write(f"  {_printable(value)}\n")
+    return EXIT_OK
+
+
+def _printable(text: str) -> str:
+    """*text* with its control characters escaped (no terminal escapes)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+_COMMANDS = {
+    "check": _check,
+    "plan": _plan,
+    "apply": _apply,
+    "register": _register,
+    "list": _list,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -560,14 +764,18 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         return _COMMANDS[args.command](args, out)
     except ImportFileError as error:
         sys.stderr.write(f"handshake-import: {args.file}: {error}\n")
-    except (StoreError, ApplyError) as error:
+        return EXIT_UNREADABLE
+    except StoreError as error:
         sys.stderr.write(f"handshake-import: {error}\n")
-        return EXIT_ERRORS if isinstance(error, ApplyError) else EXIT_UNUSABLE
+        return EXIT_DATABASE
+    except ApplyError as error:  # a plan with errors, refused by the store
+        sys.stderr.write(f"handshake-import: {error}\n")
+        return EXIT_ERRORS
     except (_UsageError, ValueError) as error:  # ValueError: a bad --column target
         sys.stderr.write(f"handshake-import: {error}\n")
     except (KeyboardInterrupt, EOFError):
         sys.stderr.write("\nhandshake-import: interrupted; nothing applied.\n")
-    return EXIT_UNUSABLE
+    return EXIT_USAGE
 
 
 def console() -> None:

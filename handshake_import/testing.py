@@ -24,6 +24,11 @@ suite and implementing one method, `StoreConformance.make_store`::
             database.insert_options(options or {})
             return SqlStore(database)
 
+        # Another store on the same database (its own connection), for
+        # the test of two plans applied at once:
+        def open_second_handle(self, store):
+            return SqlStore(store.database.reopen())
+
         # Only if the store writes plans some other way than
         # store.apply(plan, partial=partial):
         def apply(self, store, plan, *, partial=False):
@@ -50,6 +55,12 @@ it. Tests are independent of each other and may run in any order, or in
 several processes at once (pytest-xdist): name a test database so that
 two processes never pick the same name.
 
+`open_second_handle` (there is no default) opens the same data again, as
+a second process would: the kit applies two plans made from the same state
+at once, one through each store, from two threads, and checks that exactly
+one applies and the other raises `StalePlanError`. The handle is opened,
+used and closed (`close_second_handle`) in a thread of its own.
+
 When a test ends, whether it passed, failed or was skipped, the kit calls
 `close_store` for every store the test made, the last made first. The
 default calls ``store.close()`` if the store has a ``close`` method;
@@ -57,14 +68,17 @@ override it to do more, such as dropping the test database. Stores your
 own tests make by calling `make_store` are yours to close.
 
 What is checked: every method of the `CustomerStore` protocol (exact id
-look-up, absent keys left out, internal ids, customers grouped by
+look-up, absent keys left out, keys no store can hold left out too,
+internal ids, customers grouped by
 `name_key`, `highest_generated_id`, `customer_count`, groups, manufacturers,
 option values in order), and writing plans made by `reconcile`: created
 customers get internal ids and can be found, updates change exactly the
 planned fields, a blank cell clears a field, user groups are created once,
 a plan with errors is refused unless ``partial=True``, a plan made stale by
 a change since it was made raises `StalePlanError` and changes nothing at
-all, and reconciling the same file again after applying it plans nothing.
+all, two plans applied at once through two handles are applied one after
+the other (the later is stale), and reconciling the same file again after
+applying it plans nothing.
 
 To leave out a test that a store cannot pass by design (say it keeps no
 custom column values), override that method in the subclass with one that
@@ -82,6 +96,8 @@ import csv
 import datetime as dt
 import functools
 import io
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -135,6 +151,31 @@ _FULL = Customer(
     user_group="Sales",
     manufacturer_ids={"Acme Tools": "AT-77", "Bolt & Co": "0099"},
 )
+
+
+#: Keys no store can have given as internal ids, or that no database holds
+#: as they are: numbers past a 64-bit integer, signs, other digits than
+#: ASCII ones, and texts of 10,000 characters. Each is simply absent.
+_IMPOSSIBLE_KEYS = (
+    "9" * 20,
+    str(2**63),
+    str(2**64),
+    "-" + "9" * 19,
+    "-1",
+    "0",
+    "+1",
+    "00",
+    "1.0",
+    "1e3",
+    "0x1F",
+    "\u0661",  # ARABIC-INDIC DIGIT ONE: str.isdigit() says it is a digit
+    "\u00b2",  # SUPERSCRIPT TWO: so does it, and int() refuses it
+    "x" * 10_000,
+    "9" * 10_000,
+)
+
+#: How many customers the two plans of the concurrency test both update.
+_RACING = 100
 
 
 def _csv(*rows: Sequence[str]) -> bytes:
@@ -241,7 +282,8 @@ class StoreConformance:
     """Tests that a `CustomerStore` adapter keeps the store contract.
 
     Subclass it as ``class TestMyStore(StoreConformance)`` and implement
-    `make_store` (and `apply`, if the store is not written with
+    `make_store` and `open_second_handle` (and `apply`, if the store is not
+    written with
     ``store.apply(plan, partial=...)``, and `close_store`, if closing a
     store takes more than ``store.close()``); see the module's
     documentation.
@@ -306,6 +348,36 @@ class StoreConformance:
         stores are closed all the same.
         """
         close = getattr(store, "close", None)
+        if callable(close):
+            close()
+
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        """Another store on the same data as *store*, as a second process
+        would open it: its own connection (or session) to the same database.
+
+        The concurrency test applies one plan through *store* and another
+        through this handle at the same time, from two threads: the handle
+        is opened, used and closed (`close_second_handle`) in a thread of
+        its own. A store kept in memory, whose ``apply`` is safe to call
+        from two threads, may return *store* itself (and then override
+        `close_second_handle` to leave it open).
+
+        There is no default: implement it, or skip
+        ``test_two_handles_applying_at_once`` if your store can never be
+        shared (say so in its docs).
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement open_second_handle(store) to "
+            "return another store on the same database as store (its own "
+            "connection), for the test of two plans applied at the same time"
+        )
+
+    def close_second_handle(self, handle: CustomerStore) -> None:
+        """Close a store that `open_second_handle` opened, in the thread that
+        opened it. The default calls ``handle.close()`` if the handle has a
+        ``close`` method; `close_store` is not called for it (it would drop
+        a test database the first store still uses)."""
+        close = getattr(handle, "close", None)
         if callable(close):
             close()
 
@@ -417,14 +489,55 @@ class StoreConformance:
         """Internal ids the store never gave, of any shape, are absent."""
         store = self._new_store([_ACME])
         acme = _internal_id(store, "A1")
-        shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", "1' OR '1'='1"]
-        absent = [key for key in shapes if key != acme]
+        shapes = ["no-such-id", "999999999", "-1", "", "A1", f"{acme} ", f"0{acme}"]
+        absent = [key for key in [*shapes, "1' OR '1'='1"] if key != acme]
 
         found = store.customers_by_internal_id([acme, *absent])
 
         _check([acme], sorted(found), f"customers_by_internal_id([{acme!r}, ...]) keys")
         _check(
+            {},
+            dict(store.customers_by_internal_id(absent)),
+            f"customers_by_internal_id({absent!r})",
+        )
+        _check(
             {}, dict(store.customers_by_internal_id([])), "customers_by_internal_id([])"
+        )
+
+    @_closes_stores
+    def test_keys_that_cannot_exist_are_absent(self) -> None:
+        """Keys no store can hold (numbers past 64 bits, signs, non-ASCII
+        digits, 10,000 characters) are absent from every look-up: never an
+        OverflowError, nor a database error."""
+        store = self._new_store([_ACME])
+        acme = _internal_id(store, "A1")
+        keys = [key for key in _IMPOSSIBLE_KEYS if key != acme]
+
+        by_internal_id = store.customers_by_internal_id([acme, *keys])
+        by_id = store.customers_by_id(["A1", *keys])
+        by_name_key = store.customers_by_name_key(["acme tools", *keys])
+
+        _check([acme], sorted(by_internal_id), "customers_by_internal_id keys")
+        _check(["A1"], sorted(by_id), "customers_by_id keys")
+        _check(["acme tools"], sorted(by_name_key), "customers_by_name_key keys")
+
+    @_closes_stores
+    def test_a_file_with_internal_ids_that_cannot_exist(self) -> None:
+        """reconcile of a file whose internal_id cells hold keys that cannot
+        exist: a plan with an error on each of those rows, nothing else."""
+        store = self._new_store([_ACME])
+        rows = [
+            [key, f"N{number}", f"Name {number}"]
+            for number, key in enumerate(_IMPOSSIBLE_KEYS)
+        ]
+
+        plan = reconcile(_csv(["internal_id", "id", "name"], *rows), store)
+
+        _check([], list(plan.actions), "the plan's actions")
+        _check(
+            list(range(2, len(rows) + 2)),
+            sorted({problem.row or 0 for problem in plan.errors}),
+            "the rows with an error",
         )
 
     # -- name keys -------------------------------------------------------------
@@ -1075,3 +1188,138 @@ class StoreConformance:
             "the second plan's actions other than Unchanged",
         )
         _check(4, len(again.unchanged), "the second plan's Unchanged rows")
+
+    # -- applying plans: two at once ---------------------------------------------
+
+    @_closes_stores
+    def test_two_handles_applying_at_once(self) -> None:
+        """Two stores opened on the same database (`open_second_handle`)
+        apply two plans made from the same state at the same time: exactly
+        one applies, the other raises StalePlanError, and nothing is lost or
+        overwritten. An apply that checks the old values before it holds the
+        write lock lets both through (the later overwrites the earlier) or
+        fails with a database error."""
+        customers = [
+            Customer(name=f"Racer {n:03}", id=f"R{n:03}", contact="start")
+            for n in range(_RACING)
+        ]
+        store = self._new_store(customers)
+        # Until the two applies have overlapped in time twice (they
+        # usually do every time).
+        overlapped = 0
+        for attempt in range(6):
+            overlapped += self._race(store, customers, attempt)
+            if overlapped == 2:
+                break
+
+    def _race(
+        self, store: CustomerStore, customers: Sequence[Customer], attempt: int
+    ) -> bool:
+        """One race of two plans (see `test_two_handles_applying_at_once`);
+        whether the two applies overlapped in time."""
+        header = ["id", "name", "contact"]
+        plans = [
+            reconcile(
+                _csv(
+                    header,
+                    *([c.id or "", c.name, f"{side}{attempt}"] for c in customers),
+                    [f"{side}-NEW-{attempt}", f"New {side}{attempt}", side],
+                ),
+                store,
+            )
+            for side in ("first", "second")
+        ]
+        count = store.customer_count()
+        results = self._apply_at_once(store, plans)
+
+        outcomes = {side: results[side][0] for side in ("first", "second")}
+        for side, error in outcomes.items():
+            if error is not None and not isinstance(error, StalePlanError):
+                raise AssertionError(
+                    f"two plans applied at once: the {side} apply() raised "
+                    f"{type(error).__name__}: {error}; expected it to apply, or "
+                    "to raise StalePlanError"
+                ) from error
+        applied = [side for side, error in outcomes.items() if error is None]
+        _check(
+            1,
+            len(applied),
+            "how many of two plans made from the same state applied "
+            f"(the others raised StalePlanError) in {outcomes!r}",
+        )
+        (winner,) = applied
+        loser = "second" if winner == "first" else "first"
+        ids = [c.id or "" for c in customers]
+        found = store.customers_by_id(
+            [*ids, f"{winner}-NEW-{attempt}", f"{loser}-NEW-{attempt}"]
+        )
+        _check(
+            [f"{winner}{attempt}"] * len(ids),
+            [found[i].contact if i in found else None for i in ids],
+            f"the contacts after the {winner} plan applied and the {loser} was refused",
+        )
+        _check(
+            [f"{winner}-NEW-{attempt}"],
+            sorted(i for i in found if "-NEW-" in i),
+            "the customers created by the plan that applied",
+        )
+        _check(count + 1, store.customer_count(), "customer_count() after the race")
+        (_, first_start, first_end), (_, second_start, second_end) = (
+            results["first"],
+            results["second"],
+        )
+        return first_start < second_end and second_start < first_end
+
+    def _apply_at_once(
+        self, store: CustomerStore, plans: Sequence[Plan]
+    ) -> dict[str, tuple[Exception | None, float, float]]:
+        """Apply ``plans[0]`` through *store* and ``plans[1]`` through a
+        second handle, in two threads, at the same time: for ``"first"`` and
+        ``"second"``, what apply raised (``None``: nothing), when it started
+        and when it ended."""
+        start = threading.Barrier(2, timeout=60)
+        results: dict[str, tuple[Exception | None, float, float]] = {}
+        opening: list[BaseException] = []
+
+        def run(side: str, handle: CustomerStore, plan: Plan) -> None:
+            start.wait()
+            began = time.perf_counter()
+            try:
+                self.apply(handle, plan)
+            except Exception as error:  # reported by the caller, whatever it is
+                results[side] = (error, began, time.perf_counter())
+            else:
+                results[side] = (None, began, time.perf_counter())
+
+        def second() -> None:
+            try:
+                handle = self.open_second_handle(store)
+            except BaseException as error:
+                opening.append(error)
+                start.abort()
+                return
+            try:
+                try:
+                    # Used once before the race, so that both handles have
+                    # their connection open when it starts.
+                    handle.customer_count()
+                except BaseException as error:
+                    opening.append(error)
+                    start.abort()
+                    return
+                run("second", handle, plans[1])
+            finally:
+                self.close_second_handle(handle)
+
+        thread = threading.Thread(target=second, daemon=True)
+        thread.start()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            run("first", store, plans[0])
+        thread.join(120)
+        if thread.is_alive():
+            raise AssertionError("apply() through the second handle did not finish")
+        if opening:
+            raise opening[0]
+        if len(results) < 2:
+            raise AssertionError("a thread of the race did not get to apply()")
+        return results

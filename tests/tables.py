@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import time
+import tracemalloc
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import openpyxl
 import xlwt
+
+from handshake_import import ImportFileError
 
 Cell = object
 Table = Sequence[Sequence[Cell]]
@@ -77,6 +83,29 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+def streamed_into(
+    data: bytes, name: str, closing: bytes, chunks: Iterable[bytes]
+) -> bytes:
+    """A copy of the XLSX *data* with *chunks* streamed into part *name*,
+    before its *closing* tag (never held together: they may be hundreds of
+    MB)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename != name:
+                target.writestr(info, body)
+                continue
+            head, end, tail = body.rpartition(closing)
+            with target.open(info.filename, "w") as part:
+                part.write(head)
+                for chunk in chunks:
+                    part.write(chunk)
+                part.write(end + tail)
+    return out.getvalue()
+
+
 def rewrite_part(data: bytes, name: str, change: dict[str, str]) -> bytes:
     """A copy of the XLSX *data* with text replaced inside one part."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -92,3 +121,101 @@ def rewrite_part(data: bytes, name: str, change: dict[str, str]) -> bytes:
                 content = text.encode()
             target.writestr(info, content)
     return out.getvalue()
+
+
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is>'
+    rb'<t(?: xml:space="preserve")?>(.*?)</t></is></c>',
+    re.DOTALL,
+)
+_STRINGS_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+_STRINGS_RELATION = (
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+
+
+def with_shared_strings(
+    data: bytes, *, written: Mapping[str, str] | None = None
+) -> bytes:
+    """*data*, an XLSX openpyxl wrote (text in the cells), with its text
+    moved into a shared-strings table that the cells refer to, as Excel
+    writes it. A text that is a key of *written* goes into the table as its
+    value, XML as it is (Excel's ``_x000D_`` escapes, rich text runs)."""
+    written = written or {}
+    table: dict[bytes, int] = {}
+
+    def refer(match: re.Match[bytes]) -> bytes:
+        number = table.setdefault(match[3], len(table))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match[1], match[2], number)
+
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            parts[info.filename] = archive.read(info)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = _INLINE.sub(refer, parts[sheet])
+    items = b"".join(
+        b"<si>%s</si>"
+        % (
+            written[text.decode()].encode()
+            if text.decode() in written
+            else b'<t xml:space="preserve">%s</t>' % text
+        )
+        for text in table
+    )
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="%d" uniqueCount="%d">%s</sst>' % (len(table), len(table), items)
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s"/></Types>'
+        % _STRINGS_TYPE,
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Type="%s" Target="sharedStrings.xml" Id="rIdStrings"/>'
+        b"</Relationships>" % _STRINGS_RELATION,
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+T = TypeVar("T")
+
+
+def measured(read: Callable[[], T]) -> tuple[T | ImportFileError, float, int]:
+    """What *read* returns (or the `ImportFileError` it raises), the seconds
+    it took, and the most memory traced while it ran."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        try:
+            outcome: T | ImportFileError = read()
+        except ImportFileError as error:
+            outcome = error
+        return (
+            outcome,
+            time.perf_counter() - started,
+            tracemalloc.get_traced_memory()[1],
+        )
+    finally:
+        tracemalloc.stop()
+
+
+def declared(encoding: str) -> Callable[[bytes], bytes]:
+    """A change giving an XML part a declaration naming *encoding* (in place
+    of the one it has)."""
+
+    def change(body: bytes) -> bytes:
+        _, declaration, rest = body.partition(b"?>")
+        rest = rest if declaration else body
+        return b'<?xml version="1.0" encoding="%s"?>' % encoding.encode() + rest
+
+    return change

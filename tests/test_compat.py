@@ -3,6 +3,7 @@ first needed, and an openpyxl without them is named, with its version."""
 
 from __future__ import annotations
 
+import array
 import importlib
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from collections.abc import Callable
 
 import openpyxl
 import pytest
+from openpyxl.reader import excel
+from openpyxl.styles import cell_style
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet import _read_only, _reader
 
@@ -41,6 +44,44 @@ def _no_setup_styles(workbook: Workbook) -> None:
     """`Workbook._setup_styles` without the attributes it sets."""
 
 
+class OtherReader:
+    """A workbook reader taking other arguments than openpyxl 3.1's."""
+
+    def __init__(self, fn: object, read_only: bool = False) -> None:
+        self.fn = fn
+
+
+def _read_no_strings(reader: object) -> None:
+    """`ExcelReader.read` that reads no shared strings."""
+
+
+class ReaderOfOtherNames:
+    """A workbook reader called as openpyxl 3.1's, keeping what it reads
+    under other names."""
+
+    def __init__(
+        self,
+        fn: object,
+        *,
+        read_only: bool = False,
+        keep_vba: bool = False,
+        data_only: bool = False,
+        keep_links: bool = True,
+        rich_text: bool = False,
+    ) -> None:
+        self.zip = fn
+
+    def read(self) -> None:
+        self.read_strings()
+
+    def read_strings(self) -> None:
+        """Reads nothing."""
+
+
+class StyleOfOtherNames(array.array):  # type: ignore[type-arg]
+    """A cell style without openpyxl 3.1's names."""
+
+
 CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "parser": (
         lambda patch: patch.delattr(_reader, "WorkSheetParser"),
@@ -58,6 +99,23 @@ CHANGES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
     "date-formats": (
         lambda patch: patch.setattr(Workbook, "_setup_styles", _no_setup_styles),
         "no Workbook._date_formats",
+    ),
+    "reader-arguments": (
+        lambda patch: patch.setattr(excel, "ExcelReader", OtherReader),
+        "ExcelReader takes (fn, read_only), not (fn, read_only, keep_vba, "
+        "data_only, keep_links, rich_text)",
+    ),
+    "reader-strings": (
+        lambda patch: patch.setattr(excel.ExcelReader, "read", _read_no_strings),
+        "no ExcelReader.read() calling read_strings()",
+    ),
+    "style-number-format": (
+        lambda patch: patch.setattr(cell_style, "StyleArray", StyleOfOtherNames),
+        "no StyleArray.numFmtId",
+    ),
+    "reader-archive": (
+        lambda patch: patch.setattr(excel, "ExcelReader", ReaderOfOtherNames),
+        "no ExcelReader.archive",
     ),
 }
 

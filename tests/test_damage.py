@@ -7,14 +7,16 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
+import openpyxl.xml
 import pytest
 
 from handshake_import import ImportFileError, read_customers
 from handshake_import._readers import _cells, _xls, _xlsx
 from handshake_import._readers._damage import parser_failure
 
-from .tables import rewrite_part, xls_bytes, xlsx_bytes
+from .tables import declared, rewrite_part, with_shared_strings, xls_bytes, xlsx_bytes
 
 TABLE = [["name", "contact"], ["Acme", "Ann"], ["Beta", dt.datetime(2024, 5, 1)]]
 
@@ -160,3 +162,89 @@ def test_a_damaged_xls_names_xlrd() -> None:
 
     assert "xls" == caught.value.detected
     assert "cannot be read (xlrd: " in str(caught.value)
+
+
+# -- XML parts that do not parse, with and without lxml ---------------------------
+
+#: The parts openpyxl parses whole (with lxml when it is installed), and the
+#: ones read a piece at a time (always with the standard library's parser).
+WHOLE_PARTS = (
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+)
+STREAMED_PARTS = ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml")
+
+
+def workbook_with(part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """A workbook with a shared-strings table, *part* changed by *change*."""
+    data = with_shared_strings(xlsx_bytes([["name", "contact"], ["Acme", "Ann"]]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[part] = change(parts[part])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def parser_of(part: str) -> str:
+    """How a damaged-file message names the parser that read *part*."""
+    if part in WHOLE_PARTS and openpyxl.xml.LXML:
+        return "lxml: XMLSyntaxError"
+    return "Python's XML parser"
+
+
+@pytest.mark.parametrize("part", WHOLE_PARTS + STREAMED_PARTS)
+def test_a_truncated_part_is_a_damaged_workbook(part: str) -> None:
+    """Half a part: damage, naming the parser that failed (lxml's
+    XMLSyntaxError, when openpyxl parses with lxml, was raised as itself)."""
+    data = workbook_with(part, lambda body: body[: len(body) // 2])
+
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(data)
+
+    assert "xlsx" == caught.value.detected
+    assert "damaged or incomplete (" in str(caught.value)
+    assert parser_of(part) in str(caught.value)
+
+
+def test_openpyxl_parses_with_lxml_when_it_is_installed() -> None:
+    """The tests above meet lxml's errors when lxml is installed (one CI run
+    installs it): openpyxl uses it then (skipped without it)."""
+    pytest.importorskip("lxml.etree")
+
+    assert openpyxl.xml.LXML
+    data = workbook_with("xl/workbook.xml", lambda body: body[: len(body) // 2])
+    with pytest.raises(ImportFileError, match=r"\(lxml: XMLSyntaxError: "):
+        read_customers(data)
+
+
+@pytest.mark.parametrize("part", WHOLE_PARTS + STREAMED_PARTS)
+@pytest.mark.parametrize(
+    "encoding", ["x-no-such", "base64", "rot13", "zlib", "hex", "utf-16", "utf-32"]
+)
+def test_a_declared_encoding_that_is_no_text_encoding_is_damage(
+    part: str, encoding: str
+) -> None:
+    """An encoding the codecs do not know, one that is not a text encoding
+    (base64: LookupError), or one the bytes are not in: damage, in every
+    part, whichever parser reads it."""
+    with pytest.raises(ImportFileError) as caught:
+        read_customers(workbook_with(part, declared(encoding)))
+
+    assert "xlsx" == caught.value.detected
+    assert "damaged or incomplete (" in str(caught.value)
+
+
+@pytest.mark.parametrize("part", WHOLE_PARTS + STREAMED_PARTS)
+@pytest.mark.parametrize("encoding", ["UTF8", "us-ascii", "ISO-8859-1", "cp1252"])
+def test_a_declared_encoding_the_bytes_are_in_is_read(part: str, encoding: str) -> None:
+    """Another name of an encoding the (ASCII) part is in: read as usual."""
+    result = read_customers(workbook_with(part, declared(encoding)))
+
+    assert [("Acme", "Ann")] == [
+        (row.customer.name, row.customer.contact) for row in result.rows
+    ]

@@ -68,6 +68,21 @@ def test_examples_give_the_output_shown(name: str) -> None:
     assert 0 == runner.failures, "".join(report)
 
 
+def _adapter_authors_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
+    """pytest run in *folder* as an adapter author runs it: none of this
+    suite's pytest options (such as .ci/run's --hypothesis-profile, a
+    profile only our conftest registers)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**environment, "PYTHONPATH": str(folder)},
+    )
+
+
 @pytest.mark.slow
 def test_the_example_adapter_passes_the_conformance_kit(tmp_path: Path) -> None:
     """docs/stores.md's SQLite adapter, saved as ``myapp/stores.py``, passes
@@ -83,17 +98,40 @@ def test_the_example_adapter_passes_the_conformance_kit(tmp_path: Path) -> None:
     (tmp_path / "myapp" / "stores.py").write_text(adapter, encoding="utf-8")
     (tmp_path / "test_sqlite_store.py").write_text(kit, encoding="utf-8")
 
-    # An adapter author's run: none of this suite's pytest options (such as
-    # .ci/run's --hypothesis-profile, a profile only our conftest registers).
-    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**environment, "PYTHONPATH": str(tmp_path)},
-    )
+    result = _adapter_authors_pytest(tmp_path)
+
+    assert 0 == result.returncode, result.stdout + result.stderr
+    assert f"{shown.group(1)} in " in result.stdout
+
+
+@pytest.mark.slow
+def test_the_django_recipe_passes_the_conformance_kit(tmp_path: Path) -> None:
+    """docs/adapters.md's Django recipe, its four files saved as their first
+    lines name them, passes its conformance test with the count shown."""
+    django = pytest.importorskip("django")
+    if django.VERSION < (5, 1):
+        pytest.skip("the recipe needs Django 5.1 (transaction_mode)")
+    page = DOCS / "adapters.md"
+    section = page.read_text("utf-8").split("## A Django recipe", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    files = {
+        block.group(1).splitlines()[0].removeprefix("# "): block.group(1)
+        for block in _PYTHON_BLOCK.finditer(section)
+    }
+    shown = re.search(r"^(\d+ passed) in ", section, re.M)
+    assert shown is not None, "the recipe shows no pytest summary"
+    assert [
+        "conftest.py",
+        "crm/models.py",
+        "crm/stores.py",
+        "test_django_store.py",
+    ] == (sorted(files))
+    (tmp_path / "crm").mkdir()
+    (tmp_path / "crm" / "__init__.py").write_text("")
+    for name, code in files.items():
+        (tmp_path / name).write_text(code, encoding="utf-8")
+
+    result = _adapter_authors_pytest(tmp_path)
 
     assert 0 == result.returncode, result.stdout + result.stderr
     assert f"{shown.group(1)} in " in result.stdout

@@ -50,6 +50,8 @@ def test_all() -> None:
         "UpdateCustomer",
         "UpdateCustomerGroup",
         "UpdateOption",
+        "WritableCustomerStore",
+        "describe_plan",
         "fold_name",
         "iter_customers",
         "name_key",
@@ -102,14 +104,33 @@ def test_adapters_namespace() -> None:
 
     assert [
         "ApplyResult",
+        "WritableCustomerStore",
         "apply_customer_groups",
         "apply_options",
         "apply_update",
+        "check_names_free",
         "check_plan",
         "customer_fields",
         "customer_from_fields",
+        "dump_custom_values",
         "generated_number",
         "id_created_since",
         "id_taken_since",
+        "integer_internal_id",
+        "load_custom_values",
         "name_taken_since",
     ] == adapters.__all__
+
+
+def test_the_adapters_do_not_import_sqlalchemy() -> None:
+    """Neither the package nor `handshake_import.adapters` imports SQLAlchemy;
+    only `handshake_import.adapters.sqlalchemy` does."""
+    code = (
+        "import sys, handshake_import, handshake_import.adapters, "
+        "handshake_import.adapters.sqlite; print('sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+
+    assert "False" == result.stdout.strip()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from handshake_import import Address, Customer, read_customers
+from handshake_import import Address, Customer, Limits, read_customers
 from handshake_import._changes import Diff
 from handshake_import._readers import RowIssue, RowItem
 from handshake_import._readers._text import _issue, _records
@@ -45,16 +45,49 @@ from .test_build import customers
 # -- the text reader: lines without quotes are split, not parsed -----------------
 
 
-def csv_records(lines: Iterator[str], delimiter: str) -> Iterator[RowItem]:
-    """The plain way: the csv module reads every line."""
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    while True:
+def csv_records(
+    lines: list[str], delimiter: str, span: int = 10**6
+) -> Iterator[RowItem]:
+    """The plain way: the csv module reads every record; at a quote that
+    never closes, or whose cell runs on over more than *span* characters
+    of lines, it starts again with the line after the record's first."""
+    start = 0
+    while start < len(lines):
+        fed: list[str] = []
+
+        def feed(start: int = start, fed: list[str] = fed) -> Iterator[str]:
+            for line in lines[start:]:
+                fed.append(line)
+                yield line
+
+        reader = csv.reader(feed(), delimiter=delimiter, strict=True)
         try:
-            yield from reader
+            item: RowItem = next(reader)
         except csv.Error as error:
-            yield _issue(str(error))
-        else:
+            item = _issue(str(error))
+        except StopIteration:
             return
+        unclosed = isinstance(item, RowIssue) and item.code == "unclosed-quote"
+        if len(fed) > 1 or unclosed:
+            # The quoted cell the record's first line left open, as written
+            # (its quote, its text with each quote doubled), and the lines it
+            # went on into (all of them at the end of the file).
+            cells = next(csv.reader([fed[0] + '"\n'], delimiter=delimiter, strict=True))
+            went_on = fed[1:] if unclosed else fed[1:-1]
+            run = 1 + len(cells[-1]) + cells[-1].count('"') + sum(map(len, went_on))
+            if run > span or unclosed:
+                where = (
+                    f"within {span:,} characters"
+                    if run > span
+                    else "before the end of the file"
+                )
+                yield RowIssue(
+                    "unclosed-quote", {"where": where}, column=len(cells) - 1
+                )
+                start += 1
+                continue
+        yield item
+        start += len(fed)
 
 
 def lines_of(text: str) -> list[str]:
@@ -69,11 +102,33 @@ csv_text = st.text(alphabet='ab ,;"|\t\r\né\x1f', max_size=60)
 @example('a,"b\r\nc",d\r\n"e" f,g\n"h"\rx,"",""""\n', ",")
 @example('"never closed\nnext,line\n', ",")
 @example("\r\n\r\n,\n ,a \n", ",")
+@example('a,"b\n"c\nd",e\n', ",")
 def test_text_records_are_what_the_csv_module_reads(text: str, delimiter: str) -> None:
-    """Records, cells and reading errors are the csv module's, line for line."""
-    expected = list(csv_records(iter(lines_of(text)), delimiter))
+    """Records, cells and reading errors are the csv module's, line for
+    line; after a quote that never closes, the lines after its row's first
+    are records again."""
+    expected = list(csv_records(lines_of(text), delimiter))
 
-    assert expected == list(_records(iter(lines_of(text)), delimiter))
+    assert expected == list(
+        _records(iter(lines_of(text)), delimiter, span=10**6, limits=Limits())
+    )
+
+
+@given(csv_text, st.sampled_from([",", ";", "\t"]), st.integers(1, 30))
+@example('a,"b\nc\nd\ne"\nf\n', ",", 4)
+@example('a,"b\n"c,"d\ne\n', ",", 3)
+def test_a_quoted_cell_runs_on_for_at_most_the_span(
+    text: str, delimiter: str, span: int
+) -> None:
+    """A quoted cell that has not closed after *span* characters of its
+    lines is an unclosed quote, as if the file ended there: each line is
+    still read inside a quoted cell at most once (the lines read again are
+    known to leave one open), and what comes out is the same."""
+    expected = list(csv_records(lines_of(text), delimiter, span))
+
+    assert expected == list(
+        _records(iter(lines_of(text)), delimiter, span=span, limits=Limits())
+    )
 
 
 def test_lines_over_the_field_size_limit_are_left_to_the_csv_module() -> None:
@@ -81,8 +136,8 @@ def test_lines_over_the_field_size_limit_are_left_to_the_csv_module() -> None:
     lines = ["a,bbbbbbbbbbbb\n", "a,bbbbbbb\n", "a,b\n", "a,b,c,d,e,f,g\n"]
     old_limit = csv.field_size_limit(8)
     try:
-        expected = list(csv_records(iter(lines), ","))
-        got = list(_records(iter(lines), ","))
+        expected = list(csv_records(lines, ","))
+        got = list(_records(iter(lines), ",", span=10**6, limits=Limits()))
     finally:
         csv.field_size_limit(old_limit)
 

@@ -16,17 +16,18 @@ import struct
 import tempfile
 import threading
 import time
-import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
+from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 import pytest
 import xlwt
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import PatternFill
 
 from handshake_import import (
@@ -38,8 +39,20 @@ from handshake_import import (
     read_customers,
 )
 from handshake_import._readers import _source, _xlsx
+from handshake_import._readers._strings import unescape
+from handshake_import._values import clean
 
-from .tables import Table, Writer, csv_bytes, xls_bytes, xlsx_bytes
+from .tables import (
+    Table,
+    Writer,
+    csv_bytes,
+    declared,
+    measured,
+    streamed_into,
+    with_shared_strings,
+    xls_bytes,
+    xlsx_bytes,
+)
 
 MiB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"
@@ -80,20 +93,8 @@ def with_parts(data: bytes, changes: dict[str, Change]) -> bytes:
 
 def padded(data: bytes, name: str, mib: int) -> bytes:
     """*data* with *mib* MiB of spaces streamed into part *name* (~1000:1)."""
-    out = io.BytesIO()
     spaces = b" " * MiB
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part, body in parts_of(data).items():
-            if part != name:
-                archive.writestr(part, body)
-                continue
-            head, end, tail = body.rpartition(b"</worksheet>")
-            with archive.open(part, "w") as stream:
-                stream.write(head)
-                for _ in range(mib):
-                    stream.write(spaces)
-                stream.write(end + tail)
-    return out.getvalue()
+    return streamed_into(data, name, b"</worksheet>", (spaces for _ in range(mib)))
 
 
 def headers(data: bytes, name: str) -> tuple[int, int]:
@@ -140,17 +141,9 @@ def bomb() -> bytes:
 def test_zip_bomb_part_is_refused_quickly_in_little_memory(bomb: bytes) -> None:
     """300 MiB of spaces in a 0.3 MB file stops at the ratio check, fast and small."""
     assert len(bomb) < 2 * MiB
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        with pytest.raises(LimitExceededError) as caught:
-            read_customers(bomb)
-        elapsed = time.perf_counter() - started
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, elapsed, peak = measured(lambda: read_customers(bomb))
 
-    error = caught.value
+    assert isinstance(error, LimitExceededError)
     assert (error.limit, error.value, error.detected) == (
         "max_compression_ratio",
         200,
@@ -284,21 +277,14 @@ def with_empty_parts(data: bytes, count: int) -> bytes:
 def test_archive_with_a_huge_list_of_parts_is_refused_unread() -> None:
     """150,000 empty entries (7 MB of zip directory) are refused before listing."""
     data = with_empty_parts(xlsx_bytes(TABLE), 150_000)
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        with pytest.raises(ImportFileError) as caught:
-            read_customers(data)
-        elapsed = time.perf_counter() - started
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, elapsed, peak = measured(lambda: read_customers(data))
 
+    assert isinstance(error, ImportFileError)
     assert elapsed < 1
     assert peak < 20 * MiB
-    assert caught.value.detected == "xlsx"
-    assert "list of parts" in str(caught.value)
-    assert "damaged" in str(caught.value)
+    assert error.detected == "xlsx"
+    assert "list of parts" in str(error)
+    assert "damaged" in str(error)
 
 
 def test_archive_with_more_parts_than_a_workbook_has() -> None:
@@ -399,12 +385,12 @@ def at_chunk_edge(xml: bytes) -> bytes:
 
 @pytest.fixture
 def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if openpyxl is asked to open the workbook at all."""
+    """Fail the test if openpyxl is asked to read the workbook at all."""
 
-    def load_workbook(*args: object, **kwargs: object) -> None:
+    def read(*args: object, **kwargs: object) -> None:
         raise AssertionError("openpyxl parsed a workbook that should be refused")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", load_workbook)
+    monkeypatch.setattr(ExcelReader, "read", read)
 
 
 @pytest.mark.usefixtures("no_openpyxl")
@@ -994,7 +980,7 @@ def test_callers_stream_is_left_open_by_an_abandoned_iteration(reader: str) -> N
 # -- fuzzing -------------------------------------------------------------------
 
 
-def read_or_refuse(data: bytes) -> None:
+def read_or_refuse(data: bytes) -> ReadResult | ImportFileError:
     """A ReadResult or an ImportFileError with a message; nothing else."""
     outcome: ReadResult | ImportFileError
     try:
@@ -1006,6 +992,7 @@ def read_or_refuse(data: bytes) -> None:
         assert outcome.detected is None or isinstance(outcome.detected, str)
     else:
         assert isinstance(outcome, ReadResult)
+    return outcome
 
 
 @given(st.binary(max_size=2000))
@@ -1042,3 +1029,122 @@ def test_damaged_workbooks(
     for at, byte in changes:
         data[at % len(data)] = byte
     read_or_refuse(bytes(data[: max(1, round(len(data) * cut))]))
+
+
+#: A workbook with a shared-strings table, as Excel writes one.
+SHARED = with_shared_strings(xlsx_bytes(TABLE))
+XML_PARTS = sorted(
+    name for name in parts_of(SHARED) if name.endswith((".xml", ".rels"))
+)
+ENCODINGS = st.one_of(
+    st.sampled_from(
+        [
+            "UTF-8", "utf-8-sig", "utf-16", "UTF-32", "latin-1", "ascii", "cp1252",
+            "koi8-r", "utf-7", "base64", "hex", "rot13", "zlib", "bz2", "uu",
+            "quopri", "idna", "punycode", "undefined", "unicode-escape",
+            "raw-unicode-escape", "charmap", "mbcs", "x-no-such", "",
+        ]
+    ),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.:", max_size=12),
+)  # fmt: skip
+
+
+# The unicode-escape codec warns of the bytes it is given (invalid escape
+# sequences): a program's filters decide what becomes of that, as of any
+# warning, and they ignore it by default.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@given(st.sampled_from(XML_PARTS), ENCODINGS)
+def test_xml_declarations_of_any_encoding(part: str, encoding: str) -> None:
+    """Whatever encoding the XML declaration of any part names (unknown,
+    not a text encoding, not the part's), the workbook is read or refused
+    as damaged; no LookupError or other escapes."""
+    outcome = read_or_refuse(with_parts(SHARED, {part: declared(encoding)}))
+
+    if isinstance(outcome, ImportFileError):
+        assert "xlsx" == outcome.detected
+
+
+ESCAPE_PIECES = st.one_of(
+    st.sampled_from(
+        ["_x", "_x005F_", "_x005f_", "x005F_", "_x000D_", "_x0000_", "_xD83D_",
+         "_xDE00_", "_xFFFF_", "_", "x", "\n", " "]
+    ),
+    st.text(alphabet="Acme0123456789abcdefABCDEF", max_size=5),
+    st.integers(0, 0xFFFF).map(lambda code: f"_x{code:04X}_"),
+)  # fmt: skip
+
+
+@given(st.lists(ESCAPE_PIECES, min_size=1, max_size=8).map("".join), st.booleans())
+def test_escapes_in_text_cells(text: str, shared: bool) -> None:
+    """A name of escapes and near-escapes, in the shared-strings table or in
+    the cell: read as Excel shows it (`unescape`), or refused; never
+    anything else, and never a crash."""
+    written = f'<t xml:space="preserve">{xml_escape(text)}</t>'
+    data = xlsx_bytes([["name"], ["PLACE"]])
+    if shared:
+        data = with_shared_strings(data, written={"PLACE": written})
+    else:
+        data = with_parts(
+            data,
+            {SHEET: lambda sheet: sheet.replace(b"<t>PLACE</t>", written.encode())},
+        )
+
+    outcome = read_or_refuse(data)
+
+    assert isinstance(outcome, ReadResult)
+    if outcome.rows:
+        assert clean(unescape(text)) == outcome.rows[0].customer.name
+    else:
+        # A blank name is a blank row; any other is a problem.
+        assert outcome.problems or not clean(unescape(text))
+
+
+# -- a long-running process ------------------------------------------------------
+
+
+def resident() -> int | None:
+    """The bytes this process holds in memory now, or None where that cannot
+    be told (no /proc)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def damaged_files() -> list[bytes]:
+    """Small files of each kind, each damaged in its own way."""
+    good = xlsx_bytes(TABLE)
+    return [
+        good[: len(good) * 2 // 3],
+        with_parts(good, {"xl/workbook.xml": lambda body: body[:-40]}),
+        with_parts(good, {"xl/styles.xml": lambda body: body[:-40]}),
+        with_parts(SHARED, {SHEET: lambda body: body[:-300]}),
+        with_parts(SHARED, {"xl/sharedStrings.xml": declared("base64")}),
+        xls_bytes(TABLE)[:3_000],
+        b"name,contact\r\nAcme,Ann\r\n\x1aBeta,Bob\r\n",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(resident() is None, reason="needs /proc to measure memory")
+def test_reading_damaged_files_thousands_of_times_stays_flat() -> None:
+    """A long-running process reading damaged files (an upload service): 2,100
+    reads hold no more memory than the first few hundred did. (Reading a
+    damaged XLSX 6,000 times grew a process from 21 to 301 MiB.)"""
+    files = damaged_files()
+
+    def read_all(times: int) -> None:
+        for _ in range(times):
+            for data in files:
+                with contextlib.suppress(ImportFileError):
+                    read_customers(data)
+
+    read_all(50)
+    before = resident()
+    read_all(300)
+    after = resident()
+
+    assert before is not None
+    assert after is not None
+    assert after - before < 16 * MiB

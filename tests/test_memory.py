@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +19,7 @@ from handshake_import import (
     CustomerStore,
     InMemoryStore,
     Option,
+    Plan,
     StalePlanError,
     reconcile,
 )
@@ -45,9 +48,80 @@ class TestInMemoryStore(StoreConformance):
             options=options,
         )
 
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        # Held in memory: the second handle is the store itself.
+        return store
+
+    def close_second_handle(self, handle: CustomerStore) -> None:
+        pass
+
 
 ACME = Customer(name="Acme Tools", id="A1", contact="Bob")
 BETA = Customer(name="Beta Ltd", id="B1", contact="Ann")
+
+
+class UnlockedStore(InMemoryStore):
+    """InMemoryStore whose apply takes no lock, and takes its time between
+    making its draft and committing it, as a round trip to a database would."""
+
+    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+        return self._apply(plan)
+
+    def _check_names_free(self, *args: Any) -> None:
+        time.sleep(0.02)
+        super()._check_names_free(*args)
+
+
+class UnlockedKit(TestInMemoryStore):
+    __test__ = False
+
+    def make_store(
+        self, customers: Iterable[Customer] = (), **data: Any
+    ) -> CustomerStore:
+        return UnlockedStore(customers, **data)
+
+
+def test_the_kit_fails_an_apply_that_lets_two_plans_through() -> None:
+    """Two plans made from the same state, applied at once by a store that
+    does not apply one at a time: both apply, the later overwriting the
+    earlier, and the kit says so."""
+    with pytest.raises(AssertionError, match="how many of two plans"):
+        UnlockedKit().test_two_handles_applying_at_once()
+
+
+def test_plans_applied_from_several_threads_apply_one_at_a_time() -> None:
+    """InMemoryStore.apply holds a lock: of two plans made from the same
+    state and applied from two threads, one applies, the other is stale."""
+
+    class SlowStore(InMemoryStore):
+        def _check_names_free(self, *args: Any) -> None:
+            time.sleep(0.02)
+            super()._check_names_free(*args)
+
+    store = SlowStore([ACME])
+    plans = [
+        reconcile(
+            csv_bytes([["id", "name", "contact"], ["A1", "Acme Tools", who]]), store
+        )
+        for who in ("Carol", "Dave")
+    ]
+    outcomes: list[str] = []
+
+    def apply(plan: Plan) -> None:
+        try:
+            store.apply(plan)
+        except StalePlanError:
+            outcomes.append("stale")
+        else:
+            outcomes.append("applied")
+
+    threads = [threading.Thread(target=apply, args=(plan,)) for plan in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert ["applied", "stale"] == sorted(outcomes)
 
 
 def internal_ids(store: InMemoryStore) -> list[str | None]:
@@ -380,3 +454,17 @@ def test_two_customers_with_one_id_are_refused() -> None:
     """Ids identify customers: InMemoryStore refuses two with the same id."""
     with pytest.raises(ValueError, match="same id"):
         InMemoryStore([Customer(id="C1", name="A"), Customer(id="C1", name="B")])
+
+
+def test_apply_reports_progress_in_actions() -> None:
+    """apply(progress=...) gets (0, actions) first, every thousand actions,
+    and (actions, actions) once applied."""
+    store = InMemoryStore()
+    plan = reconcile(
+        csv_bytes([["id", "name"], *([f"C{n}", f"N{n}"] for n in range(2500))]), store
+    )
+    calls: list[tuple[int, int | None]] = []
+
+    store.apply(plan, progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)] == calls

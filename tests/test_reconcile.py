@@ -513,6 +513,43 @@ def test_a_customer_another_row_renames_is_not_matched_by_its_old_name() -> None
     assert [6, 7] == [action.row for action in plan.creates]
 
 
+def test_a_rename_by_a_row_reaching_its_customer_twice_keeps_the_old_name() -> None:
+    """Rows 3 and 4 reach Acme two ways, so neither renames it: row 2, by
+    Acme's name, reaches it too, rather than creating a second Acme that
+    applying the rest of the plan would refuse."""
+    plan = reconcile(
+        table(
+            {"internal_id": "", "id": "", "name": "Acme Tools"},
+            {"internal_id": "", "id": "C1", "name": "Beta"},
+            {"internal_id": "10", "id": "", "name": "Beta"},
+        ),
+        store(ACME),
+    )
+
+    assert [("same-customer-twice", 2), ("same-customer-twice", 3),
+            ("same-customer-twice", 4)] == codes(plan)  # fmt: skip
+    assert () == plan.creates
+
+
+def test_a_refused_rename_keeps_the_old_name() -> None:
+    """In create-only mode row 2's rename of Acme is refused (Acme exists),
+    so row 3, by Acme's name, is Acme too: both rows are errors, and
+    nothing is created."""
+    memory = store(ACME)
+    data = table(
+        {"id": "C1", "name": "Beta"},
+        {"id": "", "name": "Acme Tools"},
+    )
+
+    plan = reconcile(data, memory, mode="create-only")
+
+    assert [("same-customer-twice", 2), ("same-customer-twice", 3)] == codes(plan)
+    memory.apply(plan, partial=True)
+    assert ["Acme Tools"] == [
+        c.name for c in memory.customers_by_internal_id(["10"]).values()
+    ]
+
+
 # -- changes -------------------------------------------------------------------------
 
 
@@ -1056,6 +1093,33 @@ def test_progress_is_reported() -> None:
     reconcile(rows, store(), progress=lambda done, total: calls.append((done, total)))
 
     assert [(1000, None), (2000, None), (2500, 2500)] == calls
+
+
+def test_progress_of_a_sequence_of_mappings_knows_its_total() -> None:
+    """Mappings given as a sequence: the total is its length, from the
+    first call (0, total) on."""
+    calls: list[tuple[int, int | None]] = []
+    rows = [{"id": f"C{i}", "name": f"N{i}"} for i in range(2500)]
+
+    reconcile(rows, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)] == calls
+
+
+def test_progress_of_a_csv_file_is_bytes_of_its_size() -> None:
+    """A CSV file: bytes read of the file's size, from the first call on,
+    never past it, never backwards, and the size at the end."""
+    data = ("id,name\n" + "".join(f"C{i},Name {i}\n" for i in range(25_000))).encode()
+    calls: list[tuple[int, int | None]] = []
+
+    reconcile(data, store(), progress=lambda done, total: calls.append((done, total)))
+
+    assert (0, len(data)) == calls[0]
+    assert (len(data), len(data)) == calls[-1]
+    assert {len(data)} == {total for _, total in calls}
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert len(calls) >= 10
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,17 @@ def test_path_that_cannot_be_opened(tmp_path: Path, name: str) -> None:
     refused(path, None, "Cannot open", repr(str(path)))
 
 
+@pytest.mark.parametrize("given_as", [str, Path])
+def test_path_holding_a_nul(tmp_path: Path, given_as: Callable[[str], object]) -> None:
+    """A file name with a NUL in it (from an upload's name, say) names no
+    file: refused as such, not a bare ValueError."""
+    path = given_as(str(tmp_path / "custo\x00mers.csv"))
+
+    error = refused(path, None, "Cannot open", "a file name cannot hold a NUL")  # type: ignore[arg-type]
+
+    assert "'" + str(tmp_path / "custo\\x00mers.csv") + "'" in str(error)
+
+
 def test_random_binary_garbage() -> None:
     """Random bytes are 'binary', not mistaken for a Windows-1252 CSV."""
     data = random.Random(20240601).randbytes(4096)
@@ -522,3 +533,58 @@ def test_truncated_xls() -> None:
     data = xls_bytes(TABLE)
 
     refused(data[: len(data) // 2], "xls", "Excel 97-2003", "cannot be read", "save")
+
+
+def strict(data: bytes) -> bytes:
+    """The workbook *data* as Excel's "Strict Open XML Spreadsheet" writes
+    it: the parts in the Strict namespaces instead of the usual ones."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            body = source.read(info)
+            for usual, strict_name in (
+                (
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                ),
+                (
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                ),
+            ):
+                body = body.replace(usual, strict_name)
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def test_strict_open_xml_workbook() -> None:
+    """A workbook saved as "Strict Open XML Spreadsheet" is named as such,
+    with what to do (it was "no visible worksheet")."""
+    error = refused(
+        strict(xlsx_bytes([["name"], ["Acme"]])),
+        "xlsx-strict",
+        "saved as 'Strict Open XML Spreadsheet', which is not supported",
+        "save it as an ordinary Excel Workbook (.xlsx)",
+    )
+
+    assert "visible" not in str(error)
+
+
+def test_a_memoryview_that_is_not_contiguous() -> None:
+    """A view of every other byte is read as the bytes it shows (BytesIO
+    refused it with BufferError)."""
+    data = b"name\nAcme\nBeta\n"
+    # Each byte of the file, then one of something else.
+    spread = bytes(
+        byte for pair in zip(data, b"#" * len(data), strict=True) for byte in pair
+    )
+
+    source = memoryview(spread)[::2]
+
+    assert not source.c_contiguous
+    assert ["Acme", "Beta"] == [
+        row.customer.name for row in read_customers(source).rows
+    ]

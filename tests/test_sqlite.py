@@ -7,8 +7,9 @@ import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,6 @@ from handshake_import import (
     CustomerGroup,
     CustomerStore,
     Option,
-    Plan,
     PlanHasErrorsError,
     StalePlanError,
     StoreError,
@@ -28,32 +28,18 @@ from handshake_import import (
 from handshake_import.adapters.sqlite import SCHEMA_VERSION, SQLiteStore
 from handshake_import.testing import StoreConformance
 
+from .filling import fill
 from .tables import csv_bytes
 
 _counter = iter(range(1_000_000))
 
 
 def new_store(
-    directory: Path,
-    customers: Iterable[Customer] = (),
-    *,
-    customer_groups: Iterable[str | CustomerGroup] = (),
-    user_groups: Iterable[str] = (),
-    manufacturers: Iterable[str] = (),
-    options: Mapping[str, Sequence[str | Option]] | None = None,
+    directory: Path, customers: Iterable[Customer] = (), **data: Any
 ) -> SQLiteStore:
-    store = SQLiteStore(directory / f"store-{next(_counter)}.db")
-    store.add_manufacturers(manufacturers)
-    store.add_customer_groups(customer_groups)
-    store.add_user_groups(user_groups)
-    for key, values in (options or {}).items():
-        store.add_options(key, values)
-    creates = tuple(
-        CreateCustomer(row=number, sheet=None, customer=customer)
-        for number, customer in enumerate(customers, start=2)
+    return fill(
+        SQLiteStore(directory / f"store-{next(_counter)}.db"), customers, **data
     )
-    store.apply(Plan(actions=creates))
-    return store
 
 
 class TestSQLiteStore(StoreConformance):
@@ -81,6 +67,57 @@ class TestSQLiteStore(StoreConformance):
             manufacturers=manufacturers,
             options=options,
         )
+
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        return SQLiteStore(store.path)
+
+
+class DeferredSQLiteStore(SQLiteStore):
+    """SQLiteStore with apply in a deferred transaction (plain BEGIN): it
+    reads the old values before it holds the write lock."""
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection
+        connection.execute("BEGIN")
+        try:
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+
+class DeferredKit(TestSQLiteStore):
+    __test__ = False
+
+    def make_store(
+        self, customers: Iterable[Customer] = (), **data: Any
+    ) -> CustomerStore:
+        store = super().make_store(customers, **data)
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        store.close()
+        return DeferredSQLiteStore(store.path)
+
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        assert isinstance(store, SQLiteStore)
+        assert store.path is not None
+        return DeferredSQLiteStore(store.path)
+
+
+def test_the_kit_fails_an_apply_that_checks_before_it_locks(tmp_path: Path) -> None:
+    """An adapter that reads the old values before it holds the write lock
+    fails the kit's test of two plans applied at once (here SQLite refuses
+    the later writer: 'database is locked')."""
+    kit = DeferredKit()
+    kit.directory = tmp_path
+
+    with pytest.raises(AssertionError, match="two plans applied at once"):
+        kit.test_two_handles_applying_at_once()
 
 
 FILE = csv_bytes(
@@ -399,3 +436,18 @@ def test_two_processes_applying_at_once(tmp_path: Path) -> None:
         (acme,) = after.customers_by_id(["C1"]).values()
         assert acme.bill_to is not None
         assert acme.bill_to.city in {"Bergen", "Tromsø"}
+
+
+def test_apply_reports_progress_in_actions(tmp_path: Path) -> None:
+    """apply(progress=...) gets (0, actions) first, then every thousand
+    actions, and (actions, actions) once committed."""
+    with new_store(tmp_path) as store:
+        plan = reconcile(
+            csv_bytes([["id", "name"], *([f"C{n}", f"N{n}"] for n in range(1500))]),
+            store,
+        )
+        calls: list[tuple[int, int | None]] = []
+
+        store.apply(plan, progress=lambda done, total: calls.append((done, total)))
+
+    assert [(0, 1500), (1000, 1500), (1500, 1500)] == calls

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 import xlwt
+from openpyxl.reader.excel import ExcelReader
 
 from handshake_import import (
     CustomerRow,
@@ -188,17 +189,17 @@ def test_reading_leaves_the_warning_filters_as_they_were(
     openpyxl (or another thread) for a moment, nothing stays behind; and
     openpyxl's warning reaches the caller."""
     data = _with_validation_extension([["name"], *([f"C{n}"] for n in range(300))])
-    load_workbook = openpyxl.load_workbook
+    read = ExcelReader.read
     seen: list[tuple[bool, list[object]]] = []
 
     def watch() -> None:
         seen.append((warnings.filters is filters, list(warnings.filters)))
 
-    def watched_load(*args: Any, **kwargs: Any) -> object:
+    def watched_read(*args: Any, **kwargs: Any) -> object:
         watch()
-        return load_workbook(*args, **kwargs)
+        return read(*args, **kwargs)
 
-    monkeypatch.setattr(openpyxl, "load_workbook", watched_load)
+    monkeypatch.setattr(ExcelReader, "read", watched_read)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         filters = warnings.filters

@@ -7,9 +7,9 @@ and hands back a `Sheet` whose rows stream as raw text cells.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import cast
+from typing import IO, cast
 
 from .._errors import ImportFileError
 from .._limits import Limits
@@ -51,9 +51,16 @@ _ADVICE = {
 
 @contextmanager
 def open_sheet(
-    source: Source, *, sheet: str | None, limits: Limits
+    source: Source,
+    *,
+    sheet: str | None,
+    limits: Limits,
+    watch: Callable[[IO[bytes]], None] | None = None,
 ) -> Iterator[Sheet | None]:
     """Open *source* and yield its table, or ``None`` if it has no header row.
+
+    *watch*, if given, is called with the binary stream of a file source
+    once it is open, before anything is read (for progress by bytes read).
 
     Raises `ImportFileError` when the file cannot be read as a table at all.
     """
@@ -70,6 +77,8 @@ def open_sheet(
     # Each reader is imported when its format is detected, so that importing
     # the package does not import openpyxl or xlrd.
     with open_source(cast(FileSource, source), limits) as stream:
+        if watch is not None:
+            watch(stream)
         detected = sniff(stream)
         if detected == "text":
             from ._text import read_text  # noqa: PLC0415

@@ -74,23 +74,26 @@ class Sheet:
     header_row: int
     rows: Iterator[list[str] | RowIssue]
     notices: list[Problem] = attrs.field(factory=list)
+    #: The issue of the header row when the reader could not read it as
+    #: cells (a quote in it that never closes): then `header` is empty and
+    #: `rows` yields nothing, since no row can be read without a header.
+    header_issue: RowIssue | None = None
 
 
 def split_header(
     rows: Iterator[RowItem],
-) -> tuple[int, tuple[str, ...]] | None:
+) -> tuple[int, tuple[str, ...] | RowIssue] | None:
     """Consume rows up to the header (the first non-blank row) and return it.
 
     Returns ``(row number, header cells without trailing blanks)``, or
-    ``None`` when the file has no non-blank row. Reader trouble before the
-    header (a broken quote in row 1) is skipped: the header is what the user
-    sees as their first row of text.
+    ``(row number, issue)`` when the reader could not read that row as
+    cells, or ``None`` when the file has no non-blank row. A header that
+    cannot be read is not passed over for the next row: that row would be
+    taken for the header, and every row after it misread.
     """
-    number = 0
-    for cells in rows:
-        number += 1
+    for number, cells in enumerate(rows, start=1):
         if isinstance(cells, RowIssue):
-            continue
+            return number, cells
         header = [cell.strip() for cell in cells]
         while header and not header[-1]:
             header.pop()
@@ -135,6 +138,16 @@ def sheet_from_rows(
     if found is None:
         return None
     header_row, header = found
+    if isinstance(header, RowIssue):
+        return Sheet(
+            format=format,
+            name=name,
+            header=(),
+            header_row=header_row,
+            rows=iter(()),
+            notices=list(notices),
+            header_issue=header,
+        )
     if len(header) > limits.max_columns:
         raise LimitExceededError(
             f"The header row has {len(header):,} columns, over the limit of "
@@ -159,6 +172,10 @@ def _fitted(rows: Iterator[RowItem], width: int) -> Iterator[list[str] | RowIssu
     blanks = [""] * width
     for cells in rows:
         if isinstance(cells, RowIssue):
+            if cells.code == "too-many-cells" and "width" not in cells.details:
+                # Found before the header was known (a line too long to hold).
+                yield attrs.evolve(cells, details={**cells.details, "width": width})
+                continue
             yield cells
             continue
         count = len(cells)

@@ -46,6 +46,14 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
             raise ImportFileError(
                 f"Cannot open {os.fsdecode(source)!r}: {error.strerror or error}."
             ) from error
+        except ValueError as error:
+            # open() refuses a name holding a NUL ("embedded null byte").
+            if "\x00" not in os.fsdecode(source):
+                raise
+            raise ImportFileError(
+                f"Cannot open {os.fsdecode(source)!r}: a file name cannot hold a "
+                "NUL character. Check where the name came from."
+            ) from error
         with stream:
             if not stream.seekable():
                 # A pipe: /dev/stdin, or a shell's <(...).
@@ -58,11 +66,14 @@ def open_source(source: FileSource, limits: Limits) -> Iterator[IO[bytes]]:
             yield stream
         return
     if isinstance(source, (bytes, bytearray, memoryview)):
+        view = memoryview(source)
         # In bytes: the len() of a memoryview counts its items.
-        size = memoryview(source).nbytes
+        size = view.nbytes
         if size > limits.max_file_bytes:
             raise _too_big(size, limits)
-        yield io.BytesIO(source)
+        # A view of every other byte, or of a column, is read as the bytes it
+        # shows, copied in order (BytesIO takes only a C-contiguous buffer).
+        yield io.BytesIO(source if view.c_contiguous else view.tobytes())
         return
     read = getattr(source, "read", None)
     if read is None:

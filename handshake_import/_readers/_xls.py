@@ -15,9 +15,11 @@ from xlrd.biffh import XLRDError
 
 from .._errors import ImportFileError
 from .._limits import Limits
+from .._problems import quote
 from ._cells import cell_text
 from ._damage import parsing
-from ._sheet import RowItem, Sheet, pick_by_name, sheet_from_rows
+from ._formats import UNREADABLE, Shown, shown_by
+from ._sheet import RowIssue, RowItem, Sheet, pick_by_name, sheet_from_rows
 
 __all__ = ["read_xls"]
 
@@ -42,15 +44,47 @@ def read_xls(
     # many ways of its own (struct.error, IndexError, AssertionError, ...):
     # raised inside xlrd, they mean "this file cannot be read".
     with parsing(_failure):
-        book = xlrd.open_workbook(
-            file_contents=data, on_demand=True, logfile=_Discard(), ragged_rows=True
-        )
+        book = _open(data, formatting=False)
+        padding = _padding(book)
+        if padding:
+            # The format of each cell is kept only when asked for, at a cost.
+            book.release_resources()
+            book = _open(data, formatting=True)
     try:
         worksheet = _choose_sheet(book, sheet)
-        rows = _rows(book, worksheet)
+        rows = _rows(book, worksheet, padding)
         yield sheet_from_rows(rows, format="xls", name=worksheet.name, limits=limits)
     finally:
         book.release_resources()
+
+
+def _open(data: bytes, *, formatting: bool) -> xlrd.book.Book:
+    return xlrd.open_workbook(
+        file_contents=data,
+        on_demand=True,
+        logfile=_Discard(),
+        ragged_rows=True,
+        formatting_info=formatting,
+    )
+
+
+#: The number formats that show a number otherwise than as its text, by XF
+#: (cell format) index: the format and how it shows a number.
+Padding = dict[int, tuple[str, Shown]]
+
+
+def _padding(book: xlrd.book.Book) -> Padding:
+    """The cell formats of *book* whose number formats pad numbers with zeros
+    (xlrd reads the formats whatever it is asked)."""
+    padding = {}
+    for index, xf in enumerate(book.xf_list):
+        number_format = book.format_map.get(xf.format_key)
+        if number_format is None:
+            continue
+        shown = shown_by(number_format.format_str)
+        if shown is not None:
+            padding[index] = (number_format.format_str, shown)
+    return padding
 
 
 def _failure(parser: str, error: Exception) -> ImportFileError:
@@ -84,12 +118,14 @@ def _choose_sheet(book: xlrd.book.Book, name: str | None) -> xlrd.sheet.Sheet:
         return book.sheet_by_index(index)
 
 
-def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem]:
+def _rows(
+    book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet, padding: Padding
+) -> Iterator[RowItem]:
     date_mode = book.datemode
     for index in range(worksheet.nrows):
         types = worksheet.row_types(index)
         values = worksheet.row_values(index)
-        cells = []
+        cells: list[str] = []
         for kind, value in zip(types, values, strict=True):
             if kind == xlrd.XL_CELL_DATE:
                 cells.append(_date_text(float(value), date_mode))
@@ -99,9 +135,27 @@ def _rows(book: xlrd.book.Book, worksheet: xlrd.sheet.Sheet) -> Iterator[RowItem
                 cells.append(xlrd.error_text_from_code.get(int(value), "#ERROR"))
             elif kind == xlrd.XL_CELL_TEXT:
                 cells.append(value)
+            elif kind == xlrd.XL_CELL_NUMBER and padding:
+                xf = worksheet.cell_xf_index(index, len(cells))
+                if xf not in padding:
+                    cells.append(cell_text(value))
+                    continue
+                code, shown = padding[xf]
+                text = shown(float(value))
+                if text is UNREADABLE:
+                    issue = RowIssue(
+                        "unreadable-number-format",
+                        {"value": cell_text(value), "format": quote(code)},
+                        column=len(cells),
+                    )
+                    break
+                cells.append(text)
             else:
                 cells.append(cell_text(value))
-        yield cells
+        else:
+            yield cells
+            continue
+        yield issue
 
 
 def _date_text(value: float, date_mode: Literal[0, 1]) -> str:

@@ -22,16 +22,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
-from .._compat import parsed_rows
+from .._compat import load_workbook, number_formats, parsed_rows
 from .._errors import ImportFileError, LimitExceededError
 from .._limits import Limits
+from .._problems import quote
 from ._cells import cell_text
 from ._damage import parsing
-from ._sheet import RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
+from ._formats import UNREADABLE, Shown, shown_by
+from ._sheet import RowIssue, RowItem, Sheet, WideRow, pick_by_name, sheet_from_rows
 from ._sniff import MAX_ZIP_DIRECTORY, zip_end
+from ._strings import (
+    STRING_COST,
+    SharedStrings,
+    StringOutsideTable,
+    TextBudget,
+    read_shared_strings,
+    unescape,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -64,6 +73,9 @@ _FOREIGN_SUFFIXES = (
 )
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
 _OVERLAP = 16
+#: The namespace of the parts of a workbook saved as "Strict Open XML
+#: Spreadsheet" (ISO/IEC 29500 Strict), in place of the usual one.
+_STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 
 def _damaged(detail: str) -> ImportFileError:
@@ -84,8 +96,14 @@ def _refuse_xml(name: str) -> ImportFileError:
     )
 
 
-def check_archive(stream: IO[bytes], limits: Limits) -> None:
-    """Inflate every part once within limits; refuse DTDs. Rewinds *stream*."""
+def check_archive(
+    stream: IO[bytes], limits: Limits, budget: TextBudget | None = None
+) -> None:
+    """Inflate every part once within limits; refuse DTDs, and a table of
+    more shared strings than *budget* allows (each costs `STRING_COST` at
+    least). Rewinds *stream*."""
+    if budget is None:
+        budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
     end = zip_end(stream)
     if end is not None and end.size > MAX_ZIP_DIRECTORY:
         raise _damaged(f"a {end.size:,}-byte list of parts")
@@ -98,6 +116,9 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
             directory = end.start if end else stream.seek(0, io.SEEK_END)
             _check_claims(stream, infos, directory)
             total = 0
+            # The strings of the shared-strings table may not cost more than
+            # the budget: refused here, before a string is read.
+            strings = budget.total // STRING_COST
             for info in infos:
                 if info.is_dir():
                     continue
@@ -108,9 +129,20 @@ def check_archive(stream: IO[bytes], limits: Limits) -> None:
                         "upload it again.",
                         detected="encrypted",
                     )
-                total = _check_part(archive, info, total, limits)
+                total, strings = _check_part(archive, info, total, strings, limits)
+                if strings < 0:
+                    raise budget.exceeded()
     finally:
         stream.seek(0)
+
+
+def _strict() -> ImportFileError:
+    return ImportFileError(
+        "This is an Excel workbook saved as 'Strict Open XML Spreadsheet', which "
+        "is not supported. Open it in Excel and save it as an ordinary Excel "
+        "Workbook (.xlsx) with File > Save As, then upload that.",
+        detected="xlsx-strict",
+    )
 
 
 def _archive_damage(parser: str, error: Exception) -> ImportFileError:
@@ -156,9 +188,21 @@ def _check_claims(
             )
 
 
+#: How a string of the shared-strings table starts (`_check_part` counts
+#: them): ``<si>``, ``<si/>``, or with attributes.
+_STRING_STARTS = (b"<si>", b"<si/", b"<si ")
+
+
 def _check_part(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits
-) -> int:
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    total: int,
+    strings: int,
+    limits: Limits,
+) -> tuple[int, int]:
+    """Inflate the part *info*, adding to the *total* bytes inflated; scan
+    it for DTDs and count the shared strings it starts, taking them from
+    the *strings* allowed. Returns both totals."""
     name = info.filename.lower()
     scan = name.endswith(_XML_SUFFIXES) or not (
         name.startswith(_FOREIGN_FOLDERS) or name.endswith(_FOREIGN_SUFFIXES)
@@ -167,6 +211,8 @@ def _check_part(
     compressed = max(info.compress_size, 1)
     inflated = 0
     tail = b""
+    # The last bytes of the previous chunk, one fewer than a string's start.
+    last = b""
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
             inflated += len(chunk)
@@ -194,12 +240,21 @@ def _check_part(
                     detected="xlsx",
                 )
             if scan:
+                if inflated == len(chunk) and _STRICT in chunk:
+                    # A part of a Strict workbook says so from its start.
+                    raise _strict()
                 # NULs are dropped so that a UTF-16 part cannot hide a DTD.
                 window = (tail + chunk).replace(b"\x00", b"").lower()
                 if any(marker in window for marker in _DTD_MARKERS):
                     raise _refuse_xml(info.filename)
                 tail = window[-_OVERLAP:]
-    return total
+                if b"<si" in chunk or last:
+                    counted = last + chunk
+                    strings -= sum(map(counted.count, _STRING_STARTS))
+                    if strings < 0:
+                        break
+                last = chunk[-3:]
+    return total, strings
 
 
 @contextmanager
@@ -207,14 +262,16 @@ def read_xlsx(
     stream: IO[bytes], limits: Limits, sheet: str | None
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
-    check_archive(stream, limits)
+    budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
+    check_archive(stream, limits, budget)
     with parsing(_opening_damage):
-        workbook = openpyxl.load_workbook(
-            stream, read_only=True, data_only=True, keep_links=False
+        workbook, strings = load_workbook(
+            stream, lambda part: read_shared_strings(part, budget)
         )
     try:
+        table = SharedStrings([], budget, budget.total) if strings is None else strings
         worksheet = _choose_sheet(workbook, sheet)
-        rows = _rows(worksheet)
+        rows = _rows(worksheet, table, _padding(workbook))
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
     finally:
         workbook.close()
@@ -228,7 +285,24 @@ def _opening_damage(parser: str, error: Exception) -> ImportFileError:
 LAST_ROW = 1_048_576
 
 
-def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
+#: The number formats that show a number otherwise than as its text, by
+#: cell style id: the format and how it shows a number.
+Padding = dict[int, tuple[str, Shown]]
+
+
+def _padding(workbook: Workbook) -> Padding:
+    """The styles of *workbook* whose number formats pad numbers with zeros."""
+    padding = {}
+    for style, code in enumerate(number_formats(workbook)):
+        shown = shown_by(code)
+        if shown is not None:
+            padding[style] = (code, shown)
+    return padding
+
+
+def _rows(
+    worksheet: ReadOnlyWorksheet, strings: SharedStrings, padding: Padding
+) -> Iterator[RowItem]:
     """The values of each row, an empty row for each row number the sheet
     skips, so that rows stay in step with row numbers.
 
@@ -249,25 +323,35 @@ def _rows(worksheet: ReadOnlyWorksheet) -> Iterator[RowItem]:
             f"row {number + 1} of sheet {title!r}: {parser}: {type(error).__name__}"
         )
 
-    with parsing(damage), parsed_rows(worksheet) as parsed:
-        for index, cells in parsed:
-            if index > LAST_ROW:
-                raise _damaged(
-                    f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
-                    "last row a worksheet can have"
-                )
-            if index <= number:
-                raise _damaged(
-                    f"sheet {title!r} gives row {index:,} after row {number:,}"
-                )
-            for _ in range(number + 1, index):
-                yield []
-            number = index
-            yield _values(cells, title, index)
+    try:
+        with parsing(damage), parsed_rows(worksheet, strings) as parsed:
+            for index, cells in parsed:
+                if index > LAST_ROW:
+                    raise _damaged(
+                        f"sheet {title!r} has a row numbered past {LAST_ROW:,}, the "
+                        "last row a worksheet can have"
+                    )
+                if index <= number:
+                    raise _damaged(
+                        f"sheet {title!r} gives row {index:,} after row {number:,}"
+                    )
+                for _ in range(number + 1, index):
+                    yield []
+                number = index
+                yield _values(cells, title, index, padding)
+    except StringOutsideTable as error:
+        raise _damaged(
+            f"row {number + 1} of sheet {title!r} refers to shared string "
+            f"{error.index:,}, and the table has {error.size:,}"
+        ) from None
 
 
-def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
-    """The texts of a row's cells, each in its column (blank between)."""
+def _values(
+    cells: list[dict[str, Any]], title: str, row: int, padding: Padding
+) -> list[str] | RowIssue:
+    """The texts of a row's cells, each in its column (blank between); a
+    number as its style's format pads it with zeros, or the row's issue when
+    the format cannot be applied exactly (`handshake_import._readers._formats`)."""
     if not cells:
         return []
     columns = [cell["column"] for cell in cells]
@@ -286,7 +370,22 @@ def _values(cells: list[dict[str, Any]], title: str, row: int) -> list[str]:
     values = [""] * width
     for cell in cells:
         value = cell["value"]
-        values[cell["column"] - 1] = value if type(value) is str else cell_text(value)
+        if type(value) is str:
+            if "_x" in value:
+                value = unescape(value)
+        elif padding and type(value) in (int, float) and cell["style_id"] in padding:
+            code, shown = padding[cell["style_id"]]
+            text = shown(value)
+            if text is UNREADABLE:
+                return RowIssue(
+                    "unreadable-number-format",
+                    {"value": cell_text(value), "format": quote(code)},
+                    column=cell["column"] - 1,
+                )
+            value = text
+        else:
+            value = cell_text(value)
+        values[cell["column"] - 1] = value
     if width > _WIDE_ROW and width > 2 * len(cells):
         return WideRow(values, sorted(column - 1 for column in columns))
     return values

@@ -13,10 +13,16 @@ can migrate a database made by this one.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from types import MappingProxyType, TracebackType
 from typing import Any
@@ -24,19 +30,20 @@ from typing import Any
 import attrs
 
 from .._apply import (
+    ApplyProgress,
     ApplyResult,
     apply_customer_groups,
     apply_options,
     apply_update,
+    check_names_free,
     check_plan,
     id_created_since,
     id_taken_since,
     listed_customer_groups,
     listed_options,
-    name_taken_since,
 )
 from .._errors import StoreError
-from .._names import fold_name, name_key
+from .._names import name_key
 from .._plan import (
     Action,
     CreateCustomer,
@@ -53,8 +60,8 @@ from .._plan import (
     unreachable,
 )
 from .._records import NO_MAPPING, Customer, CustomerGroup, Option
-from .._serialize import _structure_value, _unstructure_value
-from .._store import OPTION_KEYS, generated_number
+from .._serialize import dump_custom_values, load_custom_values
+from .._store import OPTION_KEYS, generated_number, integer_internal_id
 from .._template import CUSTOMER_FIELDS, Field, customer_from_values, values_of
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
@@ -318,7 +325,9 @@ class SQLiteStore:
         self, internal_ids: Sequence[str]
     ) -> Mapping[str, Customer]:
         """See `CustomerStore.customers_by_internal_id`."""
-        numbers = [key for key in internal_ids if key.isdigit()]
+        # Only keys written as the database writes its integer keys: "01"
+        # or " 1" is no customer's, though SQLite would compare it as 1.
+        numbers = [key for key in internal_ids if integer_internal_id(key) is not None]
         found = self._customers_where("internal_id", numbers)
         return {customer.internal_id: customer for _, customer in found}  # type: ignore[misc]
 
@@ -365,17 +374,16 @@ class SQLiteStore:
 
     # -- reference data -----------------------------------------------------------
 
-    def add_manufacturers(self, names: Iterable[str]) -> None:
-        """Register manufacturers (existing ones are kept)."""
-        with self._errors(), self._transaction() as connection:
-            connection.executemany(
-                "INSERT OR IGNORE INTO manufacturers (name) VALUES (?)",
-                [(name,) for name in names],
-            )
+    def add_manufacturers(self, names: Iterable[str]) -> list[str]:
+        """Register manufacturers (existing ones are kept); returns those
+        that were not there yet."""
+        return self._add("INSERT OR IGNORE INTO manufacturers (name) VALUES (?)", names)
 
-    def add_customer_groups(self, groups: Iterable[str | CustomerGroup]) -> None:
-        """Register customer groups, by id or as records (existing ones are
-        kept), after the others."""
+    def add_customer_groups(self, groups: Iterable[str | CustomerGroup]) -> list[str]:
+        """Register customer groups, by id or as records, after the others
+        (existing ones are kept); returns the ids of those that were not
+        there yet."""
+        added = []
         with self._errors(), self._transaction() as connection:
             (position,) = connection.execute(
                 "SELECT coalesce(max(position), 0) FROM customer_groups"
@@ -386,26 +394,33 @@ class SQLiteStore:
                     if isinstance(given, CustomerGroup)
                     else CustomerGroup(id=given)
                 )
-                position += 1
-                connection.execute(
+                cursor = connection.execute(
                     "INSERT OR IGNORE INTO customer_groups "
                     "(id, name, currency, is_default, position) VALUES (?, ?, ?, ?, ?)",
-                    (group.id, group.name, group.currency, group.is_default, position),
+                    (
+                        group.id,
+                        group.name,
+                        group.currency,
+                        group.is_default,
+                        position + 1,
+                    ),
                 )
+                if cursor.rowcount:
+                    position += 1
+                    added.append(group.id)
+        return added
 
-    def add_user_groups(self, names: Iterable[str]) -> None:
-        """Register user groups (names compared ignoring case)."""
-        with self._errors(), self._transaction() as connection:
-            connection.executemany(
-                "INSERT OR IGNORE INTO user_groups (name) VALUES (?)",
-                [(name,) for name in names],
-            )
+    def add_user_groups(self, names: Iterable[str]) -> list[str]:
+        """Register user groups (names compared ignoring case); returns those
+        that were not there yet."""
+        return self._add("INSERT OR IGNORE INTO user_groups (name) VALUES (?)", names)
 
-    def add_options(self, key: str, values: Iterable[str | Option]) -> None:
+    def add_options(self, key: str, values: Iterable[str | Option]) -> list[str]:
         """Append values, as texts or records, to option list *key* (one of
-        `OPTION_KEYS`)."""
+        `OPTION_KEYS`); returns those that were not there yet."""
         if key not in OPTION_KEYS:
             raise ValueError(f"option key must be one of {OPTION_KEYS}, not {key!r}")
+        added = []
         with self._errors(), self._transaction() as connection:
             (position,) = connection.execute(
                 "SELECT coalesce(max(position), 0) FROM options WHERE key = ?", (key,)
@@ -414,17 +429,40 @@ class SQLiteStore:
                 option = (
                     value if isinstance(value, Option) else Option(key=key, value=value)
                 )
-                position += 1
-                connection.execute(
+                cursor = connection.execute(
                     "INSERT OR IGNORE INTO options (key, value, position, is_default) "
                     "VALUES (?, ?, ?, ?)",
-                    (key, option.value, position, option.is_default),
+                    (key, option.value, position + 1, option.is_default),
                 )
+                if cursor.rowcount:
+                    position += 1
+                    added.append(option.value)
+        return added
+
+    def _add(self, insert: str, values: Iterable[str]) -> list[str]:
+        """Run *insert* for each value, in one transaction; the values it
+        inserted."""
+        added = []
+        with self._errors(), self._transaction() as connection:
+            for value in values:
+                if connection.execute(insert, (value,)).rowcount:
+                    added.append(value)
+        return added
 
     # -- apply ----------------------------------------------------------------------
 
-    def apply(self, plan: Plan, *, partial: bool = False) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        partial: bool = False,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ApplyResult:
         """Carry out *plan* in one transaction: all of it, or nothing.
+
+        *progress*, if given, is called with ``(actions done, actions in the
+        plan)``: ``(0, total)`` first, then every thousand actions, and
+        ``(total, total)`` once committed.
 
         Every update's old values are checked against the database inside
         the transaction; ``internal_id`` values are assigned by the database.
@@ -435,13 +473,20 @@ class SQLiteStore:
             StoreError: the database is locked past the timeout or failed.
         """
         check_plan(plan, partial=partial)
+        told = ApplyProgress(progress, plan)
         written = _Written()
         with self._errors(), self._transaction() as connection:
             # Options and groups first: customers name them.
             _write_lists(connection, plan)
             for action in plan.actions:
                 self._write(connection, action, written)
-            _check_names_free(connection, written.generated)
+                told.add()
+            check_names_free(
+                written.generated,
+                lambda keys: _customers_named(connection, keys),
+                batch_size=_CHUNK,
+            )
+        told.finish()
         return ApplyResult(
             created=tuple(written.created),
             updated=tuple(written.updated),
@@ -655,32 +700,19 @@ def _write_lists(connection: sqlite3.Connection, plan: Plan) -> None:
         )
 
 
-def _check_names_free(
-    connection: sqlite3.Connection, generated: Sequence[tuple[int, str, str]]
-) -> None:
-    """Refuse the plan (`name_taken_since`) when a customer created with a
-    generated id is not the only one with its name, the plan applied: its
-    row, which has no id, would now match another customer by name."""
-    by_key: dict[str, list[tuple[int, str, str, str]]] = {}
-    for row, internal_id, name in generated:
-        by_key.setdefault(name_key(name), []).append(
-            (row, internal_id, name, fold_name(name))
-        )
-    for keys in _chunks(list(by_key)):
-        named: dict[str, list[tuple[str, str]]] = {}
-        for internal_id, name, key in connection.execute(
-            "SELECT internal_id, name, name_key FROM customers "
+def _customers_named(
+    connection: sqlite3.Connection, keys: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The internal id and name of every customer whose name key is one of
+    *keys*."""
+    return [
+        (str(internal_id), name)
+        for internal_id, name in connection.execute(
+            "SELECT internal_id, name FROM customers "
             f"WHERE name_key IN ({', '.join('?' * len(keys))})",
             tuple(keys),
-        ):
-            named.setdefault(key, []).append((str(internal_id), fold_name(name)))
-        for key in keys:
-            for row, internal_id, name, folded in by_key[key]:
-                if any(
-                    other != internal_id and other_folded == folded
-                    for other, other_folded in named.get(key, ())
-                ):
-                    raise name_taken_since(row, name)
+        )
+    ]
 
 
 def _row_values(customer: Customer) -> tuple[Any, ...]:
@@ -695,13 +727,7 @@ def _row_values(customer: Customer) -> tuple[Any, ...]:
         *values,
         name_key(customer.name),
         generated_number(customer.id),
-        # json.dumps({}) is "{}": skip the encoder for the common case.
-        json.dumps(
-            {name: _unstructure_value(value) for name, value in custom.items()},
-            sort_keys=True,
-        )
-        if custom
-        else "{}",
+        dump_custom_values(custom),
     )
 
 
@@ -718,13 +744,5 @@ def _customer(row: Sequence[Any], manufacturer_ids: Mapping[str, str]) -> Custom
         tuple(value if value != "" else None for value in values),
         # Both mappings are this customer's own, made for it: wrapped, not copied.
         MappingProxyType(manufacturer_ids) if manufacturer_ids else NO_MAPPING,
-        # json.loads("{}") is {}: skip the decoder for the common case.
-        MappingProxyType(
-            {
-                key: _structure_value(value, None)
-                for key, value in json.loads(custom).items()
-            }
-        )
-        if custom != "{}"
-        else NO_MAPPING,
+        MappingProxyType(load_custom_values(custom)) if custom != "{}" else NO_MAPPING,
     )

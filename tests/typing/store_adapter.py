@@ -145,6 +145,13 @@ class DictStoreChecks(StoreConformance):
     ) -> object:
         raise NotImplementedError("DictStore is read-only")
 
+    def open_second_handle(self, store: CustomerStore) -> CustomerStore:
+        assert isinstance(store, DictStore)
+        return store
+
+    def close_second_handle(self, handle: CustomerStore) -> None:
+        pass
+
     def close_store(self, store: CustomerStore) -> None:
         # A store over a database would drop its test database here.
         super().close_store(store)
