@@ -122,7 +122,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
 )
 
 #: The templates of the bulk-import page, by the name the API gives them.
-TemplateName = Literal["customers", "ship-to", "options", "customer-groups"]
+TemplateName = Literal["customers", "options", "customer-groups"]
 
 
 @attrs.frozen

@@ -426,7 +426,7 @@ def _print_action(
             f"(matched by {action.matched_by})\n"
         )
         _print_changes(action.changes, out)
-    elif isinstance(action, (Unchanged, UnchangedOption, UnchangedCustomerGroup)):
+    elif isinstance(action, _UNCHANGED):
         pass
     else:
         unreachable(action)
@@ -623,7 +623,7 @@ def _carry_out(
             None,
         )
     in_part = EXIT_OK if plan.ok else EXIT_PARTIAL
-    if not any(not isinstance(a, Unchanged) for a in plan.actions):
+    if all(isinstance(a, _UNCHANGED) for a in plan.actions):
         return in_part, "nothing-to-do", "Nothing to do.", None
     if not args.yes:
         out.flush()
@@ -641,13 +641,30 @@ def _carry_out(
         return EXIT_STALE, "stale", f"Nothing applied: {error}", None
     finally:
         bar.finish()
-    message = (
-        f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
-        f"{_count(len(done.user_groups), 'user group')} created."
-    )
+    message = _applied(plan, done)
     if in_part == EXIT_PARTIAL:
         message += " The rows with errors were left out."
     return in_part, "applied-in-part" if in_part else "applied", message, done
+
+
+_UNCHANGED = (Unchanged, UnchangedOption, UnchangedCustomerGroup)
+
+
+def _applied(plan: Plan, done: ApplyResult) -> str:
+    """What *done* did, as a sentence for the templates of *plan*."""
+    parts = []
+    if "customers" in plan.templates:
+        parts.append(
+            f"{len(done.created)} created, {len(done.updated)} updated, "
+            f"{_count(len(done.user_groups), 'user group')} created"
+        )
+    if "options" in plan.templates:
+        parts.append(f"{_count(len(done.options), 'option')} added or changed")
+    if "customer-groups" in plan.templates:
+        parts.append(
+            f"{_count(len(done.customer_groups), 'customer group')} added or changed"
+        )
+    return f"Applied: {'; '.join(parts)}."
 
 
 def _result_json(done: ApplyResult) -> dict[str, Any]:
@@ -659,6 +676,8 @@ def _result_json(done: ApplyResult) -> dict[str, Any]:
         "updated": list(done.updated),
         "user_groups": list(done.user_groups),
         "unchanged": list(done.unchanged),
+        "options": [{"key": key, "value": value} for key, value in done.options],
+        "customer_groups": list(done.customer_groups),
     }
 
 
