@@ -28,14 +28,20 @@ from ._names import fold_name, name_key
 from ._plan import (
     Action,
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     MatchedBy,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
 )
 from ._problems import Problem
-from ._records import Address, Customer, CustomerRow
+from ._records import Address, Customer, CustomerGroup, CustomerRow, Option
 from ._result import Column, ReadResult
 from ._schema import CustomColumn, Schema
 from ._serialize import structure_plan, unstructure_plan
@@ -49,9 +55,12 @@ __all__ = [
     "ApplyResult",
     "Column",
     "CreateCustomer",
+    "CreateCustomerGroup",
+    "CreateOption",
     "CreateUserGroup",
     "CustomColumn",
     "Customer",
+    "CustomerGroup",
     "CustomerRow",
     "CustomerStore",
     "ImportFileError",
@@ -59,6 +68,7 @@ __all__ = [
     "LimitExceededError",
     "Limits",
     "MatchedBy",
+    "Option",
     "Plan",
     "PlanHasErrorsError",
     "Problem",
@@ -68,7 +78,11 @@ __all__ = [
     "StalePlanError",
     "StoreError",
     "Unchanged",
+    "UnchangedCustomerGroup",
+    "UnchangedOption",
     "UpdateCustomer",
+    "UpdateCustomerGroup",
+    "UpdateOption",
     "WritableCustomerStore",
     "describe_plan",
     "fold_name",

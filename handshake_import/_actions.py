@@ -89,7 +89,9 @@ def plan_actions(
         stored = stored_of.get(number)
         if stored is None:
             if update_only:
-                problems.append(placement.problem("not-found", number, None))
+                problems.append(
+                    placement.problem("not-found", number, None, noun="customer")
+                )
                 continue
             generated = values[_ID] is None
             if generated:
@@ -102,7 +104,11 @@ def plan_actions(
         if create_only:
             problems.append(
                 placement.problem(
-                    "already-exists", number, None, customer=describe_customer(stored)
+                    "already-exists",
+                    number,
+                    None,
+                    what=f"Customer {describe_customer(stored)}",
+                    nouns="customers",
                 )
             )
             continue

@@ -18,13 +18,16 @@ from typing import IO
 
 import attrs
 
-from ._actions import Mode
-from ._asking import ask
+from ._actions import Mode, Settings
+from ._asking import ask, stored_customer_groups, stored_options
+from ._finish import finish_list
 from ._limits import Limits
+from ._lists import LISTS, plan_list
 from ._lookups import keys_of
 from ._names import NameForms
 from ._options import ReadOptions, planning_settings, read_options
 from ._parse import ParsedRow, ParsedRows, header_problem, parse_rows
+from ._placement import Placement
 from ._plan import Plan
 from ._problems import Problem, make_problem
 from ._readers import Source, open_sheet
@@ -33,13 +36,21 @@ from ._records import CustomerRow
 from ._result import (
     Column,
     ReadResult,
-    Rows,
+    Table,
     customer_row,
-    parsed_rows_of,
     rows_read,
+    table_of,
 )
-from ._schema import ColumnMap, Schema, map_header
+from ._schema import ColumnMap, Schema, detect_template, map_header
 from ._store import CustomerStore
+from ._template import (
+    CUSTOMERS,
+    NO_EXTRAS,
+    OPTIONS,
+    TEMPLATES,
+    Template,
+    TemplateName,
+)
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -147,7 +158,7 @@ def read_customers(
     options = read_options(
         source, sheet=sheet, columns=columns, schema=schema, limits=limits
     )
-    return _read(source, options, progress=None)
+    return _read(source, options, None, CUSTOMERS).read_result()
 
 
 @attrs.define
@@ -176,25 +187,44 @@ def _read(
     source: Source,
     options: ReadOptions,
     progress: Progress | None,
+    template: Template | None,
     meter: _Meter | None = None,
-) -> ReadResult:
+) -> Table:
+    """Read *source* for *template*, or for the template its header is
+    written for."""
     watch = meter.watch if meter is not None else None
     with open_sheet(
         source, sheet=options.sheet, limits=options.limits, watch=watch
     ) as table:
         if table is None:
-            return ReadResult(
-                rows=Rows(ParsedRows()), problems=(make_problem("no-header"),)
+            return Table(
+                template=template or CUSTOMERS,
+                parsed=ParsedRows(),
+                present=frozenset(),
+                extras=NO_EXTRAS,
+                problems=(make_problem("no-header"),),
             )
         if table.header_issue is not None:
             problem = header_problem(table, table.header_issue, limits=options.limits)
-            return ReadResult(
-                rows=Rows(ParsedRows(), sheet=table.name),
+            return Table(
+                template=template or CUSTOMERS,
+                parsed=ParsedRows(),
+                present=frozenset(),
+                extras=NO_EXTRAS,
                 problems=(*table.notices, problem),
                 header_row=table.header_row,
                 sheet=table.name,
             )
-        column_map = _column_map(table.header, table.header_row, table.name, options)
+        if template is None:
+            template = detect_template(table.header, options.columns)
+        column_map = map_header(
+            table.header,
+            header_row=table.header_row,
+            sheet=table.name,
+            schema=options.schema,
+            aliases=options.columns,
+            template=template,
+        )
         problems: list[Problem] = [*table.notices, *column_map.problems]
         rows = ParsedRows()
         if column_map.ok:
@@ -209,9 +239,7 @@ def _read(
                         problems.append(item)  # type: ignore[arg-type]
             else:
                 assert meter is not None
-                if table.format in ("csv", "tsv"):
-                    pass  # by bytes, as watched
-                else:
+                if table.format not in ("csv", "tsv"):  # else by bytes, as watched
                     meter.position = None
                     # Mappings given as a sequence: a row each.
                     sized = table.format == "records" and isinstance(source, Sized)
@@ -226,13 +254,11 @@ def _read(
                     progress=progress,
                     meter=meter,
                 )
-        return ReadResult(
-            rows=Rows(
-                rows,
-                sheet=table.name,
-                present=column_map.present,
-                extras=column_map.extras,
-            ),
+        return Table(
+            template=template,
+            parsed=rows,
+            present=column_map.present,
+            extras=column_map.extras,
             problems=tuple(problems),
             columns=tuple(
                 Column(field=c.field, header=c.header, letter=c.letter)
@@ -285,8 +311,10 @@ def reconcile(
     mass_change_share: float = 0.5,
     mass_change_minimum: int = 20,
     progress: Progress | None = None,
+    template: TemplateName | None = None,
 ) -> Plan:
-    """Read a customer file and plan what importing it into *store* would do.
+    """Read a file of one of the bulk-import templates and plan what
+    importing it into *store* would do.
 
     Args:
         source: a path, the file's bytes, a binary file object, a
@@ -294,6 +322,9 @@ def reconcile(
             mappings.
         store: the host app's storage, through the `CustomerStore` protocol;
             it is only read, in bulk calls of at most *batch_size* keys.
+        template: ``"customers"``, ``"options"`` or ``"customer-groups"``;
+            default: the one the file's header is written for (see
+            docs/reconcile.md).
         sheet, columns, schema, limits: as for `read_customers`; they apply
             to reading, so they cannot be given with a `ReadResult`.
         mode: ``"upsert"`` (default), ``"create-only"`` (a row matching an
@@ -341,35 +372,80 @@ def reconcile(
                 "apply to reading a file, which was read already; pass them "
                 "to read_customers"
             )
-        result = source
+        if template not in (None, CUSTOMERS.name):
+            raise TypeError(
+                "a ReadResult is a customer file read; template must be "
+                f"'customers' or None with it, not {template!r}"
+            )
+        table = table_of(source)
         meter = None
     else:
         options = read_options(
             source, sheet=sheet, columns=columns, schema=schema, limits=limits
         )
         meter = _Meter()
-        result = _read(source, options, progress, meter)
-    rows, present, extras = parsed_rows_of(result)
-    names = NameForms()
-    keys = keys_of(rows)
-    answers = ask(store, keys, rows, names, batch_size)
-    plan = plan_rows(
-        rows,
-        present=present,
-        extras=extras,
-        columns=result.columns,
-        header_row=result.header_row,
-        sheet=result.sheet,
-        read_problems=result.problems,
-        keys=keys,
-        answers=answers,
-        names=names,
-        settings=settings,
+        table = _read(source, options, progress, _template(template), meter)
+    plan = (
+        _plan_customers(table, store, settings, batch_size)
+        if table.template is CUSTOMERS
+        else _plan_list(table, store, settings)
     )
     if progress is not None:
         if meter is not None and meter.position is not None and meter.total:
             progress(meter.total, meter.total)
         else:
-            read = rows_read(result)
+            read = rows_read(table)
             progress(read, read)
     return plan
+
+
+def _template(name: object) -> Template | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in TEMPLATES:
+        raise ValueError(
+            f"template must be one of {', '.join(map(repr, TEMPLATES))} or None "
+            f"(found from the header), not {name!r}"
+        )
+    return TEMPLATES[name]
+
+
+def _plan_customers(
+    table: Table, store: CustomerStore, settings: Settings, batch_size: int
+) -> Plan:
+    rows = table.parsed
+    names = NameForms()
+    keys = keys_of(rows)
+    answers = ask(store, keys, rows, names, batch_size)
+    return plan_rows(
+        rows,
+        present=table.present,
+        extras=table.extras,
+        columns=table.columns,
+        header_row=table.header_row,
+        sheet=table.sheet,
+        read_problems=table.problems,
+        keys=keys,
+        answers=answers,
+        names=names,
+        settings=settings,
+    )
+
+
+def _plan_list(table: Table, store: CustomerStore, settings: Settings) -> Plan:
+    rules = LISTS[table.template.name]
+    stored = (
+        stored_options(store)
+        if table.template is OPTIONS
+        else stored_customer_groups(store)
+    )
+    placement = Placement.of(table.columns, table.sheet)
+    actions, problems = plan_list(
+        rules,
+        table.parsed,
+        present=table.present,
+        stored=stored,
+        settings=settings,
+        placement=placement,
+    )
+    return finish_list(table.template.name, actions, table.problems, problems, settings)

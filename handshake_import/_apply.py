@@ -8,16 +8,27 @@ an adapter author's store (they are re-exported by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
 from ._changes import same_value
 from ._errors import PlanHasErrorsError, StalePlanError
 from ._names import fold_name, name_key
-from ._plan import CreateCustomer, CreateUserGroup, Plan, UpdateCustomer
+from ._plan import (
+    CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
+    CreateUserGroup,
+    Plan,
+    UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
+)
 from ._problems import quote, show_value
-from ._records import Customer
+from ._records import Customer, CustomerGroup, Option
 from ._template import (
     TEMPLATE_COLUMNS,
     FieldValue,
@@ -30,11 +41,15 @@ from ._values import CellError, parse_emails, parse_id
 __all__ = [
     "ApplyProgress",
     "ApplyResult",
+    "apply_customer_groups",
+    "apply_options",
     "apply_update",
     "check_names_free",
     "check_plan",
     "id_created_since",
     "id_taken_since",
+    "listed_customer_groups",
+    "listed_options",
     "name_taken_since",
     "value_faults",
 ]
@@ -50,12 +65,36 @@ class ApplyResult:
         user_groups: the names of the user groups created.
         unchanged: the internal ids of the customers whose rows needed
             nothing.
+        options: (key, value) of each option created or changed.
+        customer_groups: the ids of the customer groups created or changed.
     """
 
     created: tuple[tuple[int, str], ...] = ()
     updated: tuple[str, ...] = ()
     user_groups: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+    customer_groups: tuple[str, ...] = ()
+
+
+def listed_options(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """(key, value) of each option *plan* creates or changes, in plan order."""
+    return tuple(
+        (a.option.key, a.option.value)
+        if isinstance(a, CreateOption)
+        else (a.key, a.value)
+        for a in plan.actions
+        if isinstance(a, (CreateOption, UpdateOption))
+    )
+
+
+def listed_customer_groups(plan: Plan) -> tuple[str, ...]:
+    """The ids of the customer groups *plan* creates or changes."""
+    return tuple(
+        a.group.id if isinstance(a, CreateCustomerGroup) else a.id
+        for a in plan.actions
+        if isinstance(a, (CreateCustomerGroup, UpdateCustomerGroup))
+    )
 
 
 def check_plan(plan: Plan, *, partial: bool) -> None:
@@ -316,3 +355,139 @@ class ApplyProgress:
         """The plan is committed."""
         if self._progress is not None:
             self._progress(self.total, self.total)
+
+
+# -- the list templates: options and customer groups ------------------------------
+
+
+def apply_options(stored: Sequence[Option], plan: Plan) -> list[Option]:
+    """The options once *plan*'s option actions are applied to *stored*
+    (every list, each in its order), after checking that each action still
+    fits what is stored.
+
+    Raises:
+        StalePlanError: an option the plan creates exists by now, one it
+            updates is gone or holds another old value, or a list would
+            have two defaults.
+    """
+    creates = [
+        (a.row, a.option, a.position)
+        for a in plan.actions
+        if isinstance(a, CreateOption)
+    ]
+    updates = [
+        (a.row, (a.key, a.value.casefold()), a.changes)
+        for a in plan.actions
+        if isinstance(a, UpdateOption)
+    ]
+    return _apply_list(
+        stored,
+        creates,
+        updates,
+        identity=lambda option: (option.key, option.value.casefold()),
+        list_of=lambda option: option.key,
+        attributes={"value": "value", "isDefault": "is_default"},
+        noun="option",
+    )
+
+
+def apply_customer_groups(
+    stored: Sequence[CustomerGroup], plan: Plan
+) -> list[CustomerGroup]:
+    """The customer groups once *plan*'s group actions are applied to
+    *stored*, in their order, after checking that each action still fits
+    what is stored (see `apply_options`)."""
+    creates = [
+        (a.row, a.group, a.position)
+        for a in plan.actions
+        if isinstance(a, CreateCustomerGroup)
+    ]
+    updates = [
+        (a.row, a.id, a.changes)
+        for a in plan.actions
+        if isinstance(a, UpdateCustomerGroup)
+    ]
+    return _apply_list(
+        stored,
+        creates,
+        updates,
+        identity=lambda group: group.id,
+        list_of=lambda group: "",
+        attributes={"name": "name", "currency": "currency", "isDefault": "is_default"},
+        noun="customer group",
+    )
+
+
+R = TypeVar("R", Option, CustomerGroup)
+
+
+def _apply_list(
+    stored: Sequence[R],
+    creates: Sequence[tuple[int, R, int]],
+    updates: Sequence[tuple[int | None, Hashable, Mapping[str, tuple[Any, Any]]]],
+    *,
+    identity: Callable[[R], Hashable],
+    list_of: Callable[[R], str],
+    attributes: Mapping[str, str],
+    noun: str,
+) -> list[R]:
+    if not creates and not updates:
+        return list(stored)
+    current = {identity(record): record for record in stored}
+    order: dict[Hashable, int] = {}
+    counts: dict[str, int] = {}
+    for kept in stored:
+        counts[list_of(kept)] = counts.get(list_of(kept), 0) + 1
+        order[identity(kept)] = counts[list_of(kept)]
+    position = dict(order)
+    for row, key, changes in updates:
+        found = current.get(key)
+        where = f"Row {row}: the" if row is not None else "The"
+        if found is None:
+            raise StalePlanError(
+                f"{where} {noun} was removed since this plan was made; reconcile "
+                "the file again.",
+                row=row,
+            )
+        new_values: dict[str, Any] = {}
+        for column, (old, new) in changes.items():
+            now = (
+                order[key]
+                if column == "position"
+                else getattr(found, attributes[column])
+            )
+            if now != old:
+                raise StalePlanError(
+                    f"{where} {noun} changed since this plan was made ({column} is "
+                    f"now {show_value(now, 'blank')}, the plan expected "
+                    f"{show_value(old, 'blank')}); reconcile the file again.",
+                    row=row,
+                )
+            if column == "position":
+                position[key] = new
+            else:
+                new_values[attributes[column]] = new
+        current[key] = attrs.evolve(found, **new_values)
+    for row, record, at in creates:
+        key = identity(record)
+        if key in current:
+            raise StalePlanError(
+                f"Row {row}: the {noun} was created since this plan was made; "
+                "reconcile the file again.",
+                row=row,
+            )
+        current[key] = record
+        position[key] = at
+    arrival = {key: index for index, key in enumerate(current)}
+    records = sorted(
+        current.values(),
+        key=lambda r: (list_of(r), position[identity(r)], arrival[identity(r)]),
+    )
+    defaults = Counter(list_of(r) for r in records if r.is_default)
+    if any(count > 1 for count in defaults.values()):
+        raise StalePlanError(
+            f"Another {noun} was made the default since this plan was made; "
+            "reconcile the file again.",
+            row=None,
+        )
+    return records

@@ -17,10 +17,10 @@ from ._errors import StoreError
 from ._lookups import Keys, StoreAnswers, ids_to_ask, name_keys_to_ask
 from ._names import NameForms
 from ._parse import ParsedRow
-from ._records import Customer
+from ._records import Customer, CustomerGroup, Option
 from ._store import OPTION_KEYS, CustomerStore
 
-__all__ = ["ask", "batches"]
+__all__ = ["ask", "batches", "stored_customer_groups", "stored_options"]
 
 T = TypeVar("T")
 
@@ -63,6 +63,7 @@ def ask(
         batch_size,
         _customers,
     )
+    store_options = stored_options(store)
     return StoreAnswers(
         by_id=MappingProxyType(by_id),
         by_internal_id=MappingProxyType(by_internal_id),
@@ -71,16 +72,42 @@ def ask(
             "highest_generated_id", store.highest_generated_id()
         ),
         customer_count=_count("customer_count", store.customer_count()),
-        customer_groups=frozenset(_texts("customer_groups", store.customer_groups())),
+        customer_groups=frozenset(group.id for group in stored_customer_groups(store)),
         user_groups=_texts("user_groups", store.user_groups()),
         manufacturers=_texts("manufacturers", store.manufacturers()),
         options=MappingProxyType(
             {
-                key: _texts(f"option_values({key!r})", store.option_values(key))
+                key: tuple(o.value for o in store_options if o.key == key)
                 for key in OPTION_KEYS
             }
         ),
     )
+
+
+def stored_customer_groups(store: CustomerStore) -> tuple[CustomerGroup, ...]:
+    """The store's customer groups, checked."""
+    return _records("customer_groups", store.customer_groups(), CustomerGroup)
+
+
+def stored_options(store: CustomerStore) -> tuple[Option, ...]:
+    """The store's options, checked."""
+    return _records("options", store.options(), Option)
+
+
+def _records(method: str, values: object, kind: type[T]) -> tuple[T, ...]:
+    if not isinstance(values, Collection) or isinstance(values, str):
+        raise StoreError(
+            f"The store's {method}() returned {type(values).__name__}; it must be "
+            f"a sequence of {kind.__name__} records."
+        )
+    records = tuple(values)
+    for record in records:
+        if not isinstance(record, kind):
+            raise StoreError(
+                f"The store's {method}() returned {type(record).__name__}, not a "
+                f"{kind.__name__}."
+            )
+    return records
 
 
 def _ask(

@@ -78,6 +78,7 @@ def _duplicates(
             what=_WHAT[what],
             value=quote(value),
             rows=listed,
+            noun="customer",
         )
         for row in faulty
     ]

@@ -16,11 +16,18 @@ from typing import Any
 
 from ._asking import batches
 from ._plan import (
+    ACTION_KINDS,
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
     unreachable,
 )
 from ._problems import Problem
@@ -71,8 +78,11 @@ def describe_plan(
         ``{"ok", "summary", "actions", "problems"}``: *summary* is
         `Plan.summary`; *actions* has one object per action in file order,
         each with ``kind`` (``create-user-group``, ``create``, ``update``,
-        ``unchanged``), ``row``, ``sheet`` and ``label`` (the customer's
-        name and id, or the group's name), and for customers ``name``,
+        ``unchanged``, and for the list templates the kinds of
+        `Plan.summary`, such as ``create-option``), ``row``, ``sheet`` and
+        ``label`` (the customer's name and id, the group's name, the
+        option's list and value), for an option its ``key`` and ``value``,
+        for a customer group its ``id``, and for customers ``name``,
         ``id``, ``internal_id`` (``None`` for a create), for a create its
         ``values`` and whether its id was ``generated``, for an update
         ``matched_by`` and its ``changes``, each ``{"field", "old", "new"}``
@@ -145,6 +155,11 @@ def describe_plan(
                         "matched_by": action.matched_by,
                     }
                 )
+        elif isinstance(action, _LIST_ACTIONS):
+            if unchanged or not isinstance(
+                action, (UnchangedOption, UnchangedCustomerGroup)
+            ):
+                actions.append(_list_action(action))
         else:
             unreachable(action)
     return {
@@ -153,6 +168,62 @@ def describe_plan(
         "actions": actions,
         "problems": [_problem(problem) for problem in plan.problems],
     }
+
+
+_LIST_ACTIONS = (
+    CreateOption,
+    UpdateOption,
+    UnchangedOption,
+    CreateCustomerGroup,
+    UpdateCustomerGroup,
+    UnchangedCustomerGroup,
+)
+
+
+def _list_action(
+    action: CreateOption
+    | UpdateOption
+    | UnchangedOption
+    | CreateCustomerGroup
+    | UpdateCustomerGroup
+    | UnchangedCustomerGroup,
+) -> dict[str, Any]:
+    """An action of the options or customer groups template, described."""
+    described: dict[str, Any] = {
+        "kind": ACTION_KINDS[type(action)],
+        "row": action.row,
+        "sheet": action.sheet,
+    }
+    if isinstance(action, CreateOption):
+        option = action.option
+        described |= _option_naming(option.key, option.value)
+        described["values"] = [
+            {"field": "isDefault", "value": display_value(option.is_default)},
+            {"field": "position", "value": display_value(action.position)},
+        ]
+    elif isinstance(action, (UpdateOption, UnchangedOption)):
+        described |= _option_naming(action.key, action.value)
+    elif isinstance(action, CreateCustomerGroup):
+        group = action.group
+        described |= {"label": group.name or group.id, "id": group.id}
+        described["values"] = [
+            {"field": "name", "value": display_value(group.name)},
+            {"field": "currency", "value": display_value(group.currency)},
+            {"field": "isDefault", "value": display_value(group.is_default)},
+            {"field": "position", "value": display_value(action.position)},
+        ]
+    else:
+        described |= {"label": action.id, "id": action.id}
+    if isinstance(action, (UpdateOption, UpdateCustomerGroup)):
+        described["changes"] = [
+            {"field": field, "old": display_value(old), "new": display_value(new)}
+            for field, (old, new) in action.changes.items()
+        ]
+    return described
+
+
+def _option_naming(key: str, value: str) -> dict[str, Any]:
+    return {"label": f"{value} ({key})", "key": key, "value": value}
 
 
 def _naming(customer: Customer | None, internal_id: str | None) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from ._plan import Action, CreateCustomer, CreateUserGroup, Plan, UpdateCustomer
 from ._problems import Problem, make_problem, quote
 from ._references import References
 from ._store import GENERATED_LIMIT, generated_number
+from ._template import TemplateName
 
 __all__ = ["finish", "number_generated_ids"]
 
@@ -188,3 +189,24 @@ def _user_groups_used(
         elif isinstance(action, UpdateCustomer) and "userGroup" in action.changes:
             used.add(str(action.changes["userGroup"][1]))
     return [CreateUserGroup(name=name) for name in new_groups if name in used]
+
+
+def finish_list(
+    template: TemplateName,
+    actions: Sequence[Action],
+    read_problems: Sequence[Problem],
+    problems: Sequence[Problem],
+    settings: Settings,
+) -> Plan:
+    """The plan of a list template (options, customer groups): problems in
+    file order, the plan's own last; ``max_errors``; no action for a row
+    with an error."""
+    bad = {p.row for p in problems if p.is_error}
+    kept = [a for a in actions if _row_of(a) not in bad] if bad else list(actions)
+    with_rows = sorted(
+        [*read_problems, *(p for p in problems if p.row is not None)],
+        key=lambda p: p.row or 0,
+    )
+    in_order = with_rows + [p for p in problems if p.row is None]
+    plan = _stop_at_max_errors(kept, in_order, settings.max_errors)
+    return attrs.evolve(plan, templates=(template,))

@@ -11,23 +11,34 @@ import attrs
 from ._apply import (
     ApplyProgress,
     ApplyResult,
+    apply_customer_groups,
+    apply_options,
     apply_update,
     check_plan,
     id_created_since,
     id_taken_since,
+    listed_customer_groups,
+    listed_options,
     name_taken_since,
 )
 from ._names import fold_name, name_key
 from ._plan import (
+    Action,
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
     unreachable,
 )
-from ._records import Customer
-from ._store import OPTION_KEYS, generated_number
+from ._records import OPTION_KEYS, Customer, CustomerGroup, Option
+from ._store import generated_number
 
 __all__ = ["ApplyResult", "InMemoryStore"]
 
@@ -47,23 +58,30 @@ class InMemoryStore:
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[str | CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[str | Option]] | None = None,
     ) -> None:
         self._customers: dict[str, Customer] = {}
         self._next_number = 1
         self._applying = threading.Lock()
-        self._customer_groups = list(customer_groups)
+        self._customer_groups = [
+            group if isinstance(group, CustomerGroup) else CustomerGroup(id=group)
+            for group in customer_groups
+        ]
         self._user_groups = list(user_groups)
         self._manufacturers = list(manufacturers)
-        self._options = {key: list(values) for key, values in (options or {}).items()}
-        unknown = set(self._options) - set(OPTION_KEYS)
+        unknown = set(options or {}) - set(OPTION_KEYS)
         if unknown:
             raise ValueError(
                 f"unknown option keys {sorted(unknown)}; use {OPTION_KEYS}"
             )
+        self._options = [
+            value if isinstance(value, Option) else Option(key=key, value=value)
+            for key, values in (options or {}).items()
+            for value in values
+        ]
         given = list(customers)
         ids = [customer.id for customer in given if customer.id is not None]
         if len(set(ids)) < len(ids):
@@ -124,7 +142,7 @@ class InMemoryStore:
         """See `CustomerStore.customer_count`."""
         return len(self._customers)
 
-    def customer_groups(self) -> Collection[str]:
+    def customer_groups(self) -> Sequence[CustomerGroup]:
         """See `CustomerStore.customer_groups`."""
         return tuple(self._customer_groups)
 
@@ -136,9 +154,9 @@ class InMemoryStore:
         """See `CustomerStore.manufacturers`."""
         return tuple(self._manufacturers)
 
-    def option_values(self, key: str) -> Sequence[str]:
-        """See `CustomerStore.option_values`."""
-        return tuple(self._options.get(key, ()))
+    def options(self) -> Sequence[Option]:
+        """See `CustomerStore.options`."""
+        return tuple(self._options)
 
     # -- beyond the protocol -----------------------------------------------------
 
@@ -187,20 +205,16 @@ class InMemoryStore:
             next_number=self._next_number,
         )
         for action in plan.actions:
-            if isinstance(action, CreateUserGroup):
-                draft.create_user_group(action)
-            elif isinstance(action, CreateCustomer):
-                draft.create(action)
-            elif isinstance(action, UpdateCustomer):
-                draft.update(action)
-            elif isinstance(action, Unchanged):
-                draft.unchanged.append(action.internal_id)
-            else:
-                unreachable(action)
+            draft.add(action)
             if told is not None:
                 told.add()
+        # Options and groups first: customers name them.
+        options = apply_options(self._options, plan)
+        groups = apply_customer_groups(self._customer_groups, plan)
         self._check_names_free(draft.customers, draft.generated, draft.named)
         # Nothing above has touched the store: commit all at once.
+        self._options = options
+        self._customer_groups = groups
         self._customers = draft.customers
         self._user_groups = draft.user_groups
         self._next_number = draft.next_number
@@ -210,6 +224,8 @@ class InMemoryStore:
             updated=tuple(draft.updated),
             user_groups=tuple(draft.groups),
             unchanged=tuple(draft.unchanged),
+            options=listed_options(plan),
+            customer_groups=listed_customer_groups(plan),
         )
 
     # -- internals ---------------------------------------------------------------
@@ -280,6 +296,31 @@ class _Draft:
     generated: dict[str, int] = attrs.field(factory=dict)
     #: the internal ids of the customers the plan names anew
     named: list[str] = attrs.field(factory=list)
+
+    def add(self, action: Action) -> None:
+        """Apply *action* (option and group actions: see `apply_options`)."""
+        if isinstance(action, CreateUserGroup):
+            self.create_user_group(action)
+        elif isinstance(action, CreateCustomer):
+            self.create(action)
+        elif isinstance(action, UpdateCustomer):
+            self.update(action)
+        elif isinstance(action, Unchanged):
+            self.unchanged.append(action.internal_id)
+        elif isinstance(
+            action,
+            (
+                CreateOption,
+                UpdateOption,
+                UnchangedOption,
+                CreateCustomerGroup,
+                UpdateCustomerGroup,
+                UnchangedCustomerGroup,
+            ),
+        ):
+            pass  # the lists are applied at once
+        else:
+            unreachable(action)
 
     def create_user_group(self, action: CreateUserGroup) -> None:
         if action.name.casefold() not in {g.casefold() for g in self.user_groups}:

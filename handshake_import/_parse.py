@@ -47,11 +47,13 @@ from ._values import (
     clean_keeps,
     parse_boolean,
     parse_choice,
+    parse_currency,
     parse_date,
     parse_decimal,
     parse_emails,
     parse_id,
     parse_integer,
+    parse_option_key,
     plain_addresses,
 )
 
@@ -103,7 +105,12 @@ def _email_text(text: str) -> str:
 
 #: The parser of each kind of column whose cells are more than text (an
 #: ``id`` is checked apart: nearly every one needs no call).
-_KIND_PARSERS: dict[str, Callable[[str], object]] = {"emails": _email_text}
+_KIND_PARSERS: dict[str, Callable[[str], object]] = {
+    "emails": _email_text,
+    "flag": parse_boolean,
+    "currency": parse_currency,
+    "option-key": parse_option_key,
+}
 #: The kinds whose value is its text (``None`` when blank); the others' value
 #: may be false (0, False), and only a blank cell is blank.
 _TEXT_KINDS = frozenset({"text", "id", "emails", "manufacturer-id"})

@@ -15,18 +15,24 @@ import attrs
 
 from ._build import positional
 from ._problems import Problem
-from ._records import Customer
-from ._template import FieldValue
+from ._records import Customer, CustomerGroup, Option
+from ._template import FieldValue, TemplateName
 
 __all__ = [
     "ACTION_KINDS",
     "Action",
     "CreateCustomer",
+    "CreateCustomerGroup",
+    "CreateOption",
     "CreateUserGroup",
     "MatchedBy",
     "Plan",
     "Unchanged",
+    "UnchangedCustomerGroup",
+    "UnchangedOption",
     "UpdateCustomer",
+    "UpdateCustomerGroup",
+    "UpdateOption",
     "unreachable",
 ]
 
@@ -96,8 +102,117 @@ class Unchanged:
     matched_by: MatchedBy
 
 
+@attrs.frozen(kw_only=True)
+class CreateOption:
+    """Add *option* to its list (the options template).
+
+    Attributes:
+        row: the spreadsheet row.
+        sheet: its worksheet.
+        option: the new option.
+        position: its place in its list once the plan is applied (1 is the
+            first).
+    """
+
+    row: int
+    sheet: str | None
+    option: Option
+    position: int
+
+
+@attrs.frozen(kw_only=True)
+class UpdateOption:
+    """Change a stored option: its spelling, its place, whether it is its
+    list's default.
+
+    Attributes:
+        row: the spreadsheet row; ``None`` for an option the file does not
+            list, whose place or default the file's options change.
+        sheet: its worksheet.
+        key: the option's list.
+        value: the option's value, as the store spells it.
+        changes: ``"value"``, ``"position"``, ``"isDefault"`` -> ``(old,
+            new)``, checked against the store when the plan is applied.
+    """
+
+    row: int | None
+    sheet: str | None
+    key: str
+    value: str
+    changes: Changes = attrs.field(converter=_frozen_changes)
+
+
+@attrs.frozen(kw_only=True)
+class UnchangedOption:
+    """A row of the options template that matches a stored option and
+    changes nothing."""
+
+    row: int
+    sheet: str | None
+    key: str
+    value: str
+
+
+@attrs.frozen(kw_only=True)
+class CreateCustomerGroup:
+    """Create *group* (the customer groups template).
+
+    Attributes:
+        row: the spreadsheet row.
+        sheet: its worksheet.
+        group: the new group.
+        position: its place among the groups once the plan is applied.
+    """
+
+    row: int
+    sheet: str | None
+    group: CustomerGroup
+    position: int
+
+
+@attrs.frozen(kw_only=True)
+class UpdateCustomerGroup:
+    """Change a stored customer group.
+
+    Attributes:
+        row: the spreadsheet row; ``None`` for a group the file does not
+            list, whose place or default the file's groups change.
+        sheet: its worksheet.
+        id: the group's id.
+        changes: ``"name"``, ``"currency"``, ``"isDefault"``, ``"position"``
+            -> ``(old, new)``, checked against the store when the plan is
+            applied.
+    """
+
+    row: int | None
+    sheet: str | None
+    id: str
+    changes: Changes = attrs.field(converter=_frozen_changes)
+
+
+@attrs.frozen(kw_only=True)
+class UnchangedCustomerGroup:
+    """A row of the customer groups template that matches a stored group
+    and changes nothing."""
+
+    row: int
+    sheet: str | None
+    id: str
+
+
 #: The closed set of things a plan can do.
-Action = CreateUserGroup | CreateCustomer | UpdateCustomer | Unchanged
+Action = (
+    CreateUserGroup
+    | CreateOption
+    | UpdateOption
+    | UnchangedOption
+    | CreateCustomerGroup
+    | UpdateCustomerGroup
+    | UnchangedCustomerGroup
+    | CreateCustomer
+    | UpdateCustomer
+    | Unchanged
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +224,8 @@ class Plan:
             in file order.
         problems: problems from reading and from reconciling, in file order
             (plan-level ones last).
+        templates: the templates of the files the plan was made of
+            (``"customers"``, ``"options"``, ``"customer-groups"``).
         stopped_early: collecting stopped at ``max_errors``; rows after that
             point were not reconciled.
     """
@@ -116,6 +233,7 @@ class Plan:
     actions: tuple[Action, ...]
     problems: tuple[Problem, ...] = ()
     stopped_early: bool = False
+    templates: tuple[TemplateName, ...] = ("customers",)
 
     @property
     def ok(self) -> bool:
@@ -163,14 +281,20 @@ class Plan:
         )
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """Counts per action kind and per problem code.
+        """Counts per action kind (every kind of the plan's templates) and
+        per problem code.
 
-        ``{"actions": {"create": 3, "update": 2, "unchanged": 5,
-        "create-user-group": 1}, "errors": {...}, "warnings": {...}}``
+        ``{"actions": {"create-user-group": 1, "create": 3, "update": 2,
+        "unchanged": 5}, "errors": {...}, "warnings": {...}}``
         """
         kinds = Counter(ACTION_KINDS[type(action)] for action in self.actions)
+        listed = [
+            kind
+            for cls, kind in ACTION_KINDS.items()
+            if TEMPLATE_OF_ACTION[cls] in self.templates or kinds[kind]
+        ]
         return {
-            "actions": {kind: kinds.get(kind, 0) for kind in ACTION_KINDS.values()},
+            "actions": {kind: kinds.get(kind, 0) for kind in listed},
             "errors": dict(Counter(p.code for p in self.problems if p.is_error)),
             "warnings": dict(Counter(p.code for p in self.problems if not p.is_error)),
         }
@@ -180,9 +304,30 @@ class Plan:
 #: serialised plan tags it.
 ACTION_KINDS: dict[type, str] = {
     CreateUserGroup: "create-user-group",
+    CreateOption: "create-option",
+    UpdateOption: "update-option",
+    UnchangedOption: "unchanged-option",
+    CreateCustomerGroup: "create-customer-group",
+    UpdateCustomerGroup: "update-customer-group",
+    UnchangedCustomerGroup: "unchanged-customer-group",
     CreateCustomer: "create",
     UpdateCustomer: "update",
     Unchanged: "unchanged",
+}
+
+
+#: The template each kind of action comes from.
+TEMPLATE_OF_ACTION: dict[type, TemplateName] = {
+    CreateUserGroup: "customers",
+    CreateOption: "options",
+    UpdateOption: "options",
+    UnchangedOption: "options",
+    CreateCustomerGroup: "customer-groups",
+    UpdateCustomerGroup: "customer-groups",
+    UnchangedCustomerGroup: "customer-groups",
+    CreateCustomer: "customers",
+    UpdateCustomer: "customers",
+    Unchanged: "customers",
 }
 
 

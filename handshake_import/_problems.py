@@ -196,6 +196,16 @@ CATALOGUE: dict[str, _Entry] = {
         "{value} is not a date{reason}.",
         "'31/02/2024' in a date custom column.",
     ),
+    "invalid-currency": _Entry(
+        "error",
+        "{value} is not a currency code; use its three letters, like USD, EUR or AUD.",
+        "'US$' or 'Euro' in the currency column of the customer groups template.",
+    ),
+    "unknown-option-key": _Entry(
+        "error",
+        "{value} is not an option list; the options template has the keys {keys}.",
+        "'terms' in the key column of the options template.",
+    ),
     "invalid-choice": _Entry(
         "error",
         "{value} is not one of the allowed values: {choices}.",
@@ -237,7 +247,7 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "duplicate-in-file": _Entry(
         "error",
-        "The {what} {value} is in rows {rows}; a customer may appear only once "
+        "The {what} {value} is in rows {rows}; a {noun} may appear only once "
         "in the file.",
         "The same id on two rows after a copy-paste.",
     ),
@@ -248,15 +258,31 @@ CATALOGUE: dict[str, _Entry] = {
     ),
     "already-exists": _Entry(
         "error",
-        "Customer {customer} already exists and the import only creates "
-        "customers (mode create-only).",
+        "{what} already exists and the import only creates {nouns} (mode create-only).",
         "Re-uploading a file of new customers.",
     ),
     "not-found": _Entry(
         "error",
-        "No existing customer matches this row and the import only updates "
-        "customers (mode update-only).",
+        "No existing {noun} matches this row and the import only updates "
+        "{noun}s (mode update-only).",
         "A new customer in a price-update file.",
+    ),
+    "several-defaults": _Entry(
+        "error",
+        "Rows {rows} are all the default of {which}; a list has one default: "
+        "set isDefault to 1 on one row only.",
+        "Two payment terms marked isDefault 1.",
+    ),
+    "no-default": _Entry(
+        "error",
+        "{which} would have no default (rows {rows}); set isDefault to 1 on one row.",
+        "An options file where every shippingMethod row has isDefault 0.",
+    ),
+    "kept-not-in-file": _Entry(
+        "warning",
+        "The file does not list {values} ({which}): kept, after the file's "
+        "values. An upload never removes anything.",
+        "An options file without 'Net 90', which the store has.",
     ),
     "unknown-customer-group": _Entry(
         "error",

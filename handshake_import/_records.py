@@ -1,4 +1,5 @@
-"""The domain records: what a customer row says, once parsed and validated."""
+"""The domain records: what a row of each template says, once parsed and
+validated, and what a store holds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from types import MappingProxyType
 
 import attrs
 
-__all__ = ["Address", "CustomValue", "Customer", "CustomerRow"]
+__all__ = [
+    "OPTION_KEYS",
+    "Address",
+    "CustomValue",
+    "Customer",
+    "CustomerGroup",
+    "CustomerRow",
+    "Option",
+]
+
+#: The option lists a store keeps (the options template's keys).
+OPTION_KEYS = ("paymentTerms", "shippingMethod", "ccType")
 
 #: A value of a custom column, typed by its column's type.
 CustomValue = str | int | Decimal | bool | dt.date | tuple[str, ...]
@@ -110,3 +122,36 @@ class CustomerRow:
     sheet: str | None
     customer: Customer
     present: frozenset[str]
+
+
+@attrs.frozen(kw_only=True)
+class Option:
+    """One value of an option list (the options template).
+
+    Attributes:
+        key: the list: one of `OPTION_KEYS`.
+        value: the value, as customers name it (``paymentTerms``,
+            ``shippingMethod``).
+        is_default: whether it is the list's default (one per list).
+    """
+
+    key: str
+    value: str
+    is_default: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class CustomerGroup:
+    """A customer group (the customer groups template).
+
+    Attributes:
+        id: what a customer's ``customerGroup`` names.
+        name: what users see; it may change, the id stays.
+        currency: a three-letter currency code (``USD``), upper case.
+        is_default: whether it is the default group (one in a store).
+    """
+
+    id: str
+    name: str | None = None
+    currency: str | None = None
+    is_default: bool = False

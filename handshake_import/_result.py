@@ -13,10 +13,12 @@ from ._problems import Problem
 from ._records import CustomerRow
 from ._template import (
     CUSTOMER_FIELDS,
+    CUSTOMERS,
     NO_EXTRAS,
     TEMPLATE_COLUMNS,
     Extra,
     Extras,
+    Template,
     Values,
     customer_of_row,
     values_of,
@@ -26,9 +28,10 @@ __all__ = [
     "Column",
     "ReadResult",
     "Rows",
+    "Table",
     "customer_row",
-    "parsed_rows_of",
     "rows_read",
+    "table_of",
 ]
 
 _build_row = positional(CustomerRow)
@@ -194,7 +197,51 @@ class ReadResult:
         return tuple(problem for problem in self.problems if not problem.is_error)
 
 
-def parsed_rows_of(
+@attrs.frozen(kw_only=True)
+class Table:
+    """A file read for a template: its rows' values and every problem, and
+    where its columns are (the internal form of a `ReadResult`, for any
+    template)."""
+
+    template: Template
+    parsed: ParsedRows
+    present: frozenset[str]
+    extras: Extras
+    problems: tuple[Problem, ...]
+    columns: tuple[Column, ...] = ()
+    header_row: int | None = None
+    sheet: str | None = None
+
+    def read_result(self) -> ReadResult:
+        """The `ReadResult` of a customer file."""
+        return ReadResult(
+            rows=Rows(
+                self.parsed, sheet=self.sheet, present=self.present, extras=self.extras
+            ),
+            problems=self.problems,
+            columns=self.columns,
+            header_row=self.header_row,
+            sheet=self.sheet,
+        )
+
+
+def table_of(result: ReadResult) -> Table:
+    """The `Table` of a customer file read (a `ReadResult`, possibly made by
+    hand of records)."""
+    parsed, present, extras = _parsed_rows_of(result)
+    return Table(
+        template=CUSTOMERS,
+        parsed=parsed,
+        present=present,
+        extras=extras,
+        problems=result.problems,
+        columns=result.columns,
+        header_row=result.header_row,
+        sheet=result.sheet,
+    )
+
+
+def _parsed_rows_of(
     result: ReadResult,
 ) -> tuple[ParsedRows, frozenset[str], Extras]:
     """The rows of *result* as values, the fields the file has, and where
@@ -226,14 +273,10 @@ def parsed_rows_of(
     return parsed, present, extras
 
 
-def rows_read(result: ReadResult) -> int:
+def rows_read(table: Table) -> int:
     """How many rows the file has after its header, with or without errors."""
-    rows = result.rows
-    numbers = (
-        rows.parsed.numbers if isinstance(rows, Rows) else [row.row for row in rows]
-    )
     last = max(
-        numbers + [p.row for p in result.problems if p.row is not None],
-        default=result.header_row or 0,
+        [*table.parsed.numbers, *(p.row for p in table.problems if p.row is not None)],
+        default=table.header_row or 0,
     )
-    return last - (result.header_row or 1)
+    return last - (table.header_row or 1)

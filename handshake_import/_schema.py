@@ -17,9 +17,18 @@ from typing import Literal
 
 import attrs
 
+from ._errors import ImportFileError
 from ._problems import Problem, make_problem, quote
 from ._readers import column_letter
-from ._template import CUSTOMERS, TEMPLATE_COLUMNS, Extra, Extras, Kind, Template
+from ._template import (
+    CUSTOMERS,
+    TEMPLATE_COLUMNS,
+    TEMPLATES,
+    Extra,
+    Extras,
+    Kind,
+    Template,
+)
 
 __all__ = [
     "ColumnMap",
@@ -27,6 +36,7 @@ __all__ = [
     "MappedColumn",
     "Schema",
     "column_letter",
+    "detect_template",
     "map_header",
 ]
 
@@ -374,3 +384,54 @@ def _suggest(key: str, targets: Mapping[str, _Target]) -> str:
     if not close:
         return ""
     return f" Did you mean {quote(targets[close[0]].field)}?"
+
+
+def detect_template(
+    header: Sequence[str], aliases: Mapping[str, str] | None = None
+) -> Template:
+    """The template a header row is written for.
+
+    A header fits a template when it has the template's required columns;
+    of the templates it fits, the one with the most of its columns wins,
+    and a tie between the customer template and another goes to the
+    customer template (a header of ``id`` and ``name`` alone is the
+    customers'). Matching is header matching's: case, spaces and
+    punctuation do not count.
+
+    Raises:
+        ImportFileError: the header fits none of the templates, or two of
+            them as well; the message names each template's required
+            columns.
+    """
+    renamed = {fold(alias): fold(field) for alias, field in (aliases or {}).items()}
+    keys = {renamed.get(fold(cell), fold(cell)) for cell in header if cell.strip()}
+    counts = {}
+    for template in TEMPLATES.values():
+        columns = {fold(column) for column in template.columns}
+        if all(fold(column) in keys for column in template.required):
+            counts[template.name] = len(columns & keys)
+    if counts:
+        most = max(counts.values())
+        best = [name for name, count in counts.items() if count == most]
+        if len(best) == 1:
+            return TEMPLATES[best[0]]
+        if CUSTOMERS.name in best:
+            return CUSTOMERS
+    else:
+        best = []
+    found = ", ".join(quote(cell.strip()) for cell in header if cell.strip())
+    needs = "; ".join(
+        f"{template.name}: {', '.join(template.required)}"
+        for template in TEMPLATES.values()
+    )
+    fits = (
+        f"fits the {' and the '.join(best)} templates as well"
+        if best
+        else "fits none of the templates"
+    )
+    raise ImportFileError(
+        f"The header row ({found or 'nothing'}) {fits}. Each template needs "
+        f"its own columns ({needs}); use the template's header, or name the "
+        "template to read the file as.",
+        detected=None,
+    )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ._records import Customer
+from ._records import OPTION_KEYS, Customer, CustomerGroup, Option
 
 if TYPE_CHECKING:
     from ._apply import ApplyResult
@@ -26,9 +26,6 @@ __all__ = [
     "generated_number",
     "integer_internal_id",
 ]
-
-#: The option lists a store keeps (the options companion template's keys).
-OPTION_KEYS = ("paymentTerms", "shippingMethod", "ccType")
 
 #: Generated ids are ``HS-<n>`` with *n* below this (18 digits at most), so
 #: that any store can keep *n* in a 64-bit integer column.
@@ -108,8 +105,8 @@ class CustomerStore(Protocol):
         """How many customers the store holds."""
         ...
 
-    def customer_groups(self) -> Collection[str]:
-        """The ids of the existing customer groups."""
+    def customer_groups(self) -> Sequence[CustomerGroup]:
+        """The customer groups, in their order (at most one the default)."""
         ...
 
     def user_groups(self) -> Collection[str]:
@@ -120,8 +117,9 @@ class CustomerStore(Protocol):
         """The names of the manufacturers customers can have ids for."""
         ...
 
-    def option_values(self, key: str) -> Sequence[str]:
-        """The values of option list *key* (one of `OPTION_KEYS`), in order."""
+    def options(self) -> Sequence[Option]:
+        """The options of every list (`OPTION_KEYS`), each list's in its
+        order (at most one of a list the default)."""
         ...
 
 

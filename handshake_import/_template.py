@@ -35,7 +35,10 @@ __all__ = [
     "BLANK_VALUES",
     "CUSTOMERS",
     "CUSTOMER_FIELDS",
+    "CUSTOMER_GROUPS",
     "NO_EXTRAS",
+    "OPTIONS",
+    "TEMPLATES",
     "TEMPLATE_COLUMNS",
     "Extra",
     "Extras",
@@ -56,7 +59,7 @@ __all__ = [
 ]
 
 #: How a column's cells are read.
-Kind = Literal["text", "id", "emails"]
+Kind = Literal["text", "id", "emails", "flag", "currency", "option-key"]
 
 #: A value of a field: text, the email addresses, a custom column's value,
 #: or ``None`` for blank.
@@ -76,7 +79,9 @@ class Field:
         attribute: the `Customer` attribute it fills (``bill_to``).
         part: for an address column, the `Address` attribute (``city``).
         kind: how its cells are read: ``"text"``, ``"id"`` (an id Excel
-            rounded is refused) or ``"emails"`` (several addresses).
+            rounded is refused), ``"emails"`` (several addresses),
+            ``"flag"`` (1 or 0, a blank is 0), ``"currency"`` (a
+            three-letter code) or ``"option-key"`` (one of `OPTION_KEYS`).
         required: a file without the column cannot be read, and a row with
             a blank cell is an error.
     """
@@ -117,7 +122,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
 )
 
 #: The templates of the bulk-import page, by the name the API gives them.
-TemplateName = Literal["customers", "ship-to", "options", "customer-groups"]
+TemplateName = Literal["customers", "options", "customer-groups"]
 
 
 @attrs.frozen
@@ -163,6 +168,34 @@ class Template:
 
 #: The customer template.
 CUSTOMERS = Template("customers", "customer", CUSTOMER_FIELDS, extra_columns=True)
+
+#: The options template: the values of each option list, in order.
+OPTIONS = Template(
+    "options",
+    "option",
+    (
+        Field("key", "key", kind="option-key", required=True),
+        Field("value", "value", required=True),
+        Field("isDefault", "is_default", kind="flag"),
+    ),
+)
+
+#: The customer groups template.
+CUSTOMER_GROUPS = Template(
+    "customer-groups",
+    "customer group",
+    (
+        Field("id", "id", kind="id", required=True),
+        Field("isDefault", "is_default", kind="flag"),
+        Field("name", "name"),
+        Field("currency", "currency", kind="currency"),
+    ),
+)
+
+#: Every template, by name.
+TEMPLATES: Mapping[str, Template] = {
+    template.name: template for template in (CUSTOMERS, OPTIONS, CUSTOMER_GROUPS)
+}
 
 #: Template column -> its kind, in template order.
 TEMPLATE_COLUMNS: Mapping[str, Kind] = CUSTOMERS.columns

@@ -18,6 +18,7 @@ from dateutil import parser
 
 from ._problems import quote
 from ._readers._cells import TRIMMED_CHARACTERS as _TRIM
+from ._records import OPTION_KEYS
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -27,11 +28,13 @@ __all__ = [
     "clean_keeps",
     "parse_boolean",
     "parse_choice",
+    "parse_currency",
     "parse_date",
     "parse_decimal",
     "parse_emails",
     "parse_id",
     "parse_integer",
+    "parse_option_key",
     "plain_addresses",
 ]
 
@@ -320,6 +323,28 @@ def parse_boolean(text: str) -> bool:
     if folded in _FALSE:
         return False
     raise CellError("invalid-boolean", value=quote(text))
+
+
+def parse_currency(text: str) -> str:
+    """A three-letter currency code (``usd`` is ``USD``)."""
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()
+    raise CellError("invalid-currency", value=quote(text))
+
+
+_OPTION_KEYS = {"".join(key.casefold().split()): key for key in OPTION_KEYS}
+
+
+def parse_option_key(text: str) -> str:
+    """One of `OPTION_KEYS`, ignoring case and spaces, as spelled there."""
+    key = _OPTION_KEYS.get("".join(text.casefold().split()))
+    if key is None:
+        raise CellError(
+            "unknown-option-key",
+            value=quote(text),
+            keys=", ".join(quote(key) for key in OPTION_KEYS),
+        )
+    return key
 
 
 _DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))

@@ -35,11 +35,18 @@ from ._apply import ApplyResult
 from ._asking import batches
 from ._errors import ApplyError, ImportFileError, StalePlanError, StoreError
 from ._plan import (
+    Action,
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
     unreachable,
 )
 from ._problems import Problem, customer_key, quote, show_value
@@ -332,46 +339,97 @@ def _print_plan(
 ) -> None:
     style = _Style(out)
     actions = plan.summary()["actions"]
+    counts = "; ".join(
+        _counts(template, actions)
+        for template in ("options", "customer-groups", "customers")
+        if template in plan.templates
+    )
     out.write(
-        f"{path}: {actions['create']} to create, {actions['update']} to update, "
-        f"{actions['unchanged']} unchanged, "
-        f"{_count(actions['create-user-group'], 'user group')} to create; "
+        f"{path}: {counts}; "
         f"{_count(len([p for p in plan.problems if p.is_error]), 'error')}, "
         f"{_count(len([p for p in plan.problems if not p.is_error]), 'warning')}\n"
     )
     if quiet:
         return
     for action in plan.actions:
-        if isinstance(action, CreateUserGroup):
-            out.write(f"{style('+', '32')} user group {quote(action.name)}\n")
-        elif isinstance(action, CreateCustomer):
-            customer = action.customer
-            note = " (generated id)" if action.generated_id else ""
-            out.write(
-                f"{style('+', '32')} row {action.row}: create {quote(customer.name)} "
-                f"id {quote(customer.id or '')}{note}\n"
-            )
-        elif isinstance(action, UpdateCustomer):
-            stored = updated.get(action.internal_id)
-            who = (
-                f"the customer with internal id {quote(action.internal_id)}"
-                if stored is None
-                else f"{quote(stored.name)} {customer_key(stored)}"
-            )
-            out.write(
-                f"{style('~', '36')} row {action.row}: update {who} "
-                f"(matched by {action.matched_by})\n"
-            )
-            for field, (old, new) in action.changes.items():
-                before, after = show_value(old, "(blank)"), show_value(new, "(blank)")
-                out.write(f"    {field}: {before} {out.arrow} {after}\n")
-        elif isinstance(action, Unchanged):
-            pass
-        else:
-            unreachable(action)
+        _print_action(action, out, style, updated)
     _print_problems(plan.problems, out, style)
     if plan.stopped_early:
         out.write("(stopped early: --max-errors reached)\n")
+
+
+def _counts(template: str, actions: Mapping[str, int]) -> str:
+    """What a plan does with the rows of one template, counted."""
+    if template == "customers":
+        return (
+            f"{actions['create']} to create, {actions['update']} to update, "
+            f"{actions['unchanged']} unchanged, "
+            f"{_count(actions['create-user-group'], 'user group')} to create"
+        )
+    suffix = "option" if template == "options" else "customer-group"
+    noun = "option" if template == "options" else "customer group"
+    return (
+        f"{_count(actions[f'create-{suffix}'], noun)} to create, "
+        f"{actions[f'update-{suffix}']} to update, "
+        f"{actions[f'unchanged-{suffix}']} unchanged"
+    )
+
+
+def _print_changes(changes: Mapping[str, tuple[Any, Any]], out: _Output) -> None:
+    for field, (old, new) in changes.items():
+        before, after = show_value(old, "(blank)"), show_value(new, "(blank)")
+        out.write(f"    {field}: {before} {out.arrow} {after}\n")
+
+
+def _print_action(
+    action: Action, out: _Output, style: _Style, updated: Mapping[str, Customer]
+) -> None:
+    row = "" if getattr(action, "row", None) is None else f" row {action.row}:"  # type: ignore[union-attr]
+    if isinstance(action, CreateOption):
+        option = action.option
+        default = " (the default)" if option.is_default else ""
+        out.write(
+            f"{style('+', '32')}{row} add {quote(option.value)} to the {option.key} "
+            f"list, at place {action.position}{default}\n"
+        )
+    elif isinstance(action, UpdateOption):
+        out.write(
+            f"{style('~', '36')}{row} update {quote(action.value)} of the "
+            f"{action.key} list\n"
+        )
+        _print_changes(action.changes, out)
+    elif isinstance(action, CreateCustomerGroup):
+        out.write(
+            f"{style('+', '32')}{row} create customer group {quote(action.group.id)}\n"
+        )
+    elif isinstance(action, UpdateCustomerGroup):
+        out.write(f"{style('~', '36')}{row} update customer group {quote(action.id)}\n")
+        _print_changes(action.changes, out)
+    elif isinstance(action, CreateUserGroup):
+        out.write(f"{style('+', '32')} user group {quote(action.name)}\n")
+    elif isinstance(action, CreateCustomer):
+        customer = action.customer
+        note = " (generated id)" if action.generated_id else ""
+        out.write(
+            f"{style('+', '32')} row {action.row}: create {quote(customer.name)} "
+            f"id {quote(customer.id or '')}{note}\n"
+        )
+    elif isinstance(action, UpdateCustomer):
+        stored = updated.get(action.internal_id)
+        who = (
+            f"the customer with internal id {quote(action.internal_id)}"
+            if stored is None
+            else f"{quote(stored.name)} {customer_key(stored)}"
+        )
+        out.write(
+            f"{style('~', '36')} row {action.row}: update {who} "
+            f"(matched by {action.matched_by})\n"
+        )
+        _print_changes(action.changes, out)
+    elif isinstance(action, _UNCHANGED):
+        pass
+    else:
+        unreachable(action)
 
 
 def _write_json(document: Any, out: _Output) -> None:
@@ -565,7 +623,7 @@ def _carry_out(
             None,
         )
     in_part = EXIT_OK if plan.ok else EXIT_PARTIAL
-    if not any(not isinstance(a, Unchanged) for a in plan.actions):
+    if all(isinstance(a, _UNCHANGED) for a in plan.actions):
         return in_part, "nothing-to-do", "Nothing to do.", None
     if not args.yes:
         out.flush()
@@ -583,13 +641,30 @@ def _carry_out(
         return EXIT_STALE, "stale", f"Nothing applied: {error}", None
     finally:
         bar.finish()
-    message = (
-        f"Applied: {len(done.created)} created, {len(done.updated)} updated, "
-        f"{_count(len(done.user_groups), 'user group')} created."
-    )
+    message = _applied(plan, done)
     if in_part == EXIT_PARTIAL:
         message += " The rows with errors were left out."
     return in_part, "applied-in-part" if in_part else "applied", message, done
+
+
+_UNCHANGED = (Unchanged, UnchangedOption, UnchangedCustomerGroup)
+
+
+def _applied(plan: Plan, done: ApplyResult) -> str:
+    """What *done* did, as a sentence for the templates of *plan*."""
+    parts = []
+    if "customers" in plan.templates:
+        parts.append(
+            f"{len(done.created)} created, {len(done.updated)} updated, "
+            f"{_count(len(done.user_groups), 'user group')} created"
+        )
+    if "options" in plan.templates:
+        parts.append(f"{_count(len(done.options), 'option')} added or changed")
+    if "customer-groups" in plan.templates:
+        parts.append(
+            f"{_count(len(done.customer_groups), 'customer group')} added or changed"
+        )
+    return f"Applied: {'; '.join(parts)}."
 
 
 def _result_json(done: ApplyResult) -> dict[str, Any]:
@@ -601,6 +676,8 @@ def _result_json(done: ApplyResult) -> dict[str, Any]:
         "updated": list(done.updated),
         "user_groups": list(done.user_groups),
         "unchanged": list(done.unchanged),
+        "options": [{"key": key, "value": value} for key, value in done.options],
+        "customer_groups": list(done.customer_groups),
     }
 
 
@@ -647,10 +724,10 @@ def _values(store: Any, kind: str) -> list[str]:
     if kind == "manufacturer":
         return list(store.manufacturers())
     if kind == "customer-group":
-        return list(store.customer_groups())
+        return [group.id for group in store.customer_groups()]
     if kind == "user-group":
         return list(store.user_groups())
-    return list(store.option_values(kind))
+    return [option.value for option in store.options() if option.key == kind]
 
 
 def _list(args: argparse.Namespace, out: _Output) -> int:

@@ -108,7 +108,7 @@ from ._api import reconcile
 from ._errors import PlanHasErrorsError, StalePlanError
 from ._names import name_key
 from ._plan import Plan, Unchanged
-from ._records import Address, Customer
+from ._records import Address, Customer, CustomerGroup, Option
 from ._store import OPTION_KEYS, CustomerStore
 
 __all__ = ["StoreConformance"]
@@ -191,6 +191,15 @@ def _csv_records(*records: Mapping[str, str]) -> bytes:
     where one has no value."""
     header = list(dict.fromkeys(column for record in records for column in record))
     return _csv(header, *([record.get(c, "") for c in header] for record in records))
+
+
+def _options(key: str, *values: str) -> list[Option]:
+    """The options of list *key*: each value, the one starting with ``*``
+    its default."""
+    return [
+        Option(key=key, value=value.lstrip("*"), is_default=value.startswith("*"))
+        for value in values
+    ]
 
 
 def _check(expected: object, actual: object, what: str) -> None:
@@ -286,16 +295,18 @@ class StoreConformance:
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[Option]] | None = None,
     ) -> CustomerStore:
         """A new store holding exactly this data, and nothing else.
 
         The arguments are those of `InMemoryStore`. The kit's customers come
-        without internal ids: the store assigns them. *options* maps keys of
-        `OPTION_KEYS` to their values, in order; a key left out has none.
+        without internal ids: the store assigns them. *customer_groups* are
+        `CustomerGroup` records, in order; *options* maps keys of
+        `OPTION_KEYS` to their `Option` records, in order; a key left out
+        has none.
 
         A test may make several stores and use them side by side: each call
         returns a store of its own (its own database, file or schema), which
@@ -381,10 +392,13 @@ class StoreConformance:
         """A store holding `_FULL` (and *others*) and the data it refers to."""
         return self._new_store(
             [_FULL, *others],
-            customer_groups=["retail"],
+            customer_groups=[CustomerGroup(id="retail")],
             user_groups=["Sales"],
             manufacturers=["Acme Tools", "Bolt & Co"],
-            options={"paymentTerms": ["Net 30"], "shippingMethod": ["DHL"]},
+            options={
+                "paymentTerms": _options("paymentTerms", "Net 30"),
+                "shippingMethod": _options("shippingMethod", "DHL"),
+            },
         )
 
     # -- customers_by_id -------------------------------------------------------
@@ -595,18 +609,21 @@ class StoreConformance:
 
     @_closes_stores
     def test_groups_and_manufacturers(self) -> None:
-        """customer_groups, user_groups and manufacturers are what was given."""
+        """customer_groups gives the groups in their order, with their name,
+        currency and default; user_groups and manufacturers are what was
+        given."""
+        groups = [
+            CustomerGroup(id="wholesale", name="Wholesale", currency="EUR"),
+            CustomerGroup(id="retail", name="Retail", currency="USD", is_default=True),
+            CustomerGroup(id="staff"),
+        ]
         store = self._new_store(
-            customer_groups=["retail", "wholesale"],
+            customer_groups=groups,
             user_groups=["Sales", "Buyers"],
             manufacturers=["Acme Tools", "Bolt & Co"],
         )
 
-        _check(
-            ["retail", "wholesale"],
-            sorted(store.customer_groups()),
-            "customer_groups()",
-        )
+        _check(groups, list(store.customer_groups()), "customer_groups()")
         _check(["Buyers", "Sales"], sorted(store.user_groups()), "user_groups()")
         _check(
             ["Acme Tools", "Bolt & Co"],
@@ -622,32 +639,130 @@ class StoreConformance:
         _check([], list(store.customer_groups()), "customer_groups()")
         _check([], list(store.user_groups()), "user_groups()")
         _check([], list(store.manufacturers()), "manufacturers()")
-        for key in OPTION_KEYS:
-            _check([], list(store.option_values(key)), f"option_values({key!r})")
+        _check([], list(store.options()), "options()")
 
     @_closes_stores
-    def test_option_values_in_order(self) -> None:
-        """option_values gives each list's values in their order, not sorted."""
+    def test_options_in_order(self) -> None:
+        """options gives each list's values in their order, not sorted, with
+        the list's default."""
         options = {
-            "paymentTerms": ["Net 60", "Net 30", "Cash"],
-            "shippingMethod": ["UPS", "DHL"],
-            "ccType": ["Visa", "Amex", "Mastercard"],
+            "paymentTerms": _options("paymentTerms", "Net 60", "*Net 30", "Cash"),
+            "shippingMethod": _options("shippingMethod", "UPS", "DHL"),
+            "ccType": _options("ccType", "Visa", "Amex", "*Mastercard"),
         }
         store = self._new_store(options=options)
 
         for key in OPTION_KEYS:
             _check(
-                options[key], list(store.option_values(key)), f"option_values({key!r})"
+                options[key],
+                [option for option in store.options() if option.key == key],
+                f"options() of {key!r}",
             )
 
-    @_closes_stores
-    def test_option_values_of_a_list_left_out(self) -> None:
-        """An option list given no values has none."""
-        store = self._new_store(options={"paymentTerms": ["Net 30"]})
+    # -- applying plans: options and customer groups -----------------------------
 
-        _check(["Net 30"], list(store.option_values("paymentTerms")), "paymentTerms")
-        _check([], list(store.option_values("shippingMethod")), "shippingMethod")
-        _check([], list(store.option_values("ccType")), "ccType")
+    @_closes_stores
+    def test_an_options_plan_is_applied_in_order(self) -> None:
+        """An options file adds values at their place, moves the others after
+        them, and moves the default; the same file again changes nothing."""
+        store = self._new_store(
+            options={"paymentTerms": _options("paymentTerms", "*Net 30", "Net 60")}
+        )
+        data = _csv(
+            ["key", "value", "isDefault"],
+            ["paymentTerms", "Net 60", "1"],
+            ["paymentTerms", "Due on receipt", "0"],
+            ["shippingMethod", "UPS", "1"],
+        )
+
+        self.apply(store, reconcile(data, store))
+
+        _check(
+            [
+                *_options("paymentTerms", "*Net 60", "Due on receipt", "Net 30"),
+                *_options("shippingMethod", "*UPS"),
+            ],
+            sorted(store.options(), key=lambda option: OPTION_KEYS.index(option.key)),
+            "options() after the plan",
+        )
+        again = reconcile(data, store)
+        _check(
+            ["UnchangedOption"] * 3,
+            [type(action).__name__ for action in again.actions],
+            "the actions of the same file again",
+        )
+
+    @_closes_stores
+    def test_a_customer_groups_plan_is_applied(self) -> None:
+        """A customer groups file creates and renames groups, in its order,
+        and the default moves to the file's; the same file again changes
+        nothing."""
+        store = self._new_store(
+            customer_groups=[
+                CustomerGroup(id="retail", name="Retail", is_default=True),
+                CustomerGroup(id="staff", name="Staff"),
+            ]
+        )
+        data = _csv(
+            ["id", "isDefault", "name", "currency"],
+            ["wholesale", "1", "Wholesale", "eur"],
+            ["retail", "0", "Retail shops", "USD"],
+        )
+
+        self.apply(store, reconcile(data, store))
+
+        _check(
+            [
+                CustomerGroup(
+                    id="wholesale", name="Wholesale", currency="EUR", is_default=True
+                ),
+                CustomerGroup(id="retail", name="Retail shops", currency="USD"),
+                CustomerGroup(id="staff", name="Staff"),
+            ],
+            list(store.customer_groups()),
+            "customer_groups() after the plan",
+        )
+        again = reconcile(data, store)
+        _check(
+            ["UnchangedCustomerGroup"] * 2,
+            [type(action).__name__ for action in again.actions],
+            "the actions of the same file again",
+        )
+
+    @_closes_stores
+    def test_a_stale_list_plan_changes_nothing(self) -> None:
+        """An options plan whose list changed since: StalePlanError, and the
+        lists stay as they are."""
+        store = self._new_store(
+            options={"paymentTerms": _options("paymentTerms", "*Net 30", "Net 60")}
+        )
+        stale = reconcile(
+            _csv(
+                ["key", "value", "isDefault"],
+                ["paymentTerms", "Net 60", "1"],
+                ["paymentTerms", "Net 30", "0"],
+            ),
+            store,
+        )
+        self.apply(
+            store,
+            reconcile(
+                _csv(
+                    ["key", "value", "isDefault"],
+                    ["paymentTerms", "Net 30", "1"],
+                    ["paymentTerms", "Cash", "0"],
+                    ["paymentTerms", "Net 60", "0"],
+                ),
+                store,
+            ),
+        )
+        before = list(store.options())
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, stale), "apply(stale plan)"
+        )
+
+        _check(before, list(store.options()), "options() after a stale plan")
 
     # -- applying plans: creating ----------------------------------------------
 
@@ -859,7 +974,7 @@ class StoreConformance:
     @_closes_stores
     def test_a_plan_with_errors_is_refused(self) -> None:
         """Applying a plan with errors raises PlanHasErrorsError and writes nothing."""
-        store = self._new_store([_ACME], customer_groups=["retail"])
+        store = self._new_store([_ACME], customer_groups=[CustomerGroup(id="retail")])
         plan = self._plan_with_an_error(store)
         before = _snapshot(store, ["A1", "N1", "N2"], ["One", "Two", "Acme Tools"])
 
@@ -871,7 +986,7 @@ class StoreConformance:
     @_closes_stores
     def test_partial_applies_only_the_rows_without_errors(self) -> None:
         """partial=True writes the valid rows and skips the rows with errors."""
-        store = self._new_store([_ACME], customer_groups=["retail"])
+        store = self._new_store([_ACME], customer_groups=[CustomerGroup(id="retail")])
         plan = self._plan_with_an_error(store)
 
         self.apply(store, plan, partial=True)
@@ -1025,10 +1140,13 @@ class StoreConformance:
         """After applying a file, reconciling it again plans only Unchanged rows."""
         store = self._new_store(
             [_ACME],
-            customer_groups=["retail"],
+            customer_groups=[CustomerGroup(id="retail")],
             user_groups=["Sales"],
             manufacturers=["Acme Tools"],
-            options={"paymentTerms": ["Net 30", "Net 60"], "shippingMethod": ["DHL"]},
+            options={
+                "paymentTerms": _options("paymentTerms", "Net 30", "Net 60"),
+                "shippingMethod": _options("shippingMethod", "DHL"),
+            },
         )
         data = _csv_records(
             {

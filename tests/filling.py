@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from handshake_import import CreateCustomer, Customer, Plan
+from handshake_import import CreateCustomer, Customer, CustomerGroup, Option, Plan
 
 S = TypeVar("S")
 
@@ -14,10 +14,10 @@ def fill(
     store: S,
     customers: Iterable[Customer] = (),
     *,
-    customer_groups: Iterable[str] = (),
+    customer_groups: Iterable[str | CustomerGroup] = (),
     user_groups: Iterable[str] = (),
     manufacturers: Iterable[str] = (),
-    options: Mapping[str, Sequence[str]] | None = None,
+    options: Mapping[str, Sequence[str | Option]] | None = None,
 ) -> S:
     """*store* holding this data too (the arguments of `InMemoryStore`): the
     reference data added with its ``add_*`` methods, the customers created

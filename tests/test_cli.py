@@ -16,6 +16,7 @@ import pytest
 
 from handshake_import import (
     Customer,
+    Option,
     Plan,
     Problem,
     UpdateCustomer,
@@ -493,6 +494,47 @@ def _json_apply(
     return status, json.loads(captured.out), captured.err
 
 
+def test_options_and_customer_groups_files_plan_and_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """plan and apply read an options or customer groups file by its
+    header, print its own counts and actions, and say what was applied;
+    the same file again is nothing to do."""
+    db = tmp_path / "shop.db"
+    options = tmp_path / "options.csv"
+    options.write_bytes(
+        csv_bytes([["key", "value", "isDefault"], ["paymentTerms", "Net 30", 1]])
+    )
+    groups = tmp_path / "groups.csv"
+    groups.write_bytes(
+        csv_bytes(
+            [["id", "isDefault", "name", "currency"], ["retail", 1, "Retail", "usd"]]
+        )
+    )
+
+    assert 0 == main(["plan", str(options), "--db", str(db), "--create"])
+    planned = capsys.readouterr().out
+    status, document, err = _json_apply(capsys, str(groups), "--db", str(db))
+    assert 0 == main(["apply", "--yes", str(options), "--db", str(db)])
+    applied = capsys.readouterr()
+    assert 0 == main(["apply", "--yes", str(options), "--db", str(db)])
+    again = capsys.readouterr()
+
+    assert "1 option to create, 0 to update, 0 unchanged; 0 errors" in planned
+    assert (
+        "+ row 2: add 'Net 30' to the paymentTerms list, at place 1 (the default)"
+        in planned
+    )
+    assert (0, ["retail"]) == (status, document["result"]["customer_groups"])  # type: ignore[index]
+    assert "Applied: 1 customer group added or changed.\n" == err
+    assert "Applied: 1 option added or changed." in applied.err + applied.out
+    assert "Nothing to do." in again.err + again.out
+    with SQLiteStore(db) as store:
+        assert [Option(key="paymentTerms", value="Net 30", is_default=True)] == list(
+            store.options()
+        )
+
+
 def test_apply_json_is_one_document_with_the_created_internal_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -512,6 +554,8 @@ def test_apply_json_is_one_document_with_the_created_internal_ids(
         "updated": ["1"],
         "user_groups": [],
         "unchanged": [],
+        "options": [],
+        "customer_groups": [],
     } == document["result"]
     assert structure_plan(document["plan"]).summary()["actions"]["create"] == 2
     assert "Applied: 2 created, 1 updated, 0 user groups created.\n" == err
@@ -639,8 +683,8 @@ def test_register_says_what_it_added_and_what_was_there(
     assert 2 == main(["register", "--db", str(db), "user-group", "Reps", "  "])
     assert "a value is blank" in capsys.readouterr().err
     with SQLiteStore(db) as store:
-        assert ["retail", "wholesale"] == sorted(store.customer_groups())
-        assert ("Net 30",) == tuple(store.option_values("paymentTerms"))
+        assert ["retail", "wholesale"] == sorted(g.id for g in store.customer_groups())
+        assert [Option(key="paymentTerms", value="Net 30")] == list(store.options())
         assert () == tuple(store.user_groups())
 
 

@@ -15,8 +15,10 @@ import pytest
 from handshake_import import (
     ApplyResult,
     Customer,
+    CustomerGroup,
     CustomerStore,
     InMemoryStore,
+    Option,
     Plan,
     StalePlanError,
     reconcile,
@@ -33,10 +35,10 @@ class TestInMemoryStore(StoreConformance):
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[str | CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[str | Option]] | None = None,
     ) -> CustomerStore:
         return InMemoryStore(
             customers,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 sa = pytest.importorskip("sqlalchemy")
@@ -16,14 +17,18 @@ sa = pytest.importorskip("sqlalchemy")
 from handshake_import import (  # noqa: E402 - after the extra's check
     Address,
     Customer,
+    CustomerGroup,
     CustomerStore,
+    Option,
     StalePlanError,
     StoreError,
     reconcile,
 )
 from handshake_import.adapters.sqlalchemy import (  # noqa: E402
     CustomerColumns,
+    CustomerGroupColumns,
     ManufacturerIdColumns,
+    OptionColumns,
     SQLAlchemyStore,
     StoreTables,
     create_tables,
@@ -203,7 +208,7 @@ def test_the_app_s_own_tables(tmp_path: Path) -> None:
         )
     assert [] == [a for a in again.actions if type(a).__name__ != "Unchanged"]
     assert () == store.customer_groups()
-    assert () == store.option_values("paymentTerms")
+    assert () == store.options()
     engine.dispose()
 
 
@@ -230,6 +235,73 @@ def test_a_value_the_tables_have_no_place_for_is_refused(tmp_path: Path) -> None
     with pytest.raises(StoreError, match="no place for user groups"):
         store.apply(group)
     assert 0 == store.customer_count()
+    store.engine.dispose()
+
+
+def test_the_app_s_own_group_and_option_tables(tmp_path: Path) -> None:
+    """Groups and options on the app's tables: what the mapping names is
+    read and written, a second upload plans nothing, and a group column of
+    ids alone reads the groups and refuses a plan that sets their order."""
+    metadata, tables = app_tables()
+    groups = sa.Table(
+        "tiers",
+        metadata,
+        sa.Column("code", sa.String(20), primary_key=True),
+        sa.Column("title", sa.Text),
+        sa.Column("sort", sa.Integer),
+        sa.Column("main", sa.Boolean, default=False),
+    )
+    options = sa.Table(
+        "picklists",
+        metadata,
+        sa.Column("list", sa.String(20), primary_key=True),
+        sa.Column("value", sa.String(80), primary_key=True),
+        sa.Column("sort", sa.Integer),
+    )
+    full = attrs.evolve(
+        tables,
+        customer_groups=CustomerGroupColumns(
+            id=groups.c.code,
+            name=groups.c.title,
+            is_default=groups.c.main,
+            position=groups.c.sort,
+        ),
+        options=OptionColumns(
+            key=options.c.list, value=options.c.value, position=options.c.sort
+        ),
+    )
+    store = sqlite_store(tmp_path / "app.db", full)
+    store.add_customer_groups(["B"])
+    store.add_options("paymentTerms", ["Net 30"])
+    data = csv_bytes([["id", "isDefault", "name"], ["A", 1, "Retail"], ["B", 0, "Pro"]])
+
+    plan = reconcile(data, store)
+    store.apply(plan)
+    again = reconcile(data, store)
+    only_ids = SQLAlchemyStore(
+        store.engine, attrs.evolve(tables, customer_groups=groups.c.code)
+    )
+
+    assert plan.ok
+    assert [
+        CustomerGroup(id="A", name="Retail", is_default=True),
+        CustomerGroup(id="B", name="Pro"),
+    ] == list(store.customer_groups())
+    assert [Option(key="paymentTerms", value="Net 30")] == list(store.options())
+    assert {"unchanged-customer-group": 2} == {
+        kind: count for kind, count in again.summary()["actions"].items() if count
+    }
+    assert ["A", "B"] == [group.id for group in only_ids.customer_groups()]
+    with pytest.raises(StoreError, match="no place for the customer groups' order"):
+        only_ids.apply(reconcile(csv_bytes([["id"], ["C"]]), only_ids))
+    with pytest.raises(StoreError, match="no place for the options' isDefault"):
+        store.apply(
+            reconcile(
+                csv_bytes([["key", "value", "isDefault"], ["ccType", "Visa", 1]]),
+                store,
+            )
+        )
+    assert [] == [o for o in store.options() if o.key == "ccType"]
     store.engine.dispose()
 
 

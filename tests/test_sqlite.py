@@ -17,7 +17,9 @@ from handshake_import import (
     Address,
     CreateCustomer,
     Customer,
+    CustomerGroup,
     CustomerStore,
+    Option,
     PlanHasErrorsError,
     StalePlanError,
     StoreError,
@@ -52,10 +54,10 @@ class TestSQLiteStore(StoreConformance):
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[str | CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[str | Option]] | None = None,
     ) -> CustomerStore:
         return new_store(
             self.directory,
@@ -165,6 +167,41 @@ def test_schema_version_is_recorded(tmp_path: Path) -> None:
     SQLiteStore(tmp_path / "x.db").close()
 
     with connect(tmp_path / "x.db") as connection:
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    assert SCHEMA_VERSION == version
+
+
+def test_a_database_of_schema_1_is_migrated(tmp_path: Path) -> None:
+    """tests/data/sqlite-schema-1.db was made by the release before the
+    customer groups' order (schema 1): groups wholesale and retail, options
+    Net 30 and COD, user group Reps, manufacturer Acme, customer C1. Opened
+    now, it is migrated to this schema, with everything in it, and the
+    groups in the order they were added in."""
+    path = tmp_path / "old.db"
+    path.write_bytes(
+        (Path(__file__).parent / "data" / "sqlite-schema-1.db").read_bytes()
+    )
+
+    with SQLiteStore(path) as store:
+        assert ["wholesale", "retail"] == [g.id for g in store.customer_groups()]
+        assert ["Net 30", "COD"] == [o.value for o in store.options()]
+        assert ["Reps"] == list(store.user_groups())
+        assert ["Acme"] == list(store.manufacturers())
+        customer = store.customers_by_id(["C1"])["C1"]
+        assert ("retail", "COD", {"Acme": "A-1"}) == (
+            customer.customer_group,
+            customer.payment_terms,
+            dict(customer.manufacturer_ids),
+        )
+        plan = reconcile(
+            b"id,isDefault,name\r\nretail,1,Retail\r\nwholesale,0,Trade\r\n", store
+        )
+        store.apply(plan)
+        assert [
+            CustomerGroup(id="retail", name="Retail", is_default=True),
+            CustomerGroup(id="wholesale", name="Trade"),
+        ] == list(store.customer_groups())
+    with connect(path) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
     assert SCHEMA_VERSION == version
 

@@ -437,7 +437,9 @@ def test_the_mass_change_guard_and_max_errors() -> None:
         )
         for row in range(2, 6)
     ]  # fmt: skip
-    errors = [PLACEMENT.problem("not-found", row, None) for row in (6, 7, 8)]
+    errors = [
+        PLACEMENT.problem("not-found", row, None, noun="customer") for row in (6, 7, 8)
+    ]
     settings = Settings(max_errors=2, mass_change_minimum=4)
 
     plan = finish(

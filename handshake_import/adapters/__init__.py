@@ -6,7 +6,9 @@ The core package never imports this package; import the adapter you use::
     from handshake_import.adapters.sqlite import SQLiteStore
 
 An adapter of your own builds its ``apply`` on `check_plan` (refuse a plan
-with errors unless partial), `apply_update` (check an update's old values
+with errors unless partial), `apply_options` and `apply_customer_groups`
+(the option lists and the customer groups once the plan's actions are
+applied, after checking them), `apply_update` (check an update's old values
 against the stored customer and give the updated one), `id_created_since`
 and `id_taken_since` (the `StalePlanError` for ids that another process took
 meanwhile), `check_names_free` and `name_taken_since` (the same for the name
@@ -23,6 +25,8 @@ of a key that can be an integer internal id (``None`` for any other).
 
 from .._apply import (
     ApplyResult,
+    apply_customer_groups,
+    apply_options,
     apply_update,
     check_names_free,
     check_plan,
@@ -38,6 +42,8 @@ from .._template import fields_of as customer_fields
 __all__ = [
     "ApplyResult",
     "WritableCustomerStore",
+    "apply_customer_groups",
+    "apply_options",
     "apply_update",
     "check_names_free",
     "check_plan",

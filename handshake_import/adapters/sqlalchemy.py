@@ -23,6 +23,7 @@ import re
 from collections.abc import (
     Callable,
     Collection,
+    Hashable,
     Iterable,
     Iterator,
     Mapping,
@@ -30,7 +31,7 @@ from collections.abc import (
 )
 from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -39,29 +40,40 @@ from sqlalchemy.dialects import postgresql
 from .._apply import (
     ApplyProgress,
     ApplyResult,
+    apply_customer_groups,
+    apply_options,
     apply_update,
     check_names_free,
     check_plan,
     id_created_since,
     id_taken_since,
+    listed_customer_groups,
+    listed_options,
 )
 from .._errors import StalePlanError, StoreError
 from .._names import name_key
 from .._plan import (
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
     unreachable,
 )
-from .._records import NO_MAPPING, Customer
+from .._records import NO_MAPPING, Customer, CustomerGroup, Option
 from .._serialize import dump_custom_values, load_custom_values
 from .._store import OPTION_KEYS, generated_number, integer_internal_id
 from .._template import CUSTOMER_FIELDS, customer_from_values, values_of
 
 __all__ = [
     "CustomerColumns",
+    "CustomerGroupColumns",
     "ManufacturerIdColumns",
     "OptionColumns",
     "SQLAlchemyStore",
@@ -179,14 +191,57 @@ class OptionColumns:
         key: the list (``"paymentTerms"``, ``"shippingMethod"``, ``"ccType"``).
         value: the value.
         position: an integer giving the values' order within their list.
+        is_default: whether the value is its list's default (a boolean);
+            without it, no value is, and a plan making one the default is
+            refused.
     """
 
     key: sa.Column[Any]
     value: sa.Column[Any]
     position: sa.Column[Any]
+    is_default: sa.Column[Any] | None = None
 
     def __attrs_post_init__(self) -> None:
-        _same_table([self.key, self.value, self.position], "the options")
+        _same_table(
+            [self.key, self.value, self.position, self.is_default], "the options"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CustomerGroupColumns:
+    """The table of customer groups: a row per group.
+
+    Attributes:
+        id: the group's id, what the customers' ``customerGroup`` names.
+        name: its name (text).
+        currency: its currency code (text).
+        is_default: whether it is the default group (a boolean).
+        position: an integer giving the groups' order.
+
+    All but *id* are optional: a store without one reads it as blank (and
+    the groups in the order of their ids), and refuses a plan that sets it.
+    The customer groups template needs *position* (order is data).
+    """
+
+    id: sa.Column[Any]
+    name: sa.Column[Any] | None = None
+    currency: sa.Column[Any] | None = None
+    is_default: sa.Column[Any] | None = None
+    position: sa.Column[Any] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _same_table(
+            [self.id, self.name, self.currency, self.is_default, self.position],
+            "the customer groups",
+        )
+
+
+def _group_columns(
+    given: CustomerGroupColumns | sa.Column[Any] | None,
+) -> CustomerGroupColumns | None:
+    if given is None or isinstance(given, CustomerGroupColumns):
+        return given
+    return CustomerGroupColumns(id=given)
 
 
 @attrs.frozen(kw_only=True)
@@ -197,7 +252,8 @@ class StoreTables:
         customers: the customers table.
         manufacturer_ids: the customers' manufacturer ids; without it, a
             plan with manufacturer ids is refused.
-        customer_groups: the column of the customer groups' ids.
+        customer_groups: the customer groups (`CustomerGroupColumns`; a
+            column alone is the column of their ids).
         user_groups: the column of the user groups' names (`apply` inserts
             the new ones); without it, a plan creating one is refused.
         manufacturers: the column of the manufacturers' names.
@@ -209,7 +265,9 @@ class StoreTables:
 
     customers: CustomerColumns
     manufacturer_ids: ManufacturerIdColumns | None = None
-    customer_groups: sa.Column[Any] | None = None
+    customer_groups: CustomerGroupColumns | None = attrs.field(
+        default=None, converter=_group_columns
+    )
     user_groups: sa.Column[Any] | None = None
     manufacturers: sa.Column[Any] | None = None
     options: OptionColumns | None = None
@@ -220,7 +278,7 @@ class StoreTables:
         columns = [
             self.customers.internal_id,
             self.manufacturer_ids.customer if self.manufacturer_ids else None,
-            self.customer_groups,
+            self.customer_groups.id if self.customer_groups else None,
             self.user_groups,
             self.manufacturers,
             self.options.key if self.options else None,
@@ -288,7 +346,13 @@ def default_tables(
         sa.Column("value", sa.Text, nullable=False),
     )
     customer_groups = sa.Table(
-        f"{prefix}customer_groups", metadata, sa.Column("id", sa.Text, primary_key=True)
+        f"{prefix}customer_groups",
+        metadata,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("name", sa.Text),
+        sa.Column("currency", sa.Text),
+        sa.Column("is_default", sa.Boolean, nullable=False, default=False),
+        sa.Column("position", sa.Integer, nullable=False, default=0),
     )
     user_groups = sa.Table(
         f"{prefix}user_groups", metadata, sa.Column("name", sa.Text, primary_key=True)
@@ -299,6 +363,7 @@ def default_tables(
         sa.Column("key", sa.Text, primary_key=True),
         sa.Column("value", sa.Text, primary_key=True),
         sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("is_default", sa.Boolean, nullable=False, default=False),
     )
     return StoreTables(
         customers=CustomerColumns(
@@ -315,11 +380,20 @@ def default_tables(
             manufacturer=manufacturer_ids.c.manufacturer,
             value=manufacturer_ids.c.value,
         ),
-        customer_groups=customer_groups.c.id,
+        customer_groups=CustomerGroupColumns(
+            id=customer_groups.c.id,
+            name=customer_groups.c.name,
+            currency=customer_groups.c.currency,
+            is_default=customer_groups.c.is_default,
+            position=customer_groups.c.position,
+        ),
         user_groups=user_groups.c.name,
         manufacturers=manufacturers.c.name,
         options=OptionColumns(
-            key=options.c.key, value=options.c.value, position=options.c.position
+            key=options.c.key,
+            value=options.c.value,
+            position=options.c.position,
+            is_default=options.c.is_default,
         ),
     )
 
@@ -460,9 +534,13 @@ class SQLAlchemyStore:
             )
         return int(count or 0)
 
-    def customer_groups(self) -> Collection[str]:
+    def customer_groups(self) -> Sequence[CustomerGroup]:
         """See `CustomerStore.customer_groups`."""
-        return self._values(self.tables.customer_groups)
+        columns = self.tables.customer_groups
+        if columns is None:
+            return ()
+        with self._reading() as connection:
+            return tuple(group for group, _ in _read_groups(connection, columns))
 
     def user_groups(self) -> Collection[str]:
         """See `CustomerStore.user_groups`."""
@@ -472,19 +550,13 @@ class SQLAlchemyStore:
         """See `CustomerStore.manufacturers`."""
         return self._values(self.tables.manufacturers)
 
-    def option_values(self, key: str) -> Sequence[str]:
-        """See `CustomerStore.option_values`."""
-        options = self.tables.options
-        if options is None:
+    def options(self) -> Sequence[Option]:
+        """See `CustomerStore.options`."""
+        columns = self.tables.options
+        if columns is None:
             return ()
         with self._reading() as connection:
-            return tuple(
-                connection.scalars(
-                    sa.select(options.value)
-                    .where(options.key == key)
-                    .order_by(options.position)
-                )
-            )
+            return tuple(option for option, _ in _read_options(connection, columns))
 
     # -- reference data -------------------------------------------------------
 
@@ -492,46 +564,76 @@ class SQLAlchemyStore:
         """Add manufacturers; returns those that were not there yet."""
         return self._add(self.tables.manufacturers, names, "manufacturers")
 
-    def add_customer_groups(self, ids: Iterable[str]) -> list[str]:
-        """Add customer groups by id; returns those that were not there yet."""
-        return self._add(self.tables.customer_groups, ids, "customer_groups")
+    def add_customer_groups(self, groups: Iterable[str | CustomerGroup]) -> list[str]:
+        """Add customer groups, by id or as records, after the others;
+        returns the ids of those that were not there yet."""
+        given = [
+            g if isinstance(g, CustomerGroup) else CustomerGroup(id=g) for g in groups
+        ]
+        columns = self.tables.customer_groups
+        if columns is None:
+            if not given:
+                return []
+            raise StoreError("The store's tables have no place for customer groups.")
+        with self._writing() as connection:
+            stored = _read_groups(connection, columns)
+            have = {group.id for group, _ in stored}
+            position = max((at for _, at in stored), default=0)
+            added = []
+            for group in given:
+                if group.id not in have:
+                    have.add(group.id)
+                    added.append(group)
+            if added:
+                connection.execute(
+                    sa.insert(columns.id.table),
+                    [
+                        _group_row(columns, group, at)
+                        for at, group in enumerate(added, start=position + 1)
+                    ],
+                )
+        return [group.id for group in added]
 
     def add_user_groups(self, names: Iterable[str]) -> list[str]:
         """Add user groups (names compared ignoring case); returns those that
         were not there yet."""
         return self._add(self.tables.user_groups, names, "user_groups", fold=True)
 
-    def add_options(self, key: str, values: Iterable[str]) -> list[str]:
-        """Append values to option list *key* (one of `OPTION_KEYS`); returns
-        those that were not there yet."""
+    def add_options(self, key: str, values: Iterable[str | Option]) -> list[str]:
+        """Append values, as texts or records, to option list *key* (one of
+        `OPTION_KEYS`); returns those that were not there yet."""
         if key not in OPTION_KEYS:
             raise ValueError(f"option key must be one of {OPTION_KEYS}, not {key!r}")
-        values = list(values)
-        options = self.tables.options
-        if options is None:
-            if not values:
+        given = [
+            v if isinstance(v, Option) else Option(key=key, value=v) for v in values
+        ]
+        columns = self.tables.options
+        if columns is None:
+            if not given:
                 return []
             raise StoreError("The store's tables have no place for options.")
         with self._writing() as connection:
-            rows = connection.execute(
-                sa.select(options.value, options.position).where(options.key == key)
-            ).all()
-            have = {value for value, _ in rows}
-            position = max((p for _, p in rows), default=0)
-            added = [v for v in dict.fromkeys(values) if v not in have]
+            stored = [
+                (option, at)
+                for option, at in _read_options(connection, columns)
+                if option.key == key
+            ]
+            have = {option.value for option, _ in stored}
+            position = max((at for _, at in stored), default=0)
+            added = []
+            for option in given:
+                if option.value not in have:
+                    have.add(option.value)
+                    added.append(attrs.evolve(option, key=key))
             if added:
                 connection.execute(
-                    sa.insert(options.key.table),
+                    sa.insert(columns.key.table),
                     [
-                        {
-                            options.key.key: key,
-                            options.value.key: value,
-                            options.position.key: position + n,
-                        }
-                        for n, value in enumerate(added, start=1)
+                        _option_row(columns, option, at)
+                        for at, option in enumerate(added, start=position + 1)
                     ],
                 )
-        return added
+        return [option.value for option in added]
 
     def _add(
         self,
@@ -598,6 +700,20 @@ class SQLAlchemyStore:
         for action in plan.actions:
             if isinstance(action, CreateUserGroup) and tables.user_groups is None:
                 raise StoreError("The store's tables have no place for user groups.")
+            if (
+                isinstance(action, (CreateOption, UpdateOption))
+                and tables.options is None
+            ):
+                raise StoreError("The store's tables have no place for options.")
+            if isinstance(action, (CreateCustomerGroup, UpdateCustomerGroup)) and (
+                tables.customer_groups is None
+                or tables.customer_groups.position is None
+            ):
+                raise StoreError(
+                    "The store's tables have no place for the customer groups' "
+                    "order (CustomerGroupColumns.position), which the customer "
+                    "groups template sets."
+                )
             if isinstance(action, CreateCustomer):
                 custom = list(action.customer.custom)
                 manufacturers = list(action.customer.manufacturer_ids)
@@ -766,6 +882,129 @@ class SQLAlchemyStore:
 _TEMPLATE_COLUMNS = tuple(field.column for field in CUSTOMER_FIELDS)
 _NAME_AT = _TEMPLATE_COLUMNS.index("name")
 _TEMPLATE = frozenset(_TEMPLATE_COLUMNS)
+_LIST_ACTIONS = (
+    CreateOption,
+    UpdateOption,
+    UnchangedOption,
+    CreateCustomerGroup,
+    UpdateCustomerGroup,
+    UnchangedCustomerGroup,
+)
+
+
+def _read_groups(
+    connection: sa.Connection, columns: CustomerGroupColumns
+) -> list[tuple[CustomerGroup, int]]:
+    """The stored groups in their order, each with its position (its place
+    in that order where the table has no position column)."""
+    query = sa.select(
+        columns.id,
+        _or_null(columns.name),
+        _or_null(columns.currency),
+        _or_null(columns.is_default),
+        _or_null(columns.position),
+    )
+    if columns.position is not None:
+        query = query.order_by(columns.position)
+    groups = []
+    rows = connection.execute(query.order_by(columns.id)).all()
+    for place, (id_, name, currency, is_default, position) in enumerate(rows, 1):
+        group = CustomerGroup(
+            id=str(id_),
+            name=name or None,
+            currency=currency or None,
+            is_default=bool(is_default),
+        )
+        groups.append((group, place if position is None else int(position)))
+    return groups
+
+
+def _read_options(
+    connection: sa.Connection, columns: OptionColumns
+) -> list[tuple[Option, int]]:
+    """The stored options, list by list, each in its order, with its
+    position."""
+    rows = connection.execute(
+        sa.select(
+            columns.key, columns.value, _or_null(columns.is_default), columns.position
+        ).order_by(columns.key, columns.position)
+    ).all()
+    return [
+        (Option(key=key, value=value, is_default=bool(is_default)), int(position))
+        for key, value, is_default, position in rows
+    ]
+
+
+R = TypeVar("R", Option, CustomerGroup)
+
+
+def _positions(
+    records: Sequence[R], list_of: Callable[[R], str]
+) -> list[tuple[R, int]]:
+    """Each record with its place in its list (1 is the first)."""
+    counts: dict[str, int] = {}
+    placed = []
+    for record in records:
+        name = list_of(record)
+        counts[name] = counts.get(name, 0) + 1
+        placed.append((record, counts[name]))
+    return placed
+
+
+def _table(column: sa.Column[Any]) -> sa.Table:
+    table = column.table
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def _or_null(column: sa.Column[Any] | None) -> sa.ColumnElement[Any]:
+    return sa.null() if column is None else column
+
+
+def _group_row(
+    columns: CustomerGroupColumns, group: CustomerGroup, position: int
+) -> dict[str, Any]:
+    """The table row of *group* at *position*; a value the table has no
+    column for is a `StoreError`."""
+    return _row_of(
+        {
+            "id": (columns.id, group.id),
+            "name": (columns.name, group.name),
+            "currency": (columns.currency, group.currency),
+            "isDefault": (columns.is_default, group.is_default),
+            "position": (columns.position, position),
+        },
+        "customer groups",
+    )
+
+
+def _option_row(
+    columns: OptionColumns, option: Option, position: int
+) -> dict[str, Any]:
+    """The table row of *option* at *position* (see `_group_row`)."""
+    return _row_of(
+        {
+            "key": (columns.key, option.key),
+            "value": (columns.value, option.value),
+            "position": (columns.position, position),
+            "isDefault": (columns.is_default, option.is_default),
+        },
+        "options",
+    )
+
+
+def _row_of(
+    values: Mapping[str, tuple[sa.Column[Any] | None, Any]], what: str
+) -> dict[str, Any]:
+    row = {}
+    for name, (column, value) in values.items():
+        if column is not None:
+            row[column.key] = value
+        elif value not in (None, False) and name != "position":
+            raise StoreError(
+                f"The store's tables have no place for the {what}' {name}."
+            )
+    return row
 
 
 def _lock_key(table: sa.Table) -> int:
@@ -803,6 +1042,7 @@ class _Apply:
         creates: list[CreateCustomer] = []
         updates: list[UpdateCustomer] = []
         unchanged: list[str] = []
+        lists = 0
         for action in plan.actions:
             if isinstance(action, CreateUserGroup):
                 groups.append(action.name)
@@ -812,9 +1052,13 @@ class _Apply:
                 updates.append(action)
             elif isinstance(action, Unchanged):
                 unchanged.append(action.internal_id)
+            elif isinstance(action, _LIST_ACTIONS):
+                lists += 1
             else:
                 unreachable(action)
-        self.told.add(len(unchanged))
+        # Options and groups first: customers name them.
+        self.write_lists(plan)
+        self.told.add(lists + len(unchanged))
         created_groups = self.create_user_groups(groups)
         self.told.add(len(groups))
         self.update(updates)
@@ -830,7 +1074,78 @@ class _Apply:
             updated=tuple(action.internal_id for action in updates),
             user_groups=tuple(created_groups),
             unchanged=tuple(unchanged),
+            options=listed_options(plan),
+            customer_groups=listed_customer_groups(plan),
         )
+
+    def write_lists(self, plan: Plan) -> None:
+        """Apply the plan's option and group actions: the lists read under
+        the write lock, computed as every store computes them
+        (`apply_options`), and the rows that differ written."""
+        tables = self.store.tables
+        if tables.options is not None and any(
+            isinstance(a, (CreateOption, UpdateOption)) for a in plan.actions
+        ):
+            options = tables.options
+            stored = _read_options(self.connection, options)
+            self.write_list(
+                _table(options.key),
+                {(o.key, o.value.casefold()): (o, at) for o, at in stored},
+                [
+                    ((option.key, option.value.casefold()), option, at)
+                    for option, at in _positions(
+                        apply_options([o for o, _ in stored], plan),
+                        lambda option: option.key,
+                    )
+                ],
+                row_of=lambda option, at: _option_row(options, option, at),
+                where=lambda option: sa.and_(
+                    options.key == option.key, options.value == option.value
+                ),
+            )
+        if tables.customer_groups is not None and any(
+            isinstance(a, (CreateCustomerGroup, UpdateCustomerGroup))
+            for a in plan.actions
+        ):
+            groups = tables.customer_groups
+            stored_groups = _read_groups(self.connection, groups)
+            self.write_list(
+                _table(groups.id),
+                {g.id: (g, at) for g, at in stored_groups},
+                [
+                    (group.id, group, at)
+                    for group, at in _positions(
+                        apply_customer_groups([g for g, _ in stored_groups], plan),
+                        lambda group: "",
+                    )
+                ],
+                row_of=lambda group, at: _group_row(groups, group, at),
+                where=lambda group: groups.id == group.id,
+            )
+
+    def write_list(
+        self,
+        table: sa.Table,
+        stored: Mapping[Hashable, tuple[R, int]],
+        wanted: Sequence[tuple[Hashable, R, int]],
+        *,
+        row_of: Callable[[R, int], dict[str, Any]],
+        where: Callable[[R], sa.ColumnElement[bool]],
+    ) -> None:
+        """Insert the records of *wanted* that are not *stored*, and update
+        those that differ (in a value or their position)."""
+        inserts = []
+        for identity, record, at in wanted:
+            row = row_of(record, at)
+            old = stored.get(identity)
+            if old is None:
+                inserts.append(row)
+            elif old != (record, at):
+                self.connection.execute(
+                    sa.update(table).where(where(old[0])).values(row)
+                )
+        if inserts:
+            self.connection.execute(sa.insert(table), inserts)
 
     def create_user_groups(self, names: Sequence[str]) -> list[str]:
         column = self.store.tables.user_groups

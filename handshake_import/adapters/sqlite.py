@@ -27,26 +27,39 @@ from contextlib import contextmanager
 from types import MappingProxyType, TracebackType
 from typing import Any
 
+import attrs
+
 from .._apply import (
     ApplyProgress,
     ApplyResult,
+    apply_customer_groups,
+    apply_options,
     apply_update,
     check_names_free,
     check_plan,
     id_created_since,
     id_taken_since,
+    listed_customer_groups,
+    listed_options,
 )
 from .._errors import StoreError
 from .._names import name_key
 from .._plan import (
+    Action,
     CreateCustomer,
+    CreateCustomerGroup,
+    CreateOption,
     CreateUserGroup,
     Plan,
     Unchanged,
+    UnchangedCustomerGroup,
+    UnchangedOption,
     UpdateCustomer,
+    UpdateCustomerGroup,
+    UpdateOption,
     unreachable,
 )
-from .._records import NO_MAPPING, Customer
+from .._records import NO_MAPPING, Customer, CustomerGroup, Option
 from .._serialize import dump_custom_values, load_custom_values
 from .._store import OPTION_KEYS, generated_number, integer_internal_id
 from .._template import CUSTOMER_FIELDS, Field, customer_from_values, values_of
@@ -54,7 +67,16 @@ from .._template import CUSTOMER_FIELDS, Field, customer_from_values, values_of
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 #: The schema version this release writes (``PRAGMA user_version``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: What each version adds to the one before it (version 1 is `_SCHEMA`'s
+#: first form: the customer groups had no order then).
+_MIGRATIONS = {
+    2: (
+        "ALTER TABLE customer_groups ADD COLUMN position INTEGER NOT NULL DEFAULT 0",
+        "UPDATE customer_groups SET position = rowid",
+    ),
+}
 
 # Far below SQLite's limit on bound variables (999 before 3.32).
 _CHUNK = 500
@@ -119,7 +141,8 @@ CREATE TABLE customer_groups (
     id TEXT PRIMARY KEY,
     name TEXT,
     currency TEXT,
-    is_default INTEGER NOT NULL DEFAULT 0
+    is_default INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE user_groups (name TEXT PRIMARY KEY COLLATE NOCASE);
 CREATE TABLE options (
@@ -239,6 +262,13 @@ class SQLiteStore:
             version = self._schema_version()
             if version == SCHEMA_VERSION:
                 return
+            if version > 0:
+                # A database an earlier release made: brought up to date.
+                for later in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[later]:
+                        self._connection.execute(statement)
+                self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                return
             tables = self._connection.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             ).fetchone()[0]
@@ -326,9 +356,9 @@ class SQLiteStore:
                 self._connection.execute("SELECT count(*) FROM customers").fetchone()[0]
             )
 
-    def customer_groups(self) -> Collection[str]:
+    def customer_groups(self) -> Sequence[CustomerGroup]:
         """See `CustomerStore.customer_groups`."""
-        return self._column("SELECT id FROM customer_groups ORDER BY id")
+        return _read_groups(self._connection, self._errors)
 
     def user_groups(self) -> Collection[str]:
         """See `CustomerStore.user_groups`."""
@@ -338,11 +368,9 @@ class SQLiteStore:
         """See `CustomerStore.manufacturers`."""
         return self._column("SELECT name FROM manufacturers ORDER BY name")
 
-    def option_values(self, key: str) -> Sequence[str]:
-        """See `CustomerStore.option_values`."""
-        return self._column(
-            "SELECT value FROM options WHERE key = ? ORDER BY position", (key,)
-        )
+    def options(self) -> Sequence[Option]:
+        """See `CustomerStore.options`."""
+        return _read_options(self._connection, self._errors)
 
     # -- reference data -----------------------------------------------------------
 
@@ -351,19 +379,45 @@ class SQLiteStore:
         that were not there yet."""
         return self._add("INSERT OR IGNORE INTO manufacturers (name) VALUES (?)", names)
 
-    def add_customer_groups(self, ids: Iterable[str]) -> list[str]:
-        """Register customer groups by id (existing ones are kept); returns
-        those that were not there yet."""
-        return self._add("INSERT OR IGNORE INTO customer_groups (id) VALUES (?)", ids)
+    def add_customer_groups(self, groups: Iterable[str | CustomerGroup]) -> list[str]:
+        """Register customer groups, by id or as records, after the others
+        (existing ones are kept); returns the ids of those that were not
+        there yet."""
+        added = []
+        with self._errors(), self._transaction() as connection:
+            (position,) = connection.execute(
+                "SELECT coalesce(max(position), 0) FROM customer_groups"
+            ).fetchone()
+            for given in groups:
+                group = (
+                    given
+                    if isinstance(given, CustomerGroup)
+                    else CustomerGroup(id=given)
+                )
+                cursor = connection.execute(
+                    "INSERT OR IGNORE INTO customer_groups "
+                    "(id, name, currency, is_default, position) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        group.id,
+                        group.name,
+                        group.currency,
+                        group.is_default,
+                        position + 1,
+                    ),
+                )
+                if cursor.rowcount:
+                    position += 1
+                    added.append(group.id)
+        return added
 
     def add_user_groups(self, names: Iterable[str]) -> list[str]:
         """Register user groups (names compared ignoring case); returns those
         that were not there yet."""
         return self._add("INSERT OR IGNORE INTO user_groups (name) VALUES (?)", names)
 
-    def add_options(self, key: str, values: Iterable[str]) -> list[str]:
-        """Append values to option list *key* (one of `OPTION_KEYS`); returns
-        those that were not there yet."""
+    def add_options(self, key: str, values: Iterable[str | Option]) -> list[str]:
+        """Append values, as texts or records, to option list *key* (one of
+        `OPTION_KEYS`); returns those that were not there yet."""
         if key not in OPTION_KEYS:
             raise ValueError(f"option key must be one of {OPTION_KEYS}, not {key!r}")
         added = []
@@ -372,14 +426,17 @@ class SQLiteStore:
                 "SELECT coalesce(max(position), 0) FROM options WHERE key = ?", (key,)
             ).fetchone()
             for value in values:
+                option = (
+                    value if isinstance(value, Option) else Option(key=key, value=value)
+                )
                 cursor = connection.execute(
-                    "INSERT OR IGNORE INTO options (key, value, position) "
-                    "VALUES (?, ?, ?)",
-                    (key, value, position + 1),
+                    "INSERT OR IGNORE INTO options (key, value, position, is_default) "
+                    "VALUES (?, ?, ?, ?)",
+                    (key, option.value, position + 1, option.is_default),
                 )
                 if cursor.rowcount:
                     position += 1
-                    added.append(value)
+                    added.append(option.value)
         return added
 
     def _add(self, insert: str, values: Iterable[str]) -> list[str]:
@@ -417,48 +474,63 @@ class SQLiteStore:
         """
         check_plan(plan, partial=partial)
         told = ApplyProgress(progress, plan)
-        created: list[tuple[int, str]] = []
-        updated: list[str] = []
-        groups: list[str] = []
-        unchanged: list[str] = []
-        #: (row, internal id, name) of the customers made with a generated id
-        generated: list[tuple[int, str, str]] = []
+        written = _Written()
         with self._errors(), self._transaction() as connection:
+            # Options and groups first: customers name them.
+            _write_lists(connection, plan)
             for action in plan.actions:
-                if isinstance(action, CreateUserGroup):
-                    cursor = connection.execute(
-                        "INSERT OR IGNORE INTO user_groups (name) VALUES (?)",
-                        (action.name,),
-                    )
-                    if cursor.rowcount:
-                        groups.append(action.name)
-                elif isinstance(action, CreateCustomer):
-                    internal_id = self._insert(connection, action)
-                    created.append((action.row, internal_id))
-                    if action.generated_id:
-                        generated.append(
-                            (action.row, internal_id, action.customer.name)
-                        )
-                elif isinstance(action, UpdateCustomer):
-                    self._update(connection, action)
-                    updated.append(action.internal_id)
-                elif isinstance(action, Unchanged):
-                    unchanged.append(action.internal_id)
-                else:
-                    unreachable(action)
+                self._write(connection, action, written)
                 told.add()
             check_names_free(
-                generated,
+                written.generated,
                 lambda keys: _customers_named(connection, keys),
                 batch_size=_CHUNK,
             )
         told.finish()
         return ApplyResult(
-            created=tuple(created),
-            updated=tuple(updated),
-            user_groups=tuple(groups),
-            unchanged=tuple(unchanged),
+            created=tuple(written.created),
+            updated=tuple(written.updated),
+            user_groups=tuple(written.groups),
+            unchanged=tuple(written.unchanged),
+            options=listed_options(plan),
+            customer_groups=listed_customer_groups(plan),
         )
+
+    def _write(
+        self, connection: sqlite3.Connection, action: Action, written: _Written
+    ) -> None:
+        if isinstance(action, CreateUserGroup):
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO user_groups (name) VALUES (?)", (action.name,)
+            )
+            if cursor.rowcount:
+                written.groups.append(action.name)
+        elif isinstance(action, CreateCustomer):
+            internal_id = self._insert(connection, action)
+            written.created.append((action.row, internal_id))
+            if action.generated_id:
+                written.generated.append(
+                    (action.row, internal_id, action.customer.name)
+                )
+        elif isinstance(action, UpdateCustomer):
+            self._update(connection, action)
+            written.updated.append(action.internal_id)
+        elif isinstance(action, Unchanged):
+            written.unchanged.append(action.internal_id)
+        elif isinstance(
+            action,
+            (
+                CreateOption,
+                UpdateOption,
+                UnchangedOption,
+                CreateCustomerGroup,
+                UpdateCustomerGroup,
+                UnchangedCustomerGroup,
+            ),
+        ):
+            pass  # written with their lists, by `_write_lists`
+        else:
+            unreachable(action)
 
     def _insert(self, connection: sqlite3.Connection, action: CreateCustomer) -> str:
         try:
@@ -555,6 +627,77 @@ class SQLiteStore:
             )
             for row in rows
         ]
+
+
+@attrs.define
+class _Written:
+    """What an apply has written so far."""
+
+    created: list[tuple[int, str]] = attrs.field(factory=list)
+    updated: list[str] = attrs.field(factory=list)
+    groups: list[str] = attrs.field(factory=list)
+    unchanged: list[str] = attrs.field(factory=list)
+    #: (row, internal id, name) of the customers made with a generated id
+    generated: list[tuple[int, str, str]] = attrs.field(factory=list)
+
+
+def _read_groups(
+    connection: sqlite3.Connection, errors: Callable[[], Any]
+) -> tuple[CustomerGroup, ...]:
+    with errors():
+        return tuple(
+            CustomerGroup(
+                id=id_, name=name, currency=currency, is_default=bool(is_default)
+            )
+            for id_, name, currency, is_default in connection.execute(
+                "SELECT id, name, currency, is_default FROM customer_groups "
+                "ORDER BY position, rowid"
+            )
+        )
+
+
+def _read_options(
+    connection: sqlite3.Connection, errors: Callable[[], Any]
+) -> tuple[Option, ...]:
+    with errors():
+        return tuple(
+            Option(key=key, value=value, is_default=bool(is_default))
+            for key, value, is_default in connection.execute(
+                "SELECT key, value, is_default FROM options ORDER BY key, position"
+            )
+        )
+
+
+def _write_lists(connection: sqlite3.Connection, plan: Plan) -> None:
+    """Apply the plan's option and group actions: the lists, read under the
+    write lock, computed as every store computes them (`apply_options`), and
+    written back whole (they are short)."""
+    if any(isinstance(a, (CreateOption, UpdateOption)) for a in plan.actions):
+        options = apply_options(_read_options(connection, contextlib.nullcontext), plan)
+        connection.execute("DELETE FROM options")
+        positions: dict[str, int] = {}
+        for option in options:
+            positions[option.key] = positions.get(option.key, 0) + 1
+            connection.execute(
+                "INSERT INTO options (key, value, position, is_default) "
+                "VALUES (?, ?, ?, ?)",
+                (option.key, option.value, positions[option.key], option.is_default),
+            )
+    if any(
+        isinstance(a, (CreateCustomerGroup, UpdateCustomerGroup)) for a in plan.actions
+    ):
+        groups = apply_customer_groups(
+            _read_groups(connection, contextlib.nullcontext), plan
+        )
+        connection.execute("DELETE FROM customer_groups")
+        connection.executemany(
+            "INSERT INTO customer_groups (id, name, currency, is_default, position) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (g.id, g.name, g.currency, g.is_default, position)
+                for position, g in enumerate(groups, start=1)
+            ],
+        )
 
 
 def _customers_named(

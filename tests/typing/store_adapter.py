@@ -15,7 +15,9 @@ import attrs
 from handshake_import import (
     OPTION_KEYS,
     Customer,
+    CustomerGroup,
     CustomerStore,
+    Option,
     Plan,
     name_key,
     reconcile,
@@ -32,19 +34,21 @@ class DictStore:
         self,
         customers: Mapping[str, Customer],
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[Option]] | None = None,
     ) -> None:
         self._customers = {
             internal_id: attrs.evolve(customer, internal_id=internal_id)
             for internal_id, customer in customers.items()
         }
-        self._customer_groups = frozenset(customer_groups)
+        self._customer_groups = tuple(customer_groups)
         self._user_groups = list(user_groups)
         self._manufacturers = tuple(manufacturers)
-        self._options = {key: list(values) for key, values in (options or {}).items()}
+        self._options = [
+            option for values in (options or {}).values() for option in values
+        ]
 
     def customers_by_id(self, ids: Sequence[str]) -> Mapping[str, Customer]:
         wanted = set(ids)
@@ -81,7 +85,7 @@ class DictStore:
     def customer_count(self) -> int:
         return len(self._customers)
 
-    def customer_groups(self) -> Collection[str]:
+    def customer_groups(self) -> Sequence[CustomerGroup]:
         return self._customer_groups
 
     def user_groups(self) -> Collection[str]:
@@ -90,16 +94,19 @@ class DictStore:
     def manufacturers(self) -> Collection[str]:
         return self._manufacturers
 
-    def option_values(self, key: str) -> Sequence[str]:
-        return self._options.get(key, [])
+    def options(self) -> Sequence[Option]:
+        return self._options
 
 
 def preview_import(data: bytes, customers: Mapping[str, Customer]) -> Plan:
     store = DictStore(
         customers,
-        customer_groups=["retail", "wholesale"],
+        customer_groups=[CustomerGroup(id="retail"), CustomerGroup(id="wholesale")],
         options={
-            key: ["Net 30"] if key == "paymentTerms" else [] for key in OPTION_KEYS
+            key: [Option(key=key, value="Net 30", is_default=True)]
+            if key == "paymentTerms"
+            else []
+            for key in OPTION_KEYS
         },
     )
     return reconcile(data, store, mode="update-only", batch_size=500)
@@ -120,10 +127,10 @@ class DictStoreChecks(StoreConformance):
         self,
         customers: Iterable[Customer] = (),
         *,
-        customer_groups: Iterable[str] = (),
+        customer_groups: Iterable[CustomerGroup] = (),
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
-        options: Mapping[str, Sequence[str]] | None = None,
+        options: Mapping[str, Sequence[Option]] | None = None,
     ) -> CustomerStore:
         return DictStore(
             {str(n): customer for n, customer in enumerate(customers, start=1)},
