@@ -19,7 +19,7 @@ from typing import IO
 import attrs
 
 from ._actions import Mode, Settings
-from ._asking import ask, stored_customer_groups, stored_options
+from ._asking import ask, ask_ship_to, stored_customer_groups, stored_options
 from ._finish import finish_list
 from ._limits import Limits
 from ._lists import LISTS, plan_list
@@ -42,11 +42,13 @@ from ._result import (
     table_of,
 )
 from ._schema import ColumnMap, Schema, detect_template, map_header
+from ._shipto import plan_ship_to
 from ._store import CustomerStore
 from ._template import (
     CUSTOMERS,
     NO_EXTRAS,
     OPTIONS,
+    SHIP_TO,
     TEMPLATES,
     Template,
     TemplateName,
@@ -322,7 +324,8 @@ def reconcile(
             mappings.
         store: the host app's storage, through the `CustomerStore` protocol;
             it is only read, in bulk calls of at most *batch_size* keys.
-        template: ``"customers"``, ``"options"`` or ``"customer-groups"``;
+        template: ``"customers"``, ``"ship-to"``, ``"options"`` or
+            ``"customer-groups"``;
             default: the one the file's header is written for (see
             docs/reconcile.md).
         sheet, columns, schema, limits: as for `read_customers`; they apply
@@ -385,11 +388,12 @@ def reconcile(
         )
         meter = _Meter()
         table = _read(source, options, progress, _template(template), meter)
-    plan = (
-        _plan_customers(table, store, settings, batch_size)
-        if table.template is CUSTOMERS
-        else _plan_list(table, store, settings)
-    )
+    if table.template is CUSTOMERS:
+        plan = _plan_customers(table, store, settings, batch_size)
+    elif table.template is SHIP_TO:
+        plan = _plan_ship_to(table, store, settings, batch_size)
+    else:
+        plan = _plan_list(table, store, settings)
     if progress is not None:
         if meter is not None and meter.position is not None and meter.total:
             progress(meter.total, meter.total)
@@ -430,6 +434,22 @@ def _plan_customers(
         names=names,
         settings=settings,
     )
+
+
+def _plan_ship_to(
+    table: Table, store: CustomerStore, settings: Settings, batch_size: int
+) -> Plan:
+    rows = list(table.parsed)
+    names = NameForms()
+    actions, problems = plan_ship_to(
+        rows,
+        present=table.present,
+        answers=ask_ship_to(store, rows, names, batch_size),
+        names=names,
+        settings=settings,
+        placement=Placement.of(table.columns, table.sheet),
+    )
+    return finish_list(table.template.name, actions, table.problems, problems, settings)
 
 
 def _plan_list(table: Table, store: CustomerStore, settings: Settings) -> Plan:

@@ -67,6 +67,8 @@ class ApplyResult:
             nothing.
         options: (key, value) of each option created or changed.
         customer_groups: the ids of the customer groups created or changed.
+        ship_to: ``(row, internal_id)`` of each ship-to address added or
+            changed, the customer's internal id.
     """
 
     created: tuple[tuple[int, str], ...] = ()
@@ -75,6 +77,7 @@ class ApplyResult:
     unchanged: tuple[str, ...] = ()
     options: tuple[tuple[str, str], ...] = ()
     customer_groups: tuple[str, ...] = ()
+    ship_to: tuple[tuple[int, str], ...] = ()
 
 
 def listed_options(plan: Plan) -> tuple[tuple[str, str], ...]:

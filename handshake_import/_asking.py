@@ -17,10 +17,17 @@ from ._errors import StoreError
 from ._lookups import Keys, StoreAnswers, ids_to_ask, name_keys_to_ask
 from ._names import NameForms
 from ._parse import ParsedRow
-from ._records import Customer, CustomerGroup, Option
+from ._records import Address, Customer, CustomerGroup, Option
+from ._shipto import ShipToAnswers, customer_keys
 from ._store import OPTION_KEYS, CustomerStore
 
-__all__ = ["ask", "batches", "stored_customer_groups", "stored_options"]
+__all__ = [
+    "ask",
+    "ask_ship_to",
+    "batches",
+    "stored_customer_groups",
+    "stored_options",
+]
 
 T = TypeVar("T")
 
@@ -82,6 +89,57 @@ def ask(
             }
         ),
     )
+
+
+def ask_ship_to(
+    store: CustomerStore,
+    rows: Sequence[ParsedRow],
+    names: NameForms,
+    batch_size: int,
+) -> ShipToAnswers:
+    """The store's answers about a ship-to file: the customers its rows
+    name, by id and by name key, and their stored addresses."""
+    ids, keys = customer_keys(rows, names)
+    by_id = _ask(
+        "customers_by_id", store.customers_by_id, ids, batch_size, _customer_with("id")
+    )
+    by_name_key = _ask(
+        "customers_by_name_key",
+        store.customers_by_name_key,
+        keys,
+        batch_size,
+        _customers,
+    )
+    found = [c.internal_id or "" for c in by_id.values()]
+    found += [c.internal_id or "" for group in by_name_key.values() for c in group]
+    addresses = _ask(
+        "ship_to_addresses",
+        store.ship_to_addresses,
+        list(dict.fromkeys(found)),
+        batch_size,
+        _addresses,
+    )
+    return ShipToAnswers(
+        by_id=MappingProxyType(by_id),
+        by_name_key=MappingProxyType(by_name_key),
+        addresses=MappingProxyType(addresses),
+    )
+
+
+def _addresses(method: str, key: str, value: object) -> tuple[Address, ...]:
+    if not isinstance(value, Collection) or isinstance(value, (str, Address)):
+        raise StoreError(
+            f"The store's {method} returned {type(value).__name__} for {key!r}; "
+            "a CustomerStore returns a sequence of addresses for each customer."
+        )
+    addresses = tuple(value)
+    for address in addresses:
+        if not isinstance(address, Address):
+            raise StoreError(
+                f"The store's {method} returned {type(address).__name__}, not an "
+                "Address."
+            )
+    return addresses
 
 
 def stored_customer_groups(store: CustomerStore) -> tuple[CustomerGroup, ...]:

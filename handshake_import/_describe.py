@@ -14,20 +14,25 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ._asking import batches
 from ._plan import (
     ACTION_KINDS,
     CreateCustomer,
     CreateCustomerGroup,
     CreateOption,
+    CreateShipTo,
     CreateUserGroup,
     Plan,
     Unchanged,
     UnchangedCustomerGroup,
     UnchangedOption,
+    UnchangedShipTo,
     UpdateCustomer,
     UpdateCustomerGroup,
     UpdateOption,
+    UpdateShipTo,
     unreachable,
 )
 from ._problems import Problem
@@ -78,11 +83,14 @@ def describe_plan(
         ``{"ok", "summary", "actions", "problems"}``: *summary* is
         `Plan.summary`; *actions* has one object per action in file order,
         each with ``kind`` (``create-user-group``, ``create``, ``update``,
-        ``unchanged``, and for the list templates the kinds of
+        ``unchanged``, and for the other templates the kinds of
         `Plan.summary`, such as ``create-option``), ``row``, ``sheet`` and
         ``label`` (the customer's name and id, the group's name, the
-        option's list and value), for an option its ``key`` and ``value``,
-        for a customer group its ``id``, and for customers ``name``,
+        option's list and value, the ship-to address's id or street), for
+        an option its ``key`` and ``value``, for a customer group its
+        ``id``, for a ship-to address its customer's ``internal_id`` (and
+        ``customer_id`` for an address added) and its ``ship_id``, and for
+        customers ``name``,
         ``id``, ``internal_id`` (``None`` for a create), for a create its
         ``values`` and whether its id was ``generated``, for an update
         ``matched_by`` and its ``changes``, each ``{"field", "old", "new"}``
@@ -160,6 +168,9 @@ def describe_plan(
                 action, (UnchangedOption, UnchangedCustomerGroup)
             ):
                 actions.append(_list_action(action))
+        elif isinstance(action, (CreateShipTo, UpdateShipTo, UnchangedShipTo)):
+            if unchanged or not isinstance(action, UnchangedShipTo):
+                actions.append(_ship_to_action(action))
         else:
             unreachable(action)
     return {
@@ -215,6 +226,39 @@ def _list_action(
     else:
         described |= {"label": action.id, "id": action.id}
     if isinstance(action, (UpdateOption, UpdateCustomerGroup)):
+        described["changes"] = [
+            {"field": field, "old": display_value(old), "new": display_value(new)}
+            for field, (old, new) in action.changes.items()
+        ]
+    return described
+
+
+def _ship_to_action(
+    action: CreateShipTo | UpdateShipTo | UnchangedShipTo,
+) -> dict[str, Any]:
+    """An action of the ship-to template, described: its customer by
+    ``internal_id`` (``None`` for a customer the plan creates) and
+    ``customer_id``."""
+    described: dict[str, Any] = {
+        "kind": ACTION_KINDS[type(action)],
+        "row": action.row,
+        "sheet": action.sheet,
+        "internal_id": action.internal_id,
+    }
+    if isinstance(action, CreateShipTo):
+        address = action.address
+        described |= {
+            "label": address.id or address.street or address.name or "",
+            "customer_id": action.customer_id,
+            "ship_id": address.id,
+            "values": [
+                {"field": f"ship_{part}", "value": display_value(value)}
+                for part, value in attrs.asdict(address).items()
+            ],
+        }
+    else:
+        described |= {"label": action.ship_id or "", "ship_id": action.ship_id}
+    if isinstance(action, UpdateShipTo):
         described["changes"] = [
             {"field": field, "old": display_value(old), "new": display_value(new)}
             for field, (old, new) in action.changes.items()

@@ -21,23 +21,27 @@ from ._apply import (
     listed_options,
     name_taken_since,
 )
+from ._apply_ship_to import apply_ship_to, listed_ship_to
 from ._names import fold_name, name_key
 from ._plan import (
     Action,
     CreateCustomer,
     CreateCustomerGroup,
     CreateOption,
+    CreateShipTo,
     CreateUserGroup,
     Plan,
     Unchanged,
     UnchangedCustomerGroup,
     UnchangedOption,
+    UnchangedShipTo,
     UpdateCustomer,
     UpdateCustomerGroup,
     UpdateOption,
+    UpdateShipTo,
     unreachable,
 )
-from ._records import OPTION_KEYS, Customer, CustomerGroup, Option
+from ._records import OPTION_KEYS, Address, Customer, CustomerGroup, Option
 from ._store import generated_number
 
 __all__ = ["ApplyResult", "InMemoryStore"]
@@ -52,6 +56,9 @@ class InMemoryStore:
 
     `apply` may be called from several threads at once: one plan is applied
     at a time, each checked against what the one before wrote.
+
+    *ship_to* gives customers additional ship-to addresses, by the
+    customer's ``id``.
     """
 
     def __init__(
@@ -62,6 +69,7 @@ class InMemoryStore:
         user_groups: Iterable[str] = (),
         manufacturers: Iterable[str] = (),
         options: Mapping[str, Sequence[str | Option]] | None = None,
+        ship_to: Mapping[str, Sequence[Address]] | None = None,
     ) -> None:
         self._customers: dict[str, Customer] = {}
         self._next_number = 1
@@ -103,6 +111,17 @@ class InMemoryStore:
                 customer, internal_id=internal_id
             )
         self._reindex()
+        unknown_customers = set(ship_to or {}) - set(self._by_id)
+        if unknown_customers:
+            raise ValueError(
+                "ship_to names customers that are not given: "
+                f"{sorted(unknown_customers)}"
+            )
+        #: internal id -> the customer's additional ship-to addresses
+        self._ship_to: dict[str, list[Address]] = {
+            self._by_id[customer_id]: list(addresses)
+            for customer_id, addresses in (ship_to or {}).items()
+        }
 
     # -- the CustomerStore protocol ----------------------------------------------
 
@@ -158,6 +177,16 @@ class InMemoryStore:
         """See `CustomerStore.options`."""
         return tuple(self._options)
 
+    def ship_to_addresses(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Sequence[Address]]:
+        """See `CustomerStore.ship_to_addresses`."""
+        return {
+            internal_id: tuple(addresses)
+            for internal_id in internal_ids
+            if (addresses := self._ship_to.get(internal_id))
+        }
+
     # -- beyond the protocol -----------------------------------------------------
 
     @property
@@ -212,7 +241,14 @@ class InMemoryStore:
         options = apply_options(self._options, plan)
         groups = apply_customer_groups(self._customer_groups, plan)
         self._check_names_free(draft.customers, draft.generated, draft.named)
+        created = {
+            customer_id: internal_id
+            for _, internal_id in draft.created
+            if (customer_id := draft.customers[internal_id].id) is not None
+        }
+        ship_to = apply_ship_to(self._ship_to, plan, created)
         # Nothing above has touched the store: commit all at once.
+        self._ship_to.update(ship_to)
         self._options = options
         self._customer_groups = groups
         self._customers = draft.customers
@@ -226,6 +262,7 @@ class InMemoryStore:
             unchanged=tuple(draft.unchanged),
             options=listed_options(plan),
             customer_groups=listed_customer_groups(plan),
+            ship_to=listed_ship_to(plan, created),
         )
 
     # -- internals ---------------------------------------------------------------
@@ -316,9 +353,12 @@ class _Draft:
                 CreateCustomerGroup,
                 UpdateCustomerGroup,
                 UnchangedCustomerGroup,
+                CreateShipTo,
+                UpdateShipTo,
+                UnchangedShipTo,
             ),
         ):
-            pass  # the lists are applied at once
+            pass  # applied at once: see `apply_options`, `apply_ship_to`
         else:
             unreachable(action)
 

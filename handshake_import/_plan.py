@@ -15,7 +15,7 @@ import attrs
 
 from ._build import positional
 from ._problems import Problem
-from ._records import Customer, CustomerGroup, Option
+from ._records import Address, Customer, CustomerGroup, Option
 from ._template import FieldValue, TemplateName
 
 __all__ = [
@@ -24,15 +24,18 @@ __all__ = [
     "CreateCustomer",
     "CreateCustomerGroup",
     "CreateOption",
+    "CreateShipTo",
     "CreateUserGroup",
     "MatchedBy",
     "Plan",
     "Unchanged",
     "UnchangedCustomerGroup",
     "UnchangedOption",
+    "UnchangedShipTo",
     "UpdateCustomer",
     "UpdateCustomerGroup",
     "UpdateOption",
+    "UpdateShipTo",
     "unreachable",
 ]
 
@@ -100,6 +103,59 @@ class Unchanged:
     sheet: str | None
     internal_id: str
     matched_by: MatchedBy
+
+
+@attrs.frozen(kw_only=True)
+class CreateShipTo:
+    """Add *address* to a customer's additional ship-to addresses (the
+    ship-to template).
+
+    Attributes:
+        row: the spreadsheet row.
+        sheet: its worksheet.
+        internal_id: the customer's internal id; ``None`` for a customer the
+            same plan creates.
+        customer_id: the customer's id (for a customer the plan creates,
+            what finds it once it is created).
+        address: the new address; its ``id`` is the row's ``ship_id``.
+    """
+
+    row: int
+    sheet: str | None
+    internal_id: str | None
+    customer_id: str | None
+    address: Address
+
+
+@attrs.frozen(kw_only=True)
+class UpdateShipTo:
+    """Change some parts of a customer's stored ship-to address, the one
+    with ``ship_id``.
+
+    Attributes:
+        row: the spreadsheet row.
+        sheet: its worksheet.
+        internal_id: the customer's internal id.
+        ship_id: the address's id.
+        changes: ``"ship_<part>"`` -> ``(old, new)``, checked against the
+            store when the plan is applied.
+    """
+
+    row: int
+    sheet: str | None
+    internal_id: str
+    ship_id: str
+    changes: Changes = attrs.field(converter=_frozen_changes)
+
+
+@attrs.frozen(kw_only=True)
+class UnchangedShipTo:
+    """A row of the ship-to template that is a stored address already."""
+
+    row: int
+    sheet: str | None
+    internal_id: str
+    ship_id: str | None
 
 
 @attrs.frozen(kw_only=True)
@@ -212,6 +268,9 @@ Action = (
     | CreateCustomer
     | UpdateCustomer
     | Unchanged
+    | CreateShipTo
+    | UpdateShipTo
+    | UnchangedShipTo
 )
 
 
@@ -313,6 +372,9 @@ ACTION_KINDS: dict[type, str] = {
     CreateCustomer: "create",
     UpdateCustomer: "update",
     Unchanged: "unchanged",
+    CreateShipTo: "create-ship-to",
+    UpdateShipTo: "update-ship-to",
+    UnchangedShipTo: "unchanged-ship-to",
 }
 
 
@@ -328,6 +390,9 @@ TEMPLATE_OF_ACTION: dict[type, TemplateName] = {
     CreateCustomer: "customers",
     UpdateCustomer: "customers",
     Unchanged: "customers",
+    CreateShipTo: "ship-to",
+    UpdateShipTo: "ship-to",
+    UnchangedShipTo: "ship-to",
 }
 
 

@@ -284,6 +284,36 @@ CATALOGUE: dict[str, _Entry] = {
         "values. An upload never removes anything.",
         "An options file without 'Net 90', which the store has.",
     ),
+    "missing-customer": _Entry(
+        "error",
+        "The row names no customer; fill in its cust_id (or its cust_name).",
+        "A ship-to row whose cust_id and cust_name cells are both blank.",
+    ),
+    "unknown-customer": _Entry(
+        "error",
+        "There is no customer with the {what} {value}; a ship-to address "
+        "belongs to an existing customer (or one the same workbook creates).",
+        "A ship-to row whose cust_id has a typo.",
+    ),
+    "ambiguous-customer": _Entry(
+        "error",
+        "{count} customers are named {value} ({customers}); put the id of the "
+        "one you mean in the cust_id column.",
+        "Two branches both called 'Corner Store'.",
+    ),
+    "ambiguous-ship-id": _Entry(
+        "error",
+        "Customer {customer} has {count} ship-to addresses with the ship_id "
+        "{value}; give them different ids in your system first.",
+        "A store that holds two addresses of one customer with one ship_id.",
+    ),
+    "similar-address": _Entry(
+        "warning",
+        "This row adds a ship-to address to {customer} that resembles its "
+        "address {other}. Without a ship_id, an address that changed is a new "
+        "one: if it is that address, give both its ship_id.",
+        "A ship-to address re-uploaded with a corrected postcode and no ship_id.",
+    ),
     "unknown-customer-group": _Entry(
         "error",
         "There is no customer group {value}; create it first or fix the id.",

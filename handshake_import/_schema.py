@@ -345,19 +345,21 @@ def map_header(
         *template.required,
         *(c.name for c in schema.custom_columns if c.required),
     ]
-    for field in required:
-        if field not in by_field:
-            found = ", ".join(quote(cell.strip()) for cell in header if cell.strip())
-            problems.append(
-                make_problem(
-                    "missing-required-column",
-                    field=quote(field),
-                    header_row=header_row,
-                    found=found or "nothing",
-                    row=header_row,
-                    sheet=sheet,
-                )
+    missing = [quote(field) for field in required if field not in by_field]
+    if template.one_of and not any(field in by_field for field in template.one_of):
+        missing.append(" or ".join(map(quote, template.one_of)))
+    for field in missing:
+        found = ", ".join(quote(cell.strip()) for cell in header if cell.strip())
+        problems.append(
+            make_problem(
+                "missing-required-column",
+                field=field,
+                header_row=header_row,
+                found=found or "nothing",
+                row=header_row,
+                sheet=sheet,
             )
+        )
     return ColumnMap(
         template=template,
         columns=tuple(columns),
@@ -407,9 +409,9 @@ def detect_template(
     keys = {renamed.get(fold(cell), fold(cell)) for cell in header if cell.strip()}
     counts = {}
     for template in TEMPLATES.values():
-        columns = {fold(column) for column in template.columns}
-        if all(fold(column) in keys for column in template.required):
-            counts[template.name] = len(columns & keys)
+        columns = {fold(column): column for column in template.columns}
+        if template.fits({columns[key] for key in keys if key in columns}):
+            counts[template.name] = len(columns.keys() & keys)
     if counts:
         most = max(counts.values())
         best = [name for name, count in counts.items() if count == most]
@@ -421,8 +423,7 @@ def detect_template(
         best = []
     found = ", ".join(quote(cell.strip()) for cell in header if cell.strip())
     needs = "; ".join(
-        f"{template.name}: {', '.join(template.required)}"
-        for template in TEMPLATES.values()
+        f"{template.name}: {template.needs}" for template in TEMPLATES.values()
     )
     fits = (
         f"fits the {' and the '.join(best)} templates as well"

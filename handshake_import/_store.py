@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ._records import OPTION_KEYS, Customer, CustomerGroup, Option
+from ._records import OPTION_KEYS, Address, Customer, CustomerGroup, Option
 
 if TYPE_CHECKING:
     from ._apply import ApplyResult
@@ -120,6 +120,15 @@ class CustomerStore(Protocol):
     def options(self) -> Sequence[Option]:
         """The options of every list (`OPTION_KEYS`), each list's in its
         order (at most one of a list the default)."""
+        ...
+
+    def ship_to_addresses(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Sequence[Address]]:
+        """The additional ship-to addresses of the customers whose
+        ``internal_id`` is one of *internal_ids*, each customer's in their
+        order, by internal id (a customer without any may be absent). Each
+        `Address`'s ``id`` is its ``ship_id``."""
         ...
 
 

@@ -20,7 +20,7 @@ a row handed to the caller, a customer to create.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ __all__ = [
     "CUSTOMER_GROUPS",
     "NO_EXTRAS",
     "OPTIONS",
+    "SHIP_TO",
     "TEMPLATES",
     "TEMPLATE_COLUMNS",
     "Extra",
@@ -122,7 +123,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
 )
 
 #: The templates of the bulk-import page, by the name the API gives them.
-TemplateName = Literal["customers", "options", "customer-groups"]
+TemplateName = Literal["customers", "ship-to", "options", "customer-groups"]
 
 
 @attrs.frozen
@@ -138,12 +139,14 @@ class Template:
         fields: its columns, in template order.
         extra_columns: whether a file may add ``id:<Manufacturer>`` and
             custom columns to it (after the fields, in a row's values).
+        one_of: columns of which a file must have at least one.
     """
 
     name: TemplateName
     noun: str
     fields: tuple[Field, ...]
     extra_columns: bool = False
+    one_of: tuple[str, ...] = ()
     #: column -> its place in a row's values
     places: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
@@ -161,6 +164,20 @@ class Template:
         """The columns a file must have, and a row must fill."""
         return tuple(field.column for field in self.fields if field.required)
 
+    @property
+    def needs(self) -> str:
+        """The columns a file must have, for messages (``key, value``;
+        ``cust_id or cust_name``)."""
+        return ", ".join(
+            [*self.required, *([" or ".join(self.one_of)] * bool(self.one_of))]
+        )
+
+    def fits(self, columns: Collection[str]) -> bool:
+        """Whether a file with *columns* has the columns it must have."""
+        return all(column in columns for column in self.required) and (
+            not self.one_of or any(column in columns for column in self.one_of)
+        )
+
     def at(self, column: str) -> int:
         """The place of *column* in a row's values."""
         return self.places[column]
@@ -168,6 +185,20 @@ class Template:
 
 #: The customer template.
 CUSTOMERS = Template("customers", "customer", CUSTOMER_FIELDS, extra_columns=True)
+
+#: The additional ship-to addresses template: a customer's addresses other
+#: than the one of its own ``ship_*`` columns, each in the customer
+#: template's ``ship_*`` columns.
+SHIP_TO = Template(
+    "ship-to",
+    "ship-to address",
+    (
+        Field("cust_id", "customer_id", kind="id"),
+        Field("cust_name", "customer_name"),
+        *_block("ship"),
+    ),
+    one_of=("cust_id", "cust_name"),
+)
 
 #: The options template: the values of each option list, in order.
 OPTIONS = Template(
@@ -194,7 +225,8 @@ CUSTOMER_GROUPS = Template(
 
 #: Every template, by name.
 TEMPLATES: Mapping[str, Template] = {
-    template.name: template for template in (CUSTOMERS, OPTIONS, CUSTOMER_GROUPS)
+    template.name: template
+    for template in (CUSTOMERS, SHIP_TO, OPTIONS, CUSTOMER_GROUPS)
 }
 
 #: Template column -> its kind, in template order.

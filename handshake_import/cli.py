@@ -39,18 +39,21 @@ from ._plan import (
     CreateCustomer,
     CreateCustomerGroup,
     CreateOption,
+    CreateShipTo,
     CreateUserGroup,
     Plan,
     Unchanged,
     UnchangedCustomerGroup,
     UnchangedOption,
+    UnchangedShipTo,
     UpdateCustomer,
     UpdateCustomerGroup,
     UpdateOption,
+    UpdateShipTo,
     unreachable,
 )
 from ._problems import Problem, customer_key, quote, show_value
-from ._records import Customer
+from ._records import Address, Customer
 from ._result import ReadResult
 from ._schema import fold
 from ._serialize import unstructure_plan
@@ -285,7 +288,9 @@ class _Style:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {noun}es" if noun.endswith("s") else f"{number} {noun}s"
 
 
 def _position(problem: Problem) -> str:
@@ -341,7 +346,7 @@ def _print_plan(
     actions = plan.summary()["actions"]
     counts = "; ".join(
         _counts(template, actions)
-        for template in ("options", "customer-groups", "customers")
+        for template in ("options", "customer-groups", "customers", "ship-to")
         if template in plan.templates
     )
     out.write(
@@ -366,8 +371,11 @@ def _counts(template: str, actions: Mapping[str, int]) -> str:
             f"{actions['unchanged']} unchanged, "
             f"{_count(actions['create-user-group'], 'user group')} to create"
         )
-    suffix = "option" if template == "options" else "customer-group"
-    noun = "option" if template == "options" else "customer group"
+    suffix, noun = {
+        "options": ("option", "option"),
+        "customer-groups": ("customer-group", "customer group"),
+        "ship-to": ("ship-to", "ship-to address"),
+    }[template]
     return (
         f"{_count(actions[f'create-{suffix}'], noun)} to create, "
         f"{actions[f'update-{suffix}']} to update, "
@@ -426,10 +434,28 @@ def _print_action(
             f"(matched by {action.matched_by})\n"
         )
         _print_changes(action.changes, out)
+    elif isinstance(action, CreateShipTo):
+        owner = action.internal_id or action.customer_id or ""
+        out.write(
+            f"{style('+', '32')}{row} add ship-to address "
+            f"{_address_label(action.address)} to customer {quote(owner)}\n"
+        )
+    elif isinstance(action, UpdateShipTo):
+        out.write(
+            f"{style('~', '36')}{row} update ship-to address "
+            f"{quote(action.ship_id)} of customer {quote(action.internal_id)}\n"
+        )
+        _print_changes(action.changes, out)
     elif isinstance(action, _UNCHANGED):
         pass
     else:
         unreachable(action)
+
+
+def _address_label(address: Address) -> str:
+    text = ", ".join(p for p in (address.name, address.street, address.city) if p)
+    label = quote(text or "(blank)")
+    return f"{quote(address.id)} ({label})" if address.id else label
 
 
 def _write_json(document: Any, out: _Output) -> None:
@@ -647,7 +673,7 @@ def _carry_out(
     return in_part, "applied-in-part" if in_part else "applied", message, done
 
 
-_UNCHANGED = (Unchanged, UnchangedOption, UnchangedCustomerGroup)
+_UNCHANGED = (Unchanged, UnchangedOption, UnchangedCustomerGroup, UnchangedShipTo)
 
 
 def _applied(plan: Plan, done: ApplyResult) -> str:
@@ -664,6 +690,8 @@ def _applied(plan: Plan, done: ApplyResult) -> str:
         parts.append(
             f"{_count(len(done.customer_groups), 'customer group')} added or changed"
         )
+    if "ship-to" in plan.templates:
+        parts.append(f"{_count(len(done.ship_to), 'ship-to address')} added or changed")
     return f"Applied: {'; '.join(parts)}."
 
 
@@ -678,6 +706,10 @@ def _result_json(done: ApplyResult) -> dict[str, Any]:
         "unchanged": list(done.unchanged),
         "options": [{"key": key, "value": value} for key, value in done.options],
         "customer_groups": list(done.customer_groups),
+        "ship_to": [
+            {"row": row, "internal_id": internal_id}
+            for row, internal_id in done.ship_to
+        ],
     }
 
 

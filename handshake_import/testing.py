@@ -764,6 +764,75 @@ class StoreConformance:
 
         _check(before, list(store.options()), "options() after a stale plan")
 
+    # -- applying plans: additional ship-to addresses ---------------------------
+
+    @_closes_stores
+    def test_a_ship_to_plan_is_applied(self) -> None:
+        """A ship-to file adds addresses to customers, by id and by name,
+        and updates one by its ship_id; ship_to_addresses gives each
+        customer's in order, by internal id, in one call for several; the
+        same file again changes nothing."""
+        store = self._new_store([_ACME, _BETA, _NO_ID])
+        acme, beta = _internal_id(store, "A1"), _internal_id(store, "B1")
+        first = _csv(
+            ["cust_id", "cust_name", "ship_id", "ship_name", "ship_city"],
+            ["A1", "", "DOCK", "Dock 4", "Hull"],
+            ["", "beta ltd", "", "Beta Depot", "Leeds"],
+        )
+        self.apply(store, reconcile(first, store))
+        second = _csv(
+            ["cust_id", "ship_id", "ship_name", "ship_city", "ship_postcode"],
+            ["A1", "DOCK", "Dock 4", "Grimsby", "DN31"],
+            ["A1", "YARD", "Yard", "York", ""],
+        )
+
+        self.apply(store, reconcile(second, store))
+
+        _check(
+            {
+                acme: (
+                    Address(id="DOCK", name="Dock 4", city="Grimsby", postcode="DN31"),
+                    Address(id="YARD", name="Yard", city="York"),
+                ),
+                beta: (Address(name="Beta Depot", city="Leeds"),),
+            },
+            {
+                internal_id: tuple(addresses)
+                for internal_id, addresses in store.ship_to_addresses(
+                    [acme, beta, "no-such-customer"]
+                ).items()
+                if addresses
+            },
+            "ship_to_addresses() after the plans",
+        )
+        _check(
+            ["UnchangedShipTo"] * 2,
+            [type(action).__name__ for action in reconcile(second, store).actions],
+            "the actions of the same file again",
+        )
+
+    @_closes_stores
+    def test_a_stale_ship_to_plan_changes_nothing(self) -> None:
+        """A ship-to plan whose address changed since: StalePlanError, and
+        the addresses stay as they are."""
+        store = self._new_store([_ACME])
+        acme = _internal_id(store, "A1")
+        header = ["cust_id", "ship_id", "ship_city"]
+        self.apply(store, reconcile(_csv(header, ["A1", "DOCK", "Hull"]), store))
+        stale = reconcile(_csv(header, ["A1", "DOCK", "York"]), store)
+        self.apply(store, reconcile(_csv(header, ["A1", "DOCK", "Leeds"]), store))
+        before = store.ship_to_addresses([acme])
+
+        _expect_error(
+            StalePlanError, lambda: self.apply(store, stale), "apply(stale plan)"
+        )
+
+        _check(
+            before,
+            store.ship_to_addresses([acme]),
+            "ship_to_addresses() after a stale plan",
+        )
+
     # -- applying plans: creating ----------------------------------------------
 
     @_closes_stores

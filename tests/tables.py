@@ -75,6 +75,21 @@ def xls_bytes(table: Table, *, title: str = "Customers") -> bytes:
     return out.getvalue()
 
 
+#: A source of rows for `reconcile`: a file's bytes, or rows of mappings.
+Source = bytes | list[dict[str, object]]
+
+
+def source_of(
+    kind: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], *, title: str
+) -> Source:
+    """*rows* under *header* as a CSV file (``"csv"``), an XLSX workbook
+    whose sheet is *title* (``"xlsx"``), or mappings (``"dicts"``)."""
+    if kind == "dicts":
+        return [dict(zip(header, row, strict=True)) for row in rows]
+    table = [list(header), *map(list, rows)]
+    return xlsx_bytes(table, title=title) if kind == "xlsx" else csv_bytes(table)
+
+
 WRITERS: dict[str, Writer] = {
     "csv": csv_bytes,
     "tsv": lambda table: csv_bytes(table, delimiter="\t"),

@@ -556,6 +556,7 @@ def test_apply_json_is_one_document_with_the_created_internal_ids(
         "unchanged": [],
         "options": [],
         "customer_groups": [],
+        "ship_to": [],
     } == document["result"]
     assert structure_plan(document["plan"]).summary()["actions"]["create"] == 2
     assert "Applied: 2 created, 1 updated, 0 user groups created.\n" == err

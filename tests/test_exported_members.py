@@ -24,6 +24,7 @@ def test_all() -> None:
         "CreateCustomer",
         "CreateCustomerGroup",
         "CreateOption",
+        "CreateShipTo",
         "CreateUserGroup",
         "CustomColumn",
         "Customer",
@@ -47,9 +48,11 @@ def test_all() -> None:
         "Unchanged",
         "UnchangedCustomerGroup",
         "UnchangedOption",
+        "UnchangedShipTo",
         "UpdateCustomer",
         "UpdateCustomerGroup",
         "UpdateOption",
+        "UpdateShipTo",
         "WritableCustomerStore",
         "describe_plan",
         "fold_name",
@@ -107,6 +110,7 @@ def test_adapters_namespace() -> None:
         "WritableCustomerStore",
         "apply_customer_groups",
         "apply_options",
+        "apply_ship_to",
         "apply_update",
         "check_names_free",
         "check_plan",
@@ -119,6 +123,7 @@ def test_adapters_namespace() -> None:
         "integer_internal_id",
         "load_custom_values",
         "name_taken_since",
+        "ship_to_customers",
     ] == adapters.__all__
 
 

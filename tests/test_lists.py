@@ -26,9 +26,7 @@ from handshake_import import (
 )
 from handshake_import.adapters.sqlite import SQLiteStore
 
-from .tables import csv_bytes, xlsx_bytes
-
-Source = bytes | list[dict[str, object]]
+from .tables import Source, csv_bytes, source_of
 
 _SOURCE = {"kind": "csv"}
 
@@ -41,11 +39,7 @@ def source_kind(request: pytest.FixtureRequest) -> None:
 
 def table(header: Sequence[str], *rows: Sequence[object]) -> Source:
     """The rows under *header*, as the source the test runs on."""
-    if _SOURCE["kind"] == "dicts":
-        return [dict(zip(header, row, strict=True)) for row in rows]
-    if _SOURCE["kind"] == "xlsx":
-        return xlsx_bytes([list(header), *map(list, rows)], title="Options")
-    return csv_bytes([list(header), *map(list, rows)])
+    return source_of(_SOURCE["kind"], header, rows, title="Options")
 
 
 def options(*rows: Sequence[object]) -> Source:

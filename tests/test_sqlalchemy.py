@@ -29,6 +29,7 @@ from handshake_import.adapters.sqlalchemy import (  # noqa: E402
     CustomerGroupColumns,
     ManufacturerIdColumns,
     OptionColumns,
+    ShipToColumns,
     SQLAlchemyStore,
     StoreTables,
     create_tables,
@@ -302,6 +303,59 @@ def test_the_app_s_own_group_and_option_tables(tmp_path: Path) -> None:
             )
         )
     assert [] == [o for o in store.options() if o.key == "ccType"]
+    store.engine.dispose()
+
+
+def test_ship_to_addresses_on_the_app_s_table(tmp_path: Path) -> None:
+    """A ship-to table of the app's, with some parts: addresses read and
+    written in them; a part it has no column for is refused, and so is a
+    ship-to plan for tables without one."""
+    metadata, tables = app_tables()
+    depots = sa.Table(
+        "depots",
+        metadata,
+        sa.Column("client_pk", sa.ForeignKey("clients.pk"), primary_key=True),
+        sa.Column("sort", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(20)),
+        sa.Column("city", sa.String(80)),
+    )
+    with_depots = attrs.evolve(
+        tables,
+        ship_to=ShipToColumns(
+            customer=depots.c.client_pk,
+            position=depots.c.sort,
+            fields={"ship_id": depots.c.code, "ship_city": depots.c.city},
+        ),
+    )
+    store = sqlite_store(tmp_path / "app.db", with_depots)
+    store.apply(reconcile(csv_bytes([["id", "name"], ["C1", "One"]]), store))
+    internal_id = store.customers_by_id(["C1"])["C1"].internal_id
+    assert internal_id is not None
+    data = csv_bytes([["cust_id", "ship_id", "ship_city"], ["C1", "D1", "Hull"]])
+
+    store.apply(reconcile(data, store))
+    again = reconcile(data, store)
+    street = reconcile(csv_bytes([["cust_id", "ship_street"], ["C1", "1 Quay"]]), store)
+    without = SQLAlchemyStore(store.engine, tables)
+
+    assert {internal_id: (Address(id="D1", city="Hull"),)} == {
+        key: tuple(value)
+        for key, value in store.ship_to_addresses([internal_id]).items()
+    }
+    assert ["UnchangedShipTo"] == [type(a).__name__ for a in again.actions]
+    with pytest.raises(
+        StoreError, match="no place for the ship-to addresses' ship_street"
+    ):
+        store.apply(street)
+    assert {} == dict(without.ship_to_addresses([internal_id]))
+    with pytest.raises(StoreError, match="no place for additional ship-to addresses"):
+        without.apply(street)
+    with pytest.raises(ValueError, match=r"\['city'\] are not ship-to address columns"):
+        ShipToColumns(
+            customer=depots.c.client_pk,
+            position=depots.c.sort,
+            fields={"city": depots.c.city},
+        )
     store.engine.dispose()
 
 

@@ -8,7 +8,9 @@ The core package never imports this package; import the adapter you use::
 An adapter of your own builds its ``apply`` on `check_plan` (refuse a plan
 with errors unless partial), `apply_options` and `apply_customer_groups`
 (the option lists and the customer groups once the plan's actions are
-applied, after checking them), `apply_update` (check an update's old values
+applied, after checking them), `ship_to_customers` and `apply_ship_to`
+(whose additional ship-to addresses the plan changes, and what they are
+once it is applied), `apply_update` (check an update's old values
 against the stored customer and give the updated one), `id_created_since`
 and `id_taken_since` (the `StalePlanError` for ids that another process took
 meanwhile), `check_names_free` and `name_taken_since` (the same for the name
@@ -34,6 +36,7 @@ from .._apply import (
     id_taken_since,
     name_taken_since,
 )
+from .._apply_ship_to import apply_ship_to, ship_to_customers
 from .._serialize import dump_custom_values, load_custom_values
 from .._store import WritableCustomerStore, generated_number, integer_internal_id
 from .._template import customer_from_fields
@@ -44,6 +47,7 @@ __all__ = [
     "WritableCustomerStore",
     "apply_customer_groups",
     "apply_options",
+    "apply_ship_to",
     "apply_update",
     "check_names_free",
     "check_plan",
@@ -56,4 +60,5 @@ __all__ = [
     "integer_internal_id",
     "load_custom_values",
     "name_taken_since",
+    "ship_to_customers",
 ]

@@ -50,26 +50,35 @@ from .._apply import (
     listed_customer_groups,
     listed_options,
 )
+from .._apply_ship_to import apply_ship_to, listed_ship_to, ship_to_customers
 from .._errors import StalePlanError, StoreError
 from .._names import name_key
 from .._plan import (
     CreateCustomer,
     CreateCustomerGroup,
     CreateOption,
+    CreateShipTo,
     CreateUserGroup,
     Plan,
     Unchanged,
     UnchangedCustomerGroup,
     UnchangedOption,
+    UnchangedShipTo,
     UpdateCustomer,
     UpdateCustomerGroup,
     UpdateOption,
+    UpdateShipTo,
     unreachable,
 )
-from .._records import NO_MAPPING, Customer, CustomerGroup, Option
+from .._records import NO_MAPPING, Address, Customer, CustomerGroup, Option
 from .._serialize import dump_custom_values, load_custom_values
 from .._store import OPTION_KEYS, generated_number, integer_internal_id
-from .._template import CUSTOMER_FIELDS, customer_from_values, values_of
+from .._template import (
+    ADDRESS_PARTS,
+    CUSTOMER_FIELDS,
+    customer_from_values,
+    values_of,
+)
 
 __all__ = [
     "CustomerColumns",
@@ -77,6 +86,7 @@ __all__ = [
     "ManufacturerIdColumns",
     "OptionColumns",
     "SQLAlchemyStore",
+    "ShipToColumns",
     "StoreTables",
     "create_tables",
     "default_tables",
@@ -88,6 +98,8 @@ FIELD_COLUMNS: tuple[str, ...] = tuple(
     field.column for field in CUSTOMER_FIELDS if field.column != "internal_id"
 )
 _EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
+#: A ship-to template column -> its `Address` part.
+_SHIP_TO_PART: Mapping[str, str] = {f"ship_{part}": part for part in ADDRESS_PARTS}
 
 
 def _same_table(columns: Iterable[sa.Column[Any] | None], what: str) -> None:
@@ -208,6 +220,36 @@ class OptionColumns:
 
 
 @attrs.frozen(kw_only=True)
+class ShipToColumns:
+    """The table of the customers' additional ship-to addresses: a row per
+    address.
+
+    Attributes:
+        customer: the column holding the customer's primary key.
+        position: an integer giving a customer's addresses their order.
+        fields: template column (``ship_id``, ``ship_name`` ...
+            ``ship_fax``) -> its column. A part left out reads as blank,
+            and a plan that sets it is refused.
+    """
+
+    customer: sa.Column[Any]
+    position: sa.Column[Any]
+    fields: Mapping[str, sa.Column[Any]] = attrs.field(converter=_read_only)
+
+    def __attrs_post_init__(self) -> None:
+        unknown = sorted(set(self.fields) - set(_SHIP_TO_PART))
+        if unknown:
+            raise ValueError(
+                f"ShipToColumns: {unknown} are not ship-to address columns; use "
+                f"{', '.join(_SHIP_TO_PART)}"
+            )
+        _same_table(
+            [self.customer, self.position, *self.fields.values()],
+            "the ship-to addresses",
+        )
+
+
+@attrs.frozen(kw_only=True)
 class CustomerGroupColumns:
     """The table of customer groups: a row per group.
 
@@ -258,9 +300,10 @@ class StoreTables:
             the new ones); without it, a plan creating one is refused.
         manufacturers: the column of the manufacturers' names.
         options: the option lists.
+        ship_to: the customers' additional ship-to addresses.
 
     A piece left out (``None``) has nothing in it: no customer group, no
-    manufacturer, no option.
+    manufacturer, no option, no additional ship-to address.
     """
 
     customers: CustomerColumns
@@ -271,6 +314,7 @@ class StoreTables:
     user_groups: sa.Column[Any] | None = None
     manufacturers: sa.Column[Any] | None = None
     options: OptionColumns | None = None
+    ship_to: ShipToColumns | None = None
 
     @property
     def tables(self) -> list[sa.Table]:
@@ -282,6 +326,7 @@ class StoreTables:
             self.user_groups,
             self.manufacturers,
             self.options.key if self.options else None,
+            self.ship_to.customer if self.ship_to else None,
         ]
         found: list[sa.Table] = []
         for column in columns:
@@ -304,8 +349,8 @@ def default_tables(
 ) -> StoreTables:
     """Our schema, for an app that takes it: tables named ``<prefix>customers``,
     ``<prefix>customer_manufacturer_ids``, ``<prefix>manufacturers``,
-    ``<prefix>customer_groups``, ``<prefix>user_groups`` and
-    ``<prefix>options``, defined in *metadata* (a new one by default; give
+    ``<prefix>customer_groups``, ``<prefix>user_groups``, ``<prefix>options``
+    and ``<prefix>ship_to_addresses``, defined in *metadata* (a new one by default; give
     ``MetaData(schema=...)`` for another schema). `create_tables` makes them.
     """
     metadata = sa.MetaData() if metadata is None else metadata
@@ -365,6 +410,18 @@ def default_tables(
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("is_default", sa.Boolean, nullable=False, default=False),
     )
+    ship_to = sa.Table(
+        f"{prefix}ship_to_addresses",
+        metadata,
+        sa.Column(
+            "internal_id",
+            big,
+            sa.ForeignKey(customers.c.internal_id, ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("position", sa.Integer, primary_key=True),
+        *(sa.Column(column, sa.Text) for column in _SHIP_TO_PART),
+    )
     return StoreTables(
         customers=CustomerColumns(
             internal_id=customers.c.internal_id,
@@ -394,6 +451,11 @@ def default_tables(
             value=options.c.value,
             position=options.c.position,
             is_default=options.c.is_default,
+        ),
+        ship_to=ShipToColumns(
+            customer=ship_to.c.internal_id,
+            position=ship_to.c.position,
+            fields={column: ship_to.c[column] for column in _SHIP_TO_PART},
         ),
     )
 
@@ -550,6 +612,25 @@ class SQLAlchemyStore:
         """See `CustomerStore.manufacturers`."""
         return self._values(self.tables.manufacturers)
 
+    def ship_to_addresses(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Sequence[Address]]:
+        """See `CustomerStore.ship_to_addresses`."""
+        columns = self.tables.ship_to
+        if columns is None:
+            return {}
+        keys = [k for i in internal_ids if (k := self._key(i)) is not None]
+        with self._reading() as connection:
+            found = _read_ship_to(connection, columns, keys, self._among, self._batch)
+        return {i: tuple(found[i]) for i in internal_ids if i in found}
+
+    def _key(self, internal_id: str) -> Any:
+        """The primary key value of an internal id (``None``: no customer
+        can have it)."""
+        if self._integer_keys:
+            return integer_internal_id(internal_id)
+        return internal_id
+
     def options(self) -> Sequence[Option]:
         """See `CustomerStore.options`."""
         columns = self.tables.options
@@ -700,6 +781,14 @@ class SQLAlchemyStore:
         for action in plan.actions:
             if isinstance(action, CreateUserGroup) and tables.user_groups is None:
                 raise StoreError("The store's tables have no place for user groups.")
+            if (
+                isinstance(action, (CreateShipTo, UpdateShipTo))
+                and tables.ship_to is None
+            ):
+                raise StoreError(
+                    "The store's tables have no place for additional ship-to "
+                    "addresses (StoreTables.ship_to)."
+                )
             if (
                 isinstance(action, (CreateOption, UpdateOption))
                 and tables.options is None
@@ -882,6 +971,7 @@ class SQLAlchemyStore:
 _TEMPLATE_COLUMNS = tuple(field.column for field in CUSTOMER_FIELDS)
 _NAME_AT = _TEMPLATE_COLUMNS.index("name")
 _TEMPLATE = frozenset(_TEMPLATE_COLUMNS)
+_SHIP_TO_ACTIONS = (CreateShipTo, UpdateShipTo, UnchangedShipTo)
 _LIST_ACTIONS = (
     CreateOption,
     UpdateOption,
@@ -955,6 +1045,53 @@ def _table(column: sa.Column[Any]) -> sa.Table:
     table = column.table
     assert isinstance(table, sa.Table)
     return table
+
+
+def _read_ship_to(
+    connection: sa.Connection,
+    columns: ShipToColumns,
+    keys: Sequence[Any],
+    among: Callable[[sa.Column[Any], Sequence[Any]], sa.ColumnElement[bool]],
+    batch: int,
+) -> dict[str, list[Address]]:
+    """The ship-to addresses of the customers with primary keys *keys*, by
+    internal id, each customer's in order."""
+    parts = [
+        (part, columns.fields.get(column)) for column, part in _SHIP_TO_PART.items()
+    ]
+    selected = [columns.customer, *(c for _, c in parts if c is not None)]
+    found: dict[str, list[Address]] = {}
+    for chunk in _slices(list(dict.fromkeys(keys)), batch):
+        rows = connection.execute(
+            sa.select(*selected)
+            .where(among(columns.customer, chunk))
+            .order_by(columns.customer, columns.position)
+        )
+        for key, *values in rows:
+            given = iter(values)
+            address = Address(
+                **{part: next(given) if c is not None else None for part, c in parts}
+            )
+            found.setdefault(str(key), []).append(address)
+    return found
+
+
+def _ship_to_row(
+    columns: ShipToColumns, key: Any, position: int, address: Address
+) -> dict[str, Any]:
+    """The table row of *address*, the customer's *position*th; a part the
+    table has no column for is a `StoreError`."""
+    row = {columns.customer.key: key, columns.position.key: position}
+    for column, part in _SHIP_TO_PART.items():
+        value = getattr(address, part)
+        target = columns.fields.get(column)
+        if target is not None:
+            row[target.key] = value
+        elif value is not None:
+            raise StoreError(
+                f"The store's tables have no place for the ship-to addresses' {column}."
+            )
+    return row
 
 
 def _or_null(column: sa.Column[Any] | None) -> sa.ColumnElement[Any]:
@@ -1052,7 +1189,7 @@ class _Apply:
                 updates.append(action)
             elif isinstance(action, Unchanged):
                 unchanged.append(action.internal_id)
-            elif isinstance(action, _LIST_ACTIONS):
+            elif isinstance(action, (*_LIST_ACTIONS, *_SHIP_TO_ACTIONS)):
                 lists += 1
             else:
                 unreachable(action)
@@ -1069,6 +1206,13 @@ class _Apply:
             if action.generated_id
         ]
         check_names_free(generated, self.customers_named, batch_size=self.store._batch)
+        # Ship-to addresses last: they belong to customers.
+        created_ids = {
+            action.customer.id: internal_id
+            for action, (_, internal_id) in zip(creates, created, strict=True)
+            if action.customer.id is not None
+        }
+        self.write_ship_to(plan, created_ids)
         return ApplyResult(
             created=tuple(created),
             updated=tuple(action.internal_id for action in updates),
@@ -1076,6 +1220,7 @@ class _Apply:
             unchanged=tuple(unchanged),
             options=listed_options(plan),
             customer_groups=listed_customer_groups(plan),
+            ship_to=listed_ship_to(plan, created_ids),
         )
 
     def write_lists(self, plan: Plan) -> None:
@@ -1384,9 +1529,33 @@ class _Apply:
     def key(self, internal_id: str) -> Any:
         """The primary key value of an internal id (``None``: no customer
         can have it)."""
-        if self.store._integer_keys:
-            return integer_internal_id(internal_id)
-        return internal_id
+        return self.store._key(internal_id)
+
+    def write_ship_to(self, plan: Plan, created: Mapping[str, str]) -> None:
+        """Apply the plan's ship-to actions: each customer's addresses, read
+        under the write lock, computed as every store computes them
+        (`apply_ship_to`), and written back whole."""
+        columns = self.store.tables.ship_to
+        if columns is None:
+            return
+        keys = [self.key(i) for i in ship_to_customers(plan)]
+        stored = _read_ship_to(
+            self.connection,
+            columns,
+            [k for k in keys if k is not None],
+            self.store._among,
+            self.store._batch,
+        )
+        table = _table(columns.customer)
+        for internal_id, addresses in apply_ship_to(stored, plan, created).items():
+            key = self.key(internal_id)
+            self.connection.execute(sa.delete(table).where(columns.customer == key))
+            rows = [
+                _ship_to_row(columns, key, position, address)
+                for position, address in enumerate(addresses, start=1)
+            ]
+            if rows:
+                self.connection.execute(sa.insert(table), rows)
 
 
 def _slices(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -25,7 +25,7 @@ from collections.abc import (
 )
 from contextlib import contextmanager
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -42,6 +42,7 @@ from .._apply import (
     listed_customer_groups,
     listed_options,
 )
+from .._apply_ship_to import apply_ship_to, listed_ship_to, ship_to_customers
 from .._errors import StoreError
 from .._names import name_key
 from .._plan import (
@@ -49,32 +50,52 @@ from .._plan import (
     CreateCustomer,
     CreateCustomerGroup,
     CreateOption,
+    CreateShipTo,
     CreateUserGroup,
     Plan,
     Unchanged,
     UnchangedCustomerGroup,
     UnchangedOption,
+    UnchangedShipTo,
     UpdateCustomer,
     UpdateCustomerGroup,
     UpdateOption,
+    UpdateShipTo,
     unreachable,
 )
-from .._records import NO_MAPPING, Customer, CustomerGroup, Option
+from .._records import NO_MAPPING, Address, Customer, CustomerGroup, Option
 from .._serialize import dump_custom_values, load_custom_values
 from .._store import OPTION_KEYS, generated_number, integer_internal_id
-from .._template import CUSTOMER_FIELDS, Field, customer_from_values, values_of
+from .._template import (
+    ADDRESS_PARTS,
+    CUSTOMER_FIELDS,
+    Field,
+    customer_from_values,
+    values_of,
+)
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 #: The schema version this release writes (``PRAGMA user_version``).
 SCHEMA_VERSION = 2
 
+#: The columns of a ship-to address, in `Address` field order.
+_SHIP_TO_PARTS = ", ".join(ADDRESS_PARTS)
+_SHIP_TO_TABLE = f"""CREATE TABLE ship_to_addresses (
+    internal_id INTEGER NOT NULL REFERENCES customers ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    {", ".join(f"{part} TEXT" for part in _SHIP_TO_PARTS.split(", "))},
+    PRIMARY KEY (internal_id, position)
+)"""
+
 #: What each version adds to the one before it (version 1 is `_SCHEMA`'s
-#: first form: the customer groups had no order then).
+#: first form: the customer groups had no order then, and customers no
+#: additional ship-to addresses).
 _MIGRATIONS = {
     2: (
         "ALTER TABLE customer_groups ADD COLUMN position INTEGER NOT NULL DEFAULT 0",
         "UPDATE customer_groups SET position = rowid",
+        _SHIP_TO_TABLE,
     ),
 }
 
@@ -152,10 +173,14 @@ CREATE TABLE options (
     is_default INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (key, value)
 );
+{_SHIP_TO_TABLE};
 """
 
 
-def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
+T = TypeVar("T")
+
+
+def _chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:
     for start in range(0, len(keys), _CHUNK):
         yield keys[start : start + _CHUNK]
 
@@ -372,6 +397,14 @@ class SQLiteStore:
         """See `CustomerStore.options`."""
         return _read_options(self._connection, self._errors)
 
+    def ship_to_addresses(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Sequence[Address]]:
+        """See `CustomerStore.ship_to_addresses`."""
+        with self._errors():
+            found = _read_ship_to(self._connection, internal_ids)
+        return {i: tuple(found[i]) for i in internal_ids if i in found}
+
     # -- reference data -----------------------------------------------------------
 
     def add_manufacturers(self, names: Iterable[str]) -> list[str]:
@@ -476,7 +509,8 @@ class SQLiteStore:
         told = ApplyProgress(progress, plan)
         written = _Written()
         with self._errors(), self._transaction() as connection:
-            # Options and groups first: customers name them.
+            # Options and groups first: customers name them; ship-to
+            # addresses last: they belong to customers.
             _write_lists(connection, plan)
             for action in plan.actions:
                 self._write(connection, action, written)
@@ -486,6 +520,7 @@ class SQLiteStore:
                 lambda keys: _customers_named(connection, keys),
                 batch_size=_CHUNK,
             )
+            _write_ship_to(connection, plan, written.created_ids)
         told.finish()
         return ApplyResult(
             created=tuple(written.created),
@@ -494,6 +529,7 @@ class SQLiteStore:
             unchanged=tuple(written.unchanged),
             options=listed_options(plan),
             customer_groups=listed_customer_groups(plan),
+            ship_to=listed_ship_to(plan, written.created_ids),
         )
 
     def _write(
@@ -508,6 +544,8 @@ class SQLiteStore:
         elif isinstance(action, CreateCustomer):
             internal_id = self._insert(connection, action)
             written.created.append((action.row, internal_id))
+            if action.customer.id is not None:
+                written.created_ids[action.customer.id] = internal_id
             if action.generated_id:
                 written.generated.append(
                     (action.row, internal_id, action.customer.name)
@@ -526,9 +564,12 @@ class SQLiteStore:
                 CreateCustomerGroup,
                 UpdateCustomerGroup,
                 UnchangedCustomerGroup,
+                CreateShipTo,
+                UpdateShipTo,
+                UnchangedShipTo,
             ),
         ):
-            pass  # written with their lists, by `_write_lists`
+            pass  # written by `_write_lists` and `_write_ship_to`
         else:
             unreachable(action)
 
@@ -639,6 +680,52 @@ class _Written:
     unchanged: list[str] = attrs.field(factory=list)
     #: (row, internal id, name) of the customers made with a generated id
     generated: list[tuple[int, str, str]] = attrs.field(factory=list)
+    #: customer id -> internal id, of the customers created
+    created_ids: dict[str, str] = attrs.field(factory=dict)
+
+
+def _read_ship_to(
+    connection: sqlite3.Connection, internal_ids: Sequence[str]
+) -> dict[str, list[Address]]:
+    """The ship-to addresses of the customers *internal_ids* names (as the
+    database writes internal ids), in their order."""
+    numbers = [n for i in internal_ids if (n := integer_internal_id(i)) is not None]
+    found: dict[str, list[Address]] = {}
+    for chunk in _chunks(numbers):
+        for internal_id, *values in connection.execute(
+            f"SELECT internal_id, {_SHIP_TO_PARTS} FROM ship_to_addresses "
+            f"WHERE internal_id IN ({', '.join('?' * len(chunk))}) "
+            "ORDER BY internal_id, position",
+            tuple(chunk),
+        ):
+            found.setdefault(str(internal_id), []).append(
+                Address(**dict(zip(ADDRESS_PARTS, values, strict=True)))
+            )
+    return found
+
+
+def _write_ship_to(
+    connection: sqlite3.Connection, plan: Plan, created: Mapping[str, str]
+) -> None:
+    """Apply the plan's ship-to actions: each customer's addresses, read
+    under the write lock, computed as every store computes them
+    (`apply_ship_to`), and written back whole."""
+    touched = ship_to_customers(plan)
+    if not touched and not any(isinstance(a, CreateShipTo) for a in plan.actions):
+        return
+    addresses = apply_ship_to(_read_ship_to(connection, touched), plan, created)
+    for internal_id, listed in addresses.items():
+        connection.execute(
+            "DELETE FROM ship_to_addresses WHERE internal_id = ?", (int(internal_id),)
+        )
+        connection.executemany(
+            f"INSERT INTO ship_to_addresses (internal_id, position, {_SHIP_TO_PARTS}) "
+            f"VALUES ({', '.join('?' * (len(ADDRESS_PARTS) + 2))})",
+            [
+                (int(internal_id), position, *attrs.astuple(address))
+                for position, address in enumerate(listed, start=1)
+            ],
+        )
 
 
 def _read_groups(

@@ -14,6 +14,7 @@ import attrs
 
 from handshake_import import (
     OPTION_KEYS,
+    Address,
     Customer,
     CustomerGroup,
     CustomerStore,
@@ -96,6 +97,11 @@ class DictStore:
 
     def options(self) -> Sequence[Option]:
         return self._options
+
+    def ship_to_addresses(
+        self, internal_ids: Sequence[str]
+    ) -> Mapping[str, Sequence[Address]]:
+        return {}
 
 
 def preview_import(data: bytes, customers: Mapping[str, Customer]) -> Plan:
