@@ -284,6 +284,11 @@ CATALOGUE: dict[str, _Entry] = {
         "values. An upload never removes anything.",
         "An options file without 'Net 90', which the store has.",
     ),
+    "sheet-not-imported": _Entry(
+        "warning",
+        "The sheet {sheet} is not imported: {reason}",
+        "A workbook with an 'Instructions' sheet beside the template's sheets.",
+    ),
     "missing-customer": _Entry(
         "error",
         "The row names no customer; fill in its cust_id (or its cust_name).",

@@ -75,6 +75,31 @@ def xls_bytes(table: Table, *, title: str = "Customers") -> bytes:
     return out.getvalue()
 
 
+def workbook_bytes(sheets: dict[str, Table], *, kind: str = "xlsx") -> bytes:
+    """A workbook of several sheets, by name, in order: an XLSX written by
+    openpyxl or (``kind="xls"``) an XLS written by xlwt."""
+    if kind == "xls":
+        book = xlwt.Workbook()
+        for title, table in sheets.items():
+            sheet = book.add_sheet(title)
+            for r, row in enumerate(table):
+                for c, cell in enumerate(row):
+                    if cell is not None:
+                        sheet.write(r, c, cell)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, table in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in table:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 #: A source of rows for `reconcile`: a file's bytes, or rows of mappings.
 Source = bytes | list[dict[str, object]]
 

@@ -27,6 +27,7 @@ __all__ = [
     "Source",
     "column_letter",
     "open_sheet",
+    "open_sheets",
 ]
 
 #: Everything a table can be read from: a file, or rows of {header: value}.
@@ -95,6 +96,47 @@ def open_sheet(
 
             with read_xls(stream, limits, sheet) as found:
                 yield found
+        else:
+            raise ImportFileError(_advice(detected), detected=detected)
+
+
+@contextmanager
+def open_sheets(
+    source: Source,
+    *,
+    limits: Limits,
+    watch: Callable[[IO[bytes]], None] | None = None,
+) -> Iterator[Iterator[tuple[str | None, Sheet | None]]]:
+    """Open *source* and yield its tables, one after another: each visible
+    worksheet of a workbook, by name, or the one table of a text file or of
+    mappings (named ``None``). A table is ``None`` when it has no header.
+    Each must be read before the next is taken.
+
+    Raises `ImportFileError` when the file cannot be read as tables at all.
+    """
+    if _is_mappings(source):
+        with open_sheet(source, sheet=None, limits=limits) as found:
+            yield iter([(None, found)])
+        return
+    with open_source(cast(FileSource, source), limits) as stream:
+        if watch is not None:
+            watch(stream)
+        detected = sniff(stream)
+        if detected == "xlsx":
+            from ._xlsx import read_xlsx_sheets  # noqa: PLC0415
+
+            with read_xlsx_sheets(stream, limits) as sheets:
+                yield sheets
+        elif detected == "xls":
+            from ._xls import read_xls_sheets  # noqa: PLC0415
+
+            with read_xls_sheets(stream, limits) as sheets:
+                yield sheets
+        elif detected == "text":
+            from ._text import read_text  # noqa: PLC0415
+
+            with read_text(stream, limits) as found:
+                yield iter([(None, found)])
         else:
             raise ImportFileError(_advice(detected), detected=detected)
 

@@ -58,6 +58,44 @@ def read_xls(
         book.release_resources()
 
 
+@contextmanager
+def read_xls_sheets(
+    stream: IO[bytes], limits: Limits
+) -> Iterator[Iterator[tuple[str, Sheet | None]]]:
+    """Read every visible worksheet of an XLS, one after another (see
+    `read_xlsx_sheets`)."""
+    data = stream.read()
+    with parsing(_failure):
+        book = _open(data, formatting=False)
+        padding = _padding(book)
+        if padding:
+            book.release_resources()
+            book = _open(data, formatting=True)
+    try:
+        yield (
+            (
+                worksheet.name,
+                sheet_from_rows(
+                    _rows(book, worksheet, padding),
+                    format="xls",
+                    name=worksheet.name,
+                    limits=limits,
+                ),
+            )
+            for worksheet in _visible(book)
+        )
+    finally:
+        book.release_resources()
+
+
+def _visible(book: xlrd.book.Book) -> Iterator[xlrd.sheet.Sheet]:
+    for index in range(book.nsheets):
+        with parsing(_failure):
+            worksheet = book.sheet_by_index(index)
+        if worksheet.visibility == _VISIBLE:
+            yield worksheet
+
+
 def _open(data: bytes, *, formatting: bool) -> xlrd.book.Book:
     return xlrd.open_workbook(
         file_contents=data,
@@ -101,17 +139,15 @@ def _failure(parser: str, error: Exception) -> ImportFileError:
 
 def _choose_sheet(book: xlrd.book.Book, name: str | None) -> xlrd.sheet.Sheet:
     # A sheet is read from the file when it is first asked for (on_demand).
+    if name is None:
+        for worksheet in _visible(book):
+            return worksheet
+        raise ImportFileError(
+            "This workbook has no visible worksheet. Unhide the sheet with the "
+            "customers, or name it explicitly.",
+            detected="xls",
+        )
     with parsing(_failure):
-        if name is None:
-            for index in range(book.nsheets):
-                worksheet = book.sheet_by_index(index)
-                if worksheet.visibility == _VISIBLE:
-                    return worksheet
-            raise ImportFileError(
-                "This workbook has no visible worksheet. Unhide the sheet with the "
-                "customers, or name it explicitly.",
-                detected="xls",
-            )
         index = pick_by_name(
             [(title, i) for i, title in enumerate(book.sheet_names())], name, "xls"
         )

@@ -277,6 +277,46 @@ def read_xlsx(
         workbook.close()
 
 
+@contextmanager
+def read_xlsx_sheets(
+    stream: IO[bytes], limits: Limits
+) -> Iterator[Iterator[tuple[str, Sheet | None]]]:
+    """Read every visible worksheet of an XLSX, one after another: yields
+    an iterator of (sheet name, its table or ``None`` when it has no
+    header). The archive is checked, and the workbook and its shared
+    strings read, once for all of them; each table must be read before the
+    next is taken."""
+    budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
+    check_archive(stream, limits, budget)
+    with parsing(_opening_damage):
+        workbook, strings = load_workbook(
+            stream, lambda part: read_shared_strings(part, budget)
+        )
+    try:
+        table = SharedStrings([], budget, budget.total) if strings is None else strings
+        padding = _padding(workbook)
+        visible = [
+            worksheet
+            for worksheet in workbook.worksheets
+            if hasattr(worksheet, "reset_dimensions")
+            and getattr(worksheet, "sheet_state", "visible") == "visible"
+        ]
+        yield (
+            (
+                worksheet.title,
+                sheet_from_rows(
+                    _rows(worksheet, table, padding),
+                    format="xlsx",
+                    name=worksheet.title,
+                    limits=limits,
+                ),
+            )
+            for worksheet in visible
+        )
+    finally:
+        workbook.close()
+
+
 def _opening_damage(parser: str, error: Exception) -> ImportFileError:
     return _damaged(f"{parser}: {type(error).__name__}: {error}")
 
