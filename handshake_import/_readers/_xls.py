@@ -39,23 +39,10 @@ def read_xls(
     stream: IO[bytes], limits: Limits, sheet: str | None
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLS; yields ``None`` when it has no header."""
-    data = stream.read()
-    # xlrd reads untrusted binary records and, on a damaged file, can fail in
-    # many ways of its own (struct.error, IndexError, AssertionError, ...):
-    # raised inside xlrd, they mean "this file cannot be read".
-    with parsing(_failure):
-        book = _open(data, formatting=False)
-        padding = _padding(book)
-        if padding:
-            # The format of each cell is kept only when asked for, at a cost.
-            book.release_resources()
-            book = _open(data, formatting=True)
-    try:
+    with _opened(stream) as (book, padding):
         worksheet = _choose_sheet(book, sheet)
         rows = _rows(book, worksheet, padding)
         yield sheet_from_rows(rows, format="xls", name=worksheet.name, limits=limits)
-    finally:
-        book.release_resources()
 
 
 @contextmanager
@@ -64,14 +51,7 @@ def read_xls_sheets(
 ) -> Iterator[Iterator[tuple[str, Sheet | None]]]:
     """Read every visible worksheet of an XLS, one after another (see
     `read_xlsx_sheets`)."""
-    data = stream.read()
-    with parsing(_failure):
-        book = _open(data, formatting=False)
-        padding = _padding(book)
-        if padding:
-            book.release_resources()
-            book = _open(data, formatting=True)
-    try:
+    with _opened(stream) as (book, padding):
         yield (
             (
                 worksheet.name,
@@ -84,6 +64,25 @@ def read_xls_sheets(
             )
             for worksheet in _visible(book)
         )
+
+
+@contextmanager
+def _opened(stream: IO[bytes]) -> Iterator[tuple[xlrd.book.Book, Padding]]:
+    """The workbook and the cell formats that pad numbers; released at the
+    end."""
+    data = stream.read()
+    # xlrd reads untrusted binary records and, on a damaged file, can fail in
+    # many ways of its own (struct.error, IndexError, AssertionError, ...):
+    # raised inside xlrd, they mean "this file cannot be read".
+    with parsing(_failure):
+        book = _open(data, formatting=False)
+        padding = _padding(book)
+        if padding:
+            # The format of each cell is kept only when asked for, at a cost.
+            book.release_resources()
+            book = _open(data, formatting=True)
+    try:
+        yield book, padding
     finally:
         book.release_resources()
 

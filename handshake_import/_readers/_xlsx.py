@@ -262,19 +262,10 @@ def read_xlsx(
     stream: IO[bytes], limits: Limits, sheet: str | None
 ) -> Iterator[Sheet | None]:
     """Read one worksheet of an XLSX; yields ``None`` when it has no header."""
-    budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
-    check_archive(stream, limits, budget)
-    with parsing(_opening_damage):
-        workbook, strings = load_workbook(
-            stream, lambda part: read_shared_strings(part, budget)
-        )
-    try:
-        table = SharedStrings([], budget, budget.total) if strings is None else strings
+    with _opened(stream, limits) as (workbook, strings, padding):
         worksheet = _choose_sheet(workbook, sheet)
-        rows = _rows(worksheet, table, _padding(workbook))
+        rows = _rows(worksheet, strings, padding)
         yield sheet_from_rows(rows, format="xlsx", name=worksheet.title, limits=limits)
-    finally:
-        workbook.close()
 
 
 @contextmanager
@@ -286,15 +277,7 @@ def read_xlsx_sheets(
     header). The archive is checked, and the workbook and its shared
     strings read, once for all of them; each table must be read before the
     next is taken."""
-    budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
-    check_archive(stream, limits, budget)
-    with parsing(_opening_damage):
-        workbook, strings = load_workbook(
-            stream, lambda part: read_shared_strings(part, budget)
-        )
-    try:
-        table = SharedStrings([], budget, budget.total) if strings is None else strings
-        padding = _padding(workbook)
+    with _opened(stream, limits) as (workbook, strings, padding):
         visible = [
             worksheet
             for worksheet in workbook.worksheets
@@ -305,7 +288,7 @@ def read_xlsx_sheets(
             (
                 worksheet.title,
                 sheet_from_rows(
-                    _rows(worksheet, table, padding),
+                    _rows(worksheet, strings, padding),
                     format="xlsx",
                     name=worksheet.title,
                     limits=limits,
@@ -313,6 +296,23 @@ def read_xlsx_sheets(
             )
             for worksheet in visible
         )
+
+
+@contextmanager
+def _opened(
+    stream: IO[bytes], limits: Limits
+) -> Iterator[tuple[Workbook, SharedStrings, Padding]]:
+    """The workbook of a checked archive, its shared strings and the styles
+    that pad numbers; closed at the end."""
+    budget = TextBudget(stream.seek(0, io.SEEK_END), limits)
+    check_archive(stream, limits, budget)
+    with parsing(_opening_damage):
+        workbook, strings = load_workbook(
+            stream, lambda part: read_shared_strings(part, budget)
+        )
+    try:
+        table = SharedStrings([], budget, budget.total) if strings is None else strings
+        yield workbook, table, _padding(workbook)
     finally:
         workbook.close()
 
