@@ -1,7 +1,9 @@
 #!/bin/sh
 # The library's main job on the bundled examples, from a fresh database:
-# import the customers, then plan an edited file against them, then show
-# that importing the first file again has nothing to do.
+# import the workbook of the four templates (customer groups, options,
+# customers, additional ship-to addresses), then plan an edited customer
+# file against it, then show that importing the workbook again has nothing
+# to do.
 set -e
 cd "$(dirname "$0")"
 # The installed command, or the module when pip put the script off the PATH.
@@ -14,21 +16,15 @@ else
 fi
 DB=demo.db
 rm -f "$DB"
-echo "== register the reference data the example uses"
+echo "== register the manufacturer the example's id:Acme Tools column names"
 hi register --db "$DB" --create manufacturer "Acme Tools"
-hi register --db "$DB" customer-group retail wholesale
-hi register --db "$DB" paymentTerms "Net 30" "Net 60" "Due on receipt"
-hi register --db "$DB" shippingMethod "UPS Ground" "FedEx 2Day" \
-    "DHL Paket" "DPD" "Colissimo" "Chronopost" "Canada Post Expedited" \
-    "Purolator Ground" "Australia Post Parcel" "StarTrack Road Express" \
-    "Royal Mail Tracked 48" "Freight (LTL)" "Pallet delivery" "Pickup" "Spedition"
-# "Messagerie" is left out on purpose: its rows show an unknown-option warning.
 echo
-echo "== import customers.xlsx (its 4 deliberately wrong rows are left out: --partial)"
-hi apply --db "$DB" --yes --partial --quiet customers.xlsx || true
+echo "== import workbook.xlsx: its four sheets in one plan (the 4 deliberately"
+echo "   wrong customer rows are left out: --partial)"
+hi apply --db "$DB" --yes --partial --quiet workbook.xlsx || true
 echo
 echo "== plan customers-changed.csv against the database"
 hi plan --db "$DB" customers-changed.csv || true
 echo
-echo "== import customers.xlsx again: nothing to do"
-hi apply --db "$DB" --yes --partial --quiet customers.xlsx || true
+echo "== import workbook.xlsx again: nothing to do"
+hi apply --db "$DB" --yes --partial --quiet workbook.xlsx || true

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
@@ -31,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 HERE = Path(__file__).resolve().parent
 XLSX_PATH = HERE / "customers.xlsx"
 CSV_PATH = HERE / "customers.csv"
+WORKBOOK_PATH = HERE / "workbook.xlsx"
 SHEET_NAME = "Customers"
 
 # Used for the workbook's created/modified properties and the zip entries.
@@ -955,16 +957,134 @@ def write_csv(path: Path) -> None:
         writer.writerows(rows())
 
 
-def write_xlsx(path: Path) -> None:
-    """Write the workbook; numeric ids stay numbers, blanks stay empty cells."""
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
+def _customers_sheet(sheet: Any) -> None:
     sheet.title = SHEET_NAME
     sheet.append(HEADERS)
     for row in rows():
         sheet.append([None if value == "" else value for value in row])
     sheet.freeze_panes = "A2"
 
+
+def write_xlsx(path: Path) -> None:
+    """Write the workbook; numeric ids stay numbers, blanks stay empty cells."""
+    workbook = Workbook()
+    _customers_sheet(workbook.worksheets[0])
+    _save_stable(workbook, path)
+
+
+# The other three templates of the bulk-import page, for the workbook that
+# holds all four: what the customers above refer to, and more addresses.
+CUSTOMER_GROUPS: tuple[tuple[str, int, str, str], ...] = (
+    ("retail", 1, "Retail", "USD"),
+    ("wholesale", 0, "Wholesale", "USD"),
+)
+OPTIONS: tuple[tuple[str, str, int], ...] = (
+    ("paymentTerms", "Net 30", 1),
+    ("paymentTerms", "Net 60", 0),
+    ("paymentTerms", "Due on receipt", 0),
+    *(
+        ("shippingMethod", method, int(method == "UPS Ground"))
+        for method in (
+            "UPS Ground",
+            "FedEx 2Day",
+            "DHL Paket",
+            "DPD",
+            "Colissimo",
+            "Chronopost",
+            "Canada Post Expedited",
+            "Purolator Ground",
+            "Australia Post Parcel",
+            "StarTrack Road Express",
+            "Royal Mail Tracked 48",
+            "Freight (LTL)",
+            "Pallet delivery",
+            "Pickup",
+            "Spedition",
+        )
+    ),
+    # "Messagerie" is left out on purpose: its rows show an unknown-option
+    # warning.
+    ("ccType", "Visa", 1),
+    ("ccType", "Mastercard", 0),
+    ("ccType", "American Express", 0),
+)
+SHIP_TO_HEADERS = (
+    "cust_id",
+    "cust_name",
+    *(header for header in HEADERS if header.startswith("ship_")),
+)
+#: Additional ship-to addresses: by cust_id, and two by cust_name.
+SHIP_TO: tuple[tuple[str, str, Address], ...] = (
+    (
+        "C00017",
+        "",
+        Address(
+            "9 Fid Kennedy Ave", "Boston", "MA", "02210", US, "(617) 555-0190",
+            id="DOCK-2", name="Harbor Hardware - Dock 2",
+        ),
+    ),
+    (
+        "C00017",
+        "",
+        Address(
+            "1 Marine Park", "Boston", "MA", "02127", US,
+            id="MARINA", name="Harbor Hardware - Marina",
+        ),
+    ),
+    (
+        "C00184",
+        "",
+        Address(
+            "12 Prince St", "Kingston", "NY", "12401", US,
+            id="DEPOT", name="Hudson Valley Hardware Depot",
+        ),
+    ),
+    (
+        "",
+        "Nordlicht Feinkost",
+        Address(
+            "Große Elbstraße 145", "Hamburg", "", "22767", DE,
+            id="HAFEN", name="Nordlicht Feinkost - Hafenlager",
+        ),
+    ),
+    (
+        "",
+        "Granite State General Store",
+        Address(
+            "48 Depot Rd", "Concord", "NH", "03301", US,
+            name="Granite State - Depot Road",
+        ),
+    ),
+)  # fmt: skip
+
+
+def write_workbook(path: Path) -> None:
+    """Write the workbook of the four templates: customer groups, options,
+    the customers above, and additional ship-to addresses."""
+    workbook = Workbook()
+    groups = workbook.worksheets[0]
+    groups.title = "Customer groups"
+    groups.append(("id", "isDefault", "name", "currency"))
+    for group in CUSTOMER_GROUPS:
+        groups.append(group)
+    options = workbook.create_sheet("Options")
+    options.append(("key", "value", "isDefault"))
+    for option in OPTIONS:
+        options.append(option)
+    _customers_sheet(workbook.create_sheet(SHEET_NAME))
+    ship_to = workbook.create_sheet("Ship-to")
+    ship_to.append(SHIP_TO_HEADERS)
+    for customer_id, name, address in SHIP_TO:
+        ship_to.append(
+            [customer_id or None, name or None, *(c or None for c in address.cells())]
+        )
+    for sheet in workbook.worksheets:
+        sheet.freeze_panes = "A2"
+    _save_stable(workbook, path)
+
+
+def _save_stable(workbook: Workbook, path: Path) -> None:
+    """Save *workbook* so that the same data gives the same bytes."""
     workbook.properties.creator = "Handshake import examples"
     workbook.properties.created = FIXED_TIMESTAMP
     workbook.properties.modified = FIXED_TIMESTAMP
@@ -1000,7 +1120,11 @@ def write_xlsx(path: Path) -> None:
 def main() -> None:
     write_xlsx(XLSX_PATH)
     write_csv(CSV_PATH)
-    print(f"Wrote {len(CUSTOMERS)} customers to {XLSX_PATH.name} and {CSV_PATH.name}")
+    write_workbook(WORKBOOK_PATH)
+    print(
+        f"Wrote {len(CUSTOMERS)} customers to {XLSX_PATH.name} and {CSV_PATH.name}, "
+        f"and the four templates to {WORKBOOK_PATH.name}"
+    )
 
 
 if __name__ == "__main__":

@@ -344,11 +344,7 @@ def _print_plan(
 ) -> None:
     style = _Style(out)
     actions = plan.summary()["actions"]
-    counts = "; ".join(
-        _counts(template, actions)
-        for template in ("options", "customer-groups", "customers", "ship-to")
-        if template in plan.templates
-    )
+    counts = "; ".join(_counts(template, actions) for template in plan.templates)
     out.write(
         f"{path}: {counts}; "
         f"{_count(len([p for p in plan.problems if p.is_error]), 'error')}, "
@@ -678,21 +674,15 @@ _UNCHANGED = (Unchanged, UnchangedOption, UnchangedCustomerGroup, UnchangedShipT
 
 def _applied(plan: Plan, done: ApplyResult) -> str:
     """What *done* did, as a sentence for the templates of *plan*."""
-    parts = []
-    if "customers" in plan.templates:
-        parts.append(
-            f"{len(done.created)} created, {len(done.updated)} updated, "
-            f"{_count(len(done.user_groups), 'user group')} created"
-        )
-    if "options" in plan.templates:
-        parts.append(f"{_count(len(done.options), 'option')} added or changed")
-    if "customer-groups" in plan.templates:
-        parts.append(
-            f"{_count(len(done.customer_groups), 'customer group')} added or changed"
-        )
-    if "ship-to" in plan.templates:
-        parts.append(f"{_count(len(done.ship_to), 'ship-to address')} added or changed")
-    return f"Applied: {'; '.join(parts)}."
+    parts = {
+        "customers": f"{len(done.created)} created, {len(done.updated)} updated, "
+        f"{_count(len(done.user_groups), 'user group')} created",
+        "options": f"{_count(len(done.options), 'option')} added or changed",
+        "customer-groups": f"{_count(len(done.customer_groups), 'customer group')} "
+        "added or changed",
+        "ship-to": f"{_count(len(done.ship_to), 'ship-to address')} added or changed",
+    }
+    return f"Applied: {'; '.join(parts[name] for name in plan.templates)}."
 
 
 def _result_json(done: ApplyResult) -> dict[str, Any]:

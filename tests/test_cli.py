@@ -393,7 +393,7 @@ def test_a_terminal_without_unicode_gets_readable_text_and_valid_json(
 @pytest.mark.slow
 def test_the_readme_main_job(tmp_path: Path) -> None:
     """examples/demo.sh, the README's main job, runs and shows every outcome."""
-    for name in ("demo.sh", "customers.xlsx", "customers-changed.csv"):
+    for name in ("demo.sh", "workbook.xlsx", "customers-changed.csv"):
         (tmp_path / name).write_bytes((ROOT / "examples" / name).read_bytes())
 
     # As after `pip install .`: the scripts of the Python running the tests
@@ -412,7 +412,11 @@ def test_the_readme_main_job(tmp_path: Path) -> None:
 
     assert 0 == result.returncode, result.stderr
     out = result.stdout
-    assert "Applied: 46 created, 0 updated, 2 user groups created." in out
+    assert (
+        "Applied: 2 customer groups added or changed; 21 options added or changed; "
+        "46 created, 0 updated, 2 user groups created; 5 ship-to addresses added or "
+        "changed." in out
+    )
     assert "2 to create, 2 to update, 42 unchanged" in out
     assert "[possible-duplicate]" in out
     assert "[invalid-email]" in out
