@@ -12,7 +12,6 @@ usual sign of a wrong internal id.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Literal
 
 import attrs
 
@@ -26,25 +25,13 @@ from ._plan import Action, new_create, new_unchanged, new_update
 from ._problems import Problem, describe_customer, make_problem, new_problem, quote
 from ._records import Customer
 from ._references import References
+from ._settings import Mode, Settings
 from ._template import Extras, Values, at, customer_of_row
 
 __all__ = ["Mode", "Planned", "Settings", "plan_actions"]
 
-#: What a plan may do: create and update, only create, or only update.
-Mode = Literal["upsert", "create-only", "update-only"]
-
 _ID = at("id")
 _NAME = at("name")
-
-
-@attrs.frozen(kw_only=True)
-class Settings:
-    """The options of `reconcile` that shape the plan."""
-
-    mode: Mode = "upsert"
-    max_errors: int | None = None
-    mass_change_share: float = 0.5
-    mass_change_minimum: int = 20
 
 
 @attrs.frozen

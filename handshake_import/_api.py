@@ -149,6 +149,8 @@ def reconcile(
     mass_change_minimum: int = 20,
     progress: Progress | None = None,
     template: TemplateName | None = None,
+    strict_options: bool = False,
+    create_user_groups: bool = True,
 ) -> Plan:
     """Read a file of one of the bulk-import templates and plan what
     importing it into *store* would do.
@@ -174,6 +176,12 @@ def reconcile(
         mass_change_share, mass_change_minimum: warn when an import changes
             one field for more than this share of the store's customers and
             for at least this many of them (default: half, and 20).
+        strict_options: an unknown ``paymentTerms`` or ``shippingMethod``
+            value is an error on its row (``option-not-found``); by default
+            it is kept, with an ``unknown-option`` warning.
+        create_user_groups: an unknown ``userGroup`` is created (the
+            default); ``False`` makes it an error on its row
+            (``unknown-user-group``).
         progress: called with ``(done, total)`` while the file is read:
             first with ``done=0`` where the total is known, then every
             1,000 rows, and once at the end with ``done == total``. For a
@@ -191,7 +199,13 @@ def reconcile(
             never answers.
     """
     settings = planning_settings(
-        mode, batch_size, max_errors, mass_change_share, mass_change_minimum
+        mode,
+        batch_size,
+        max_errors,
+        mass_change_share,
+        mass_change_minimum,
+        strict_options=strict_options,
+        create_user_groups=create_user_groups,
     )
     if isinstance(source, ReadResult):
         given = [

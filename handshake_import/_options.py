@@ -65,8 +65,17 @@ def planning_settings(
     max_errors: object,
     mass_change_share: object,
     mass_change_minimum: object,
+    *,
+    strict_options: object = False,
+    create_user_groups: object = True,
 ) -> Settings:
     """The planning options checked (`ValueError` for a wrong one)."""
+    for name, flag in (
+        ("strict_options", strict_options),
+        ("create_user_groups", create_user_groups),
+    ):
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name} must be True or False, not {flag!r}")
     if mode not in ("upsert", "create-only", "update-only"):
         raise ValueError(
             f"mode must be 'upsert', 'create-only' or 'update-only', not {mode!r}"
@@ -92,6 +101,8 @@ def planning_settings(
         max_errors=max_errors,
         mass_change_share=mass_change_share,
         mass_change_minimum=mass_change_minimum,  # type: ignore[arg-type]
+        strict_options=bool(strict_options),
+        create_user_groups=bool(create_user_groups),
     )
 
 

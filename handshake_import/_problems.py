@@ -336,6 +336,19 @@ CATALOGUE: dict[str, _Entry] = {
         "once the option exists ({count}).",
         "'Net 45' when the options list has Net 30 and Net 60.",
     ),
+    "option-not-found": _Entry(
+        "error",
+        "{value} is not one of the {key} options; add it to the list first, or "
+        "use one of its values.",
+        "'Net 45' when the options list has Net 30 and Net 60, and the app "
+        "refuses unknown options (strict_options=True).",
+    ),
+    "unknown-user-group": _Entry(
+        "error",
+        "There is no user group {value}; create it first or fix the name.",
+        "A user group with a typo, when the app does not create user groups "
+        "(create_user_groups=False).",
+    ),
     "possible-duplicate": _Entry(
         "warning",
         "This row creates a new customer {value}, but existing customer {other} "

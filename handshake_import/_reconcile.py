@@ -71,7 +71,9 @@ def plan_rows(
         matches, found = match(rows, answers, names, bad, placement, refused=refused)
         problems += found
         bad |= _error_rows(found)
-        references, found = check_references(rows, answers, bad, placement)
+        references, found = check_references(
+            rows, answers, bad, placement, settings=settings
+        )
         problems += found
         bad |= _error_rows(found)
         planned, found = plan_actions(

@@ -25,6 +25,7 @@ from ._parse import ParsedRow
 from ._placement import Placement
 from ._problems import Problem, make_problem, quote
 from ._result import Column
+from ._settings import Settings
 from ._template import Extra, Extras, Values, at
 
 __all__ = ["References", "check_references", "known_manufacturers"]
@@ -34,6 +35,7 @@ _USER_GROUP = at("userGroup")
 #: The option lists the template's columns take their values from.
 OPTION_COLUMNS = ("paymentTerms", "shippingMethod")
 _OPTIONS = tuple((key, at(key)) for key in OPTION_COLUMNS)
+_LENIENT = Settings()
 
 
 class _Canon:
@@ -75,8 +77,13 @@ def check_references(
     answers: StoreAnswers,
     bad: Collection[int],
     placement: Placement,
+    *,
+    settings: Settings = _LENIENT,
 ) -> tuple[References, list[Problem]]:
-    """Check the references of each row not in *bad*."""
+    """Check the references of each row not in *bad*: an unknown customer
+    group is an error; an unknown user group is created, or an error
+    (``settings.create_user_groups``); an unknown option is a warning (made
+    by `_finish`), or an error (``settings.strict_options``)."""
     customer_groups = _Canon(answers.customer_groups)
     user_groups = _Canon(answers.user_groups)
     options = {key: _Canon(answers.options.get(key, ())) for key, _ in _OPTIONS}
@@ -115,23 +122,43 @@ def check_references(
                 )
                 continue
             changed[_CUSTOMER_GROUP] = known
+        refused = False
         if user_group is not None and user_group not in users_spelled:
             known = user_groups.get(user_group)
-            if known is None:
+            if known is None and not settings.create_user_groups:
+                problems.append(
+                    placement.problem(
+                        "unknown-user-group",
+                        number,
+                        "userGroup",
+                        value=quote(user_group),
+                    )
+                )
+                refused = True
+            elif known is None:
                 known = new_user_groups.setdefault(user_group.casefold(), user_group)
-            if known != user_group:
+            if known is not None and known != user_group:
                 changed[_USER_GROUP] = known
         for key, place in _OPTIONS:
             value = values[place]
             if value is None or value in options[key].spelled:
                 continue
             known = options[key].get(value)
-            if known is None:
+            if known is None and settings.strict_options:
+                problems.append(
+                    placement.problem(
+                        "option-not-found", number, key, value=quote(value), key=key
+                    )
+                )
+                refused = True
+            elif known is None:
                 unknown_options.setdefault((key, value.casefold()), []).append(
                     (number, value)
                 )
             else:
                 changed[place] = known
+        if refused:
+            continue
         if changed:
             respelled[number] = tuple(
                 changed.get(place, value) for place, value in enumerate(values)

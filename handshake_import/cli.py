@@ -146,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
         help="create and update (default), only create, or only update",
     )
     planning.add_argument(
+        "--strict-options",
+        action="store_true",
+        help="an unknown paymentTerms or shippingMethod is an error, not a warning",
+    )
+    planning.add_argument(
+        "--no-new-user-groups",
+        action="store_true",
+        help="an unknown userGroup is an error instead of being created",
+    )
+    planning.add_argument(
         "--partial",
         action="store_true",
         help="(apply) apply the rows without errors even if others have errors",
@@ -563,6 +573,8 @@ def _make_plan(args: argparse.Namespace, store: Any) -> Plan:
             columns=_columns(args),
             mode=args.mode,
             progress=bar,
+            strict_options=args.strict_options,
+            create_user_groups=not args.no_new_user_groups,
         )
     finally:
         if bar is not None:

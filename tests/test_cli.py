@@ -498,6 +498,31 @@ def _json_apply(
     return status, json.loads(captured.out), captured.err
 
 
+def test_policies_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--strict-options and --no-new-user-groups make unknown values errors."""
+    db = tmp_path / "shop.db"
+    path = tmp_path / "c.csv"
+    path.write_bytes(
+        csv_bytes(
+            [["id", "name", "paymentTerms", "userGroup"], ["C1", "A", "Net 9", "Reps"]]
+        )
+    )
+
+    assert 0 == main(["plan", str(path), "--db", str(db), "--create"])
+    lenient = capsys.readouterr().out
+    assert 1 == main(
+        ["plan", str(path), "--db", str(db), "--strict-options", "--no-new-user-groups"]
+    )
+    strict = capsys.readouterr().out
+
+    assert "warning [unknown-option]" in lenient
+    assert "1 user group to create" in lenient
+    assert "error [option-not-found]" in strict
+    assert "error [unknown-user-group]" in strict
+
+
 def test_options_and_customer_groups_files_plan_and_apply(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

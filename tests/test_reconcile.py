@@ -681,6 +681,52 @@ def test_new_user_groups_are_created_once_before_customers() -> None:
     ]
 
 
+def test_strict_options_make_an_unknown_option_an_error_on_its_row() -> None:
+    """strict_options=True: the row with an unknown option is an error and
+    has no action; a respelled known one is fine."""
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "paymentTerms": "Net 45"},
+            {
+                "id": "N2",
+                "name": "B",
+                "paymentTerms": "net 30",
+                "shippingMethod": "Sled",
+            },
+            {"id": "N3", "name": "C", "paymentTerms": "net 30"},
+        ),
+        store(options={"paymentTerms": ["Net 30"]}),
+        strict_options=True,
+    )
+
+    assert [("option-not-found", 2), ("option-not-found", 3)] == codes(plan)
+    assert ["shippingMethod"] == [plan.problems[1].column]
+    assert [("N3", "Net 30")] == [
+        (a.customer.id, a.customer.payment_terms) for a in plan.creates
+    ]
+
+
+def test_without_creating_user_groups_an_unknown_one_is_an_error() -> None:
+    plan = reconcile(
+        table(
+            {"id": "N1", "name": "A", "userGroup": "East Reps"},
+            {"id": "N2", "name": "B", "userGroup": "west reps"},
+        ),
+        store(user_groups=["West Reps"]),
+        create_user_groups=False,
+    )
+
+    assert [("unknown-user-group", 2)] == codes(plan)
+    assert ["CreateCustomer"] == kinds(plan)
+    assert ["West Reps"] == [a.customer.user_group for a in plan.creates]
+
+
+@pytest.mark.parametrize("name", ["strict_options", "create_user_groups"])
+def test_a_policy_is_true_or_false(name: str) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be True or False, not 'yes'"):
+        reconcile(table({"id": "N1", "name": "A"}), store(), **{name: "yes"})  # type: ignore[arg-type]
+
+
 def test_unknown_manufacturer_is_one_error_on_the_column() -> None:
     """An id:<Manufacturer> column for an unknown manufacturer: one error, not one per row."""
     plan = reconcile(

@@ -115,6 +115,16 @@ def test_applied_then_read_again_is_unchanged(kind: str, tmp_path: Path) -> None
     sqlite.close()
 
 
+def test_strict_options_accept_an_option_the_workbook_creates(kind: str) -> None:
+    plan = reconcile(
+        workbook_bytes(SHEETS, kind=kind),
+        InMemoryStore(customer_groups=["retail"]),
+        strict_options=True,
+    )
+
+    assert ["kept-not-in-file"] == [p.code for p in plan.problems]
+
+
 def test_an_unknown_reference_is_still_an_error(kind: str) -> None:
     sheets = {
         "Customers": [["id", "name", "customerGroup"], ["C1", "Acme", "nobody"]],
