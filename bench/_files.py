@@ -403,8 +403,8 @@ _COLUMNS = tuple(
 
 def _sheet_row(number: int, values: Sequence[Value], strings: dict[str, int]) -> str:
     """One ``<row>``; text goes to *strings* (text -> index)."""
-    cells = [f'<row r="{number}" spans="1:{len(HEADER)}">']
-    for column, value in zip(_COLUMNS, values, strict=True):
+    cells = [f'<row r="{number}" spans="1:{len(values)}">']
+    for column, value in zip(_COLUMNS[: len(values)], values, strict=True):
         if isinstance(value, int):
             cells.append(f'<c r="{column}{number}"><v>{value}</v></c>')
         elif value:
@@ -442,6 +442,117 @@ def write_xlsx(path: str | Path, rows: int, seed: int = DEFAULT_SEED) -> None:
                 f'{_DECL}<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'.encode()
             )
             for text in strings:  # in index order
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                fh.write(f"<si><t{space}>{escape(text)}</t></si>".encode())
+            fh.write(b"</sst>")
+
+
+# --- a workbook of the four templates ------------------------------------------------
+
+_ID_AT, _INTERNAL_ID_AT = HEADER.index("id"), HEADER.index("internal_id")
+_BILL = slice(HEADER.index("bill_name"), HEADER.index("bill_fax") + 1)
+SHIP_TO_HEADER = ("cust_id", "ship_id", *(f"ship_{p}" for p in ADDRESS_PARTS[1:]))
+
+
+def _workbook_sheets(
+    rows: int, seed: int
+) -> list[tuple[str, Iterator[Sequence[Value]]]]:
+    """The four sheets: their names and rows (header first)."""
+    groups = [
+        ("id", "isDefault", "name", "currency"),
+        *(
+            (group, int(i == 0), group, "USD")
+            for i, group in enumerate(_CUSTOMER_GROUPS)
+        ),
+    ]
+    options = [
+        ("key", "value", "isDefault"),
+        *(
+            ("paymentTerms", term, int(i == 0))
+            for i, term in enumerate(dict.fromkeys(_PAYMENT_TERMS))
+        ),
+        *(
+            ("shippingMethod", method, int(i == 0))
+            for i, method in enumerate(_SHIPPING)
+        ),
+    ]
+
+    def customers() -> Iterator[Sequence[Value]]:
+        yield HEADER
+        for record in iter_records(rows, seed):
+            # New customers: no internal ids.
+            yield (*record[:_INTERNAL_ID_AT], None, *record[_INTERNAL_ID_AT + 1 :])
+
+    def ship_to() -> Iterator[Sequence[Value]]:
+        yield SHIP_TO_HEADER
+        for number, record in enumerate(iter_records(rows, seed), start=1):
+            # Another address of each customer: its billing address, named
+            # as a depot.
+            yield (record[_ID_AT], f"D{number}", *record[_BILL])
+
+    return [
+        ("Customer groups", iter(groups)),
+        ("Options", iter(options)),
+        ("Customers", customers()),
+        ("Ship-to", ship_to()),
+    ]
+
+
+def write_workbook(path: str | Path, rows: int, seed: int = DEFAULT_SEED) -> None:
+    """Write a workbook of the four templates: the customer groups and
+    options the customers of `write_csv` name, ``rows`` customers (without
+    internal ids), and ``rows`` ship-to addresses, one per customer; shared
+    strings, as Excel writes them."""
+    sheets = _workbook_sheets(rows, seed)
+    names = [name for name, _ in sheets]
+    parts = {
+        "[Content_Types].xml": f'{_DECL}<Types xmlns="{_PKG}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        f'ContentType="{_SML}sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            f'ContentType="{_SML}worksheet+xml"/>'
+            for n in range(1, len(names) + 1)
+        )
+        + f'<Override PartName="/xl/sharedStrings.xml" '
+        f'ContentType="{_SML}sharedStrings+xml"/></Types>',
+        "_rels/.rels": _rels(("officeDocument", "xl/workbook.xml")),
+        "xl/workbook.xml": f'{_DECL}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+        + "".join(
+            f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(names, start=1)
+        )
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": _rels(
+            *(
+                ("worksheet", f"worksheets/sheet{n}.xml")
+                for n in range(1, len(names) + 1)
+            ),
+            ("sharedStrings", "sharedStrings.xml"),
+        ),
+    }
+    strings: dict[str, int] = {}
+    big = rows > 700_000
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(_member(name), text)
+        for n, (_, lines) in enumerate(sheets, start=1):
+            with zf.open(
+                _member(f"xl/worksheets/sheet{n}.xml"), "w", force_zip64=big
+            ) as fh:
+                opening = f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetData>'
+                fh.write(f"{_DECL}{opening}".encode())
+                for number, values in enumerate(lines, start=1):
+                    fh.write(_sheet_row(number, values, strings).encode())
+                fh.write(b"</sheetData></worksheet>")
+        with zf.open(_member("xl/sharedStrings.xml"), "w", force_zip64=big) as fh:
+            fh.write(
+                f'{_DECL}<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'.encode()
+            )
+            for text in strings:
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 fh.write(f"<si><t{space}>{escape(text)}</t></si>".encode())
             fh.write(b"</sst>")
