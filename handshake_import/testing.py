@@ -833,6 +833,37 @@ class StoreConformance:
             "ship_to_addresses() after a stale plan",
         )
 
+    @_closes_stores
+    def test_a_plan_of_several_templates_is_all_or_nothing(self) -> None:
+        """A plan with customer groups, options, customers and ship-to
+        addresses (as a workbook's) whose last part is stale: StalePlanError,
+        and none of it is written."""
+        store = self._new_store([_ACME])
+        acme = _internal_id(store, "A1")
+        ship_to = ["cust_id", "ship_id", "ship_city"]
+        self.apply(store, reconcile(_csv(ship_to, ["A1", "DOCK", "Hull"]), store))
+        parts = [
+            reconcile(_csv(["id", "isDefault"], ["trade", "1"]), store),
+            reconcile(
+                _csv(["key", "value", "isDefault"], ["ccType", "Visa", "1"]), store
+            ),
+            reconcile(_csv(["id", "name"], ["N1", "New One"]), store),
+            reconcile(_csv(ship_to, ["A1", "DOCK", "York"]), store),
+        ]
+        plan = Plan(
+            actions=tuple(action for part in parts for action in part.actions),
+            templates=("customer-groups", "options", "customers", "ship-to"),
+        )
+        self.apply(store, reconcile(_csv(ship_to, ["A1", "DOCK", "Leeds"]), store))
+        addresses = store.ship_to_addresses([acme])
+
+        _expect_error(StalePlanError, lambda: self.apply(store, plan), "apply(plan)")
+
+        _check([], list(store.customer_groups()), "customer_groups()")
+        _check([], list(store.options()), "options()")
+        _check({}, dict(store.customers_by_id(["N1"])), "customers_by_id(['N1'])")
+        _check(addresses, store.ship_to_addresses([acme]), "ship_to_addresses()")
+
     # -- applying plans: creating ----------------------------------------------
 
     @_closes_stores
