@@ -185,7 +185,7 @@ def reconcile(
         progress: called with ``(done, total)`` while the file is read:
             first with ``done=0`` where the total is known, then every
             1,000 rows, and once at the end with ``done == total``. For a
-            CSV or TSV file they are bytes read of the file's size; for
+            CSV, TSV or XLSX file they are bytes read of the file's size; for
             mappings given as a sequence, rows of its length; otherwise
             rows read and ``None`` until the end.
 

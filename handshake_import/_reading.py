@@ -22,7 +22,7 @@ from ._template import CUSTOMERS, NO_EXTRAS, Template
 __all__ = ["Meter", "Progress", "read_table", "read_tables", "table_of_sheet"]
 
 #: What `reconcile` calls with (done, total): bytes read of the file's size
-#: for a CSV or TSV file, rows read of the number of rows for mappings given
+#: for a CSV, TSV or XLSX file, rows read of the number of rows for mappings given
 #: as a sequence, rows read and ``None`` otherwise (docs/reconcile.md).
 Progress = Callable[[int, int | None], None]
 
@@ -32,10 +32,12 @@ _PROGRESS_EVERY = 1_000
 @attrs.define
 class Meter:
     """How far reading has got, in the unit the file allows: bytes of a
-    text file (`position` is its stream's), else rows."""
+    text file or an XLSX workbook (`position` is its stream's), else rows."""
 
     total: int | None = None
     position: Callable[[], int] | None = None
+    #: ``(0, total)`` was told
+    started: bool = False
 
     def watch(self, stream: IO[bytes]) -> None:
         """Measure by *stream*, the file being read (its size is known)."""
@@ -123,13 +125,16 @@ def table_of_sheet(
                     problems.append(item)  # type: ignore[arg-type]
         else:
             assert meter is not None
-            if table.format not in ("csv", "tsv"):  # else by bytes, as watched
+            # Text and XLSX by bytes, as watched (a workbook's sheets are
+            # read from its archive as they are parsed); the others by rows.
+            if table.format not in ("csv", "tsv", "xlsx"):
                 meter.position = None
                 # Mappings given as a sequence: a row each.
                 sized = table.format == "records" and isinstance(source, Sized)
                 meter.total = len(source) if sized else None  # type: ignore[arg-type]
-            if meter.total is not None:
+            if meter.total is not None and not meter.started:
                 progress(0, meter.total)
+                meter.started = True
             _read_telling(
                 items,
                 rows,
@@ -206,7 +211,8 @@ def read_tables(
 
     def telling(done: int, total: int | None) -> None:
         assert progress is not None
-        progress(before + done, total)
+        # Bytes of the file count on from sheet to sheet; rows start again.
+        progress(done if meter and meter.position else before + done, total)
 
     with open_sheets(source, limits=options.limits, watch=watch) as sheets:
         for name, sheet in sheets:

@@ -3,6 +3,7 @@ makes references hold, every problem naming its sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,33 @@ def test_an_applied_workbook_read_again_is_unchanged(
 
     assert () == first.errors
     assert [] == [kind for kind in kinds(again) if not kind.startswith("Unchanged")]
+
+
+def test_progress_of_a_workbook_is_bytes_of_its_size() -> None:
+    """An XLSX workbook, one sheet or several: bytes of its archive read, of
+    its size, from the first call on, never backwards, the size at the end."""
+    sheets = {
+        "Customers": [["id", "name"], *([f"C{n}", f"Name {n}"] for n in range(6_000))],
+        "Ship-to": [
+            ["cust_id", "ship_city"],
+            *([f"C{n}", "Hull"] for n in range(3_000)),
+        ],
+    }
+    data = workbook_bytes(sheets)
+    for sheet in (None, "Customers"):
+        calls: list[tuple[int, int | None]] = []
+
+        reconcile(data, InMemoryStore(), sheet=sheet, progress=_appending(calls))
+
+        assert (0, len(data)) == calls[0]
+        assert (len(data), len(data)) == calls[-1]
+        assert {len(data)} == {total for _, total in calls}
+        done = [d for d, _ in calls]
+        assert done == sorted(done)
+        assert len(calls) >= 5
+
+
+def _appending(
+    calls: list[tuple[int, int | None]],
+) -> Callable[[int, int | None], None]:
+    return lambda done, total: calls.append((done, total))
